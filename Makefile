@@ -1,0 +1,52 @@
+# Two commands: `make run` (set up everything, serve the demo) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+CHROMIUM ?= /usr/bin/chromium
+HOST ?= 127.0.0.1:8000
+# `make run` is the development demo: DEBUG on unless you say otherwise.
+RUN_ENV := DEBUG=$${DEBUG:-1}
+
+.PHONY: run test venv migrate seed lint format check-migrations clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11).")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+migrate: venv
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(RUN_ENV) $(PY) manage.py seed_demo
+
+run: seed
+	@echo "Serving on http://$(HOST)/ - sign in as frontdesk, therapist, therapist2 or admin (password: demo)"
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST)
+
+test: venv
+	@if [ -x "$(CHROMIUM)" ]; then \
+		$(PY) -m pytest; \
+	else \
+		echo "*** SKIPPING the browser (e2e) tests: $(CHROMIUM) not found. Install it with: apt-get install chromium"; \
+		$(PY) -m pytest -m "not e2e"; \
+	fi
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-migrations: venv
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .test-media

@@ -1,0 +1,49 @@
+"""Who may see what. Pages a role may not use answer 403; records a person may not see answer 404.
+
+Every view goes through these: `role_required` for the page, a `get_*_for(user, public_id)` for the record.
+"""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from clinic import roles
+from clinic.models import Client
+
+STAFF_ROLES = roles.ALL_ROLES
+
+
+def role_required(*names: str):
+    """Let the view run only for a user holding one of the named roles; others get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.has_role(*names) and not (roles.CLINIC_ADMIN in names and request.user.is_clinic_admin):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def get_client_for(user, public_id) -> Client:
+    """A client's demographic record, which every staff role may see (archived ones included)."""
+    if not (user.has_role(*STAFF_ROLES) or user.is_clinic_admin):
+        raise PermissionDenied
+    return get_object_or_404(Client, public_id=public_id)
+
+
+def get_clinical_client_for(user, public_id) -> Client:
+    """A client whose clinical records the user may read: 404 for a therapist outside the care team."""
+    return get_object_or_404(Client.objects.clinically_visible_to(user), public_id=public_id)
+
+
+def can_manage_care_team(user) -> bool:
+    return user.is_front_desk or user.is_clinic_admin
+
+
+def can_archive_client(user) -> bool:
+    return user.is_front_desk or user.is_clinic_admin

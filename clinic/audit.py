@@ -1,0 +1,55 @@
+"""The audit log: django-auditlog's LogEntry, made append-only, with reads recorded too.
+
+Every entry about a client carries the client's public id in `additional_data["client"]`, so the log can be
+filtered by client whatever the object (the client, an intake, a session...).
+"""
+
+from auditlog.middleware import AuditlogMiddleware
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from auditlog.signals import accessed
+from django.conf import settings
+from django.db.models.signals import pre_delete, pre_save
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Raised on any attempt to change or delete an audit entry."""
+
+
+class AuditMiddleware(AuditlogMiddleware):
+    """django-auditlog's middleware, trusting X-Forwarded-For only behind a proxy we configured."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        if settings.TRUST_X_FORWARDED_FOR:
+            return AuditlogMiddleware._get_remote_addr(request)
+        return request.META.get("REMOTE_ADDR")
+
+    @staticmethod
+    def _get_remote_port(request):
+        return None
+
+
+def register_models():
+    from clinic.models import Client
+
+    auditlog.register(Client, m2m_fields={"care_team"}, exclude_fields=["updated_at", "phone_digits"])
+
+
+def record_view(instance) -> None:
+    """Write an ACCESS entry: the current request's user looked at `instance`."""
+    accessed.send(sender=instance.__class__, instance=instance)
+
+
+def _refuse_change(sender, instance, **kwargs):
+    if instance.pk is not None and not kwargs.get("raw"):
+        raise AuditLogIsAppendOnly("Audit entries cannot be changed.")
+
+
+def _refuse_delete(sender, instance, **kwargs):
+    raise AuditLogIsAppendOnly("Audit entries cannot be deleted.")
+
+
+def guard_append_only():
+    pre_save.connect(_refuse_change, sender=LogEntry, dispatch_uid="audit-append-only-save")
+    pre_delete.connect(_refuse_delete, sender=LogEntry, dispatch_uid="audit-append-only-delete")

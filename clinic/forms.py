@@ -1,0 +1,204 @@
+import re
+from datetime import date
+
+from auditlog.models import LogEntry
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from django import forms
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from clinic import roles
+from clinic.models import Client, User
+
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+PHONE_PATTERN = re.compile(r"^[0-9+()\-.\s]*(?:\s*(?:x|ext\.?)\s*\d+)?$", re.IGNORECASE)
+
+
+def therapists():
+    return User.objects.filter(groups__name=roles.THERAPIST, is_active=True).order_by("first_name", "last_name")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def clean_phone_number(value: str) -> str:
+    value = value.strip()
+    if value and (not PHONE_PATTERN.match(value) or len(re.sub(r"\D", "", value)) < 7):
+        raise forms.ValidationError(_("Enter a phone number with at least 7 digits, e.g. 416-555-0100."))
+    return value
+
+
+class ClientForm(forms.ModelForm):
+    confirm_duplicate = forms.BooleanField(
+        label=_("I checked: this is a different person with the same name and date of birth"),
+        required=False,
+    )
+
+    class Meta:
+        model = Client
+        fields = [
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "pronouns",
+            "date_of_birth",
+            "phone",
+            "email",
+            "address",
+            "emergency_contact_name",
+            "emergency_contact_relationship",
+            "emergency_contact_phone",
+            "referral_source",
+            "referral_detail",
+            "desk_notes",
+            "care_team",
+        ]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "desk_notes": forms.Textarea(attrs={"rows": 3}),
+            "care_team": forms.CheckboxSelectMultiple,
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+            "emergency_contact_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        }
+        help_texts = {
+            "desk_notes": _("For scheduling and the desk only; clinical notes belong in the intake or session."),
+        }
+
+    def __init__(self, *args, can_set_care_team: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.duplicates = []
+        is_new = self.instance.pk is None
+        if can_set_care_team:
+            self.fields["care_team"].queryset = therapists()
+            self.fields["care_team"].label_from_instance = lambda user: user.display_name
+            self.fields["care_team"].help_text = _("Therapists who may read and write this client's clinical records.")
+        else:
+            del self.fields["care_team"]
+        if not is_new:
+            del self.fields["confirm_duplicate"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Name"),
+                Div(Div("first_name", css_class="col-md-6"), Div("last_name", css_class="col-md-6"), css_class="row"),
+                Div(
+                    Div("preferred_name", css_class="col-md-4"),
+                    Div("pronouns", css_class="col-md-4"),
+                    Div("date_of_birth", css_class="col-md-4"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
+                _("Contact"),
+                Div(Div("phone", css_class="col-md-6"), Div("email", css_class="col-md-6"), css_class="row"),
+                "address",
+            ),
+            Fieldset(
+                _("Emergency contact"),
+                Div(
+                    Div("emergency_contact_name", css_class="col-md-4"),
+                    Div("emergency_contact_relationship", css_class="col-md-4"),
+                    Div("emergency_contact_phone", css_class="col-md-4"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
+                _("About"),
+                Div(
+                    Div("referral_source", css_class="col-md-6"),
+                    Div("referral_detail", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                "desk_notes",
+            ),
+        )
+        if can_set_care_team:
+            self.helper.layout.append(Fieldset(_("Care team"), "care_team"))
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if born > timezone.localdate():
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
+        if born < EARLIEST_BIRTH_DATE:
+            raise forms.ValidationError(_("Enter a date of birth from 1900 on."))
+        return born
+
+    def clean_phone(self):
+        return clean_phone_number(self.cleaned_data["phone"])
+
+    def clean_emergency_contact_phone(self):
+        return clean_phone_number(self.cleaned_data["emergency_contact_phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and not cleaned.get("confirm_duplicate"):
+            first, last, born = (cleaned.get(k) for k in ("first_name", "last_name", "date_of_birth"))
+            if first and last and born:
+                self.duplicates = list(
+                    Client.objects.likely_duplicates_of(first_name=first, last_name=last, date_of_birth=born)[:5]
+                )
+            if self.duplicates:
+                links = format_html_join(
+                    ", ", '<a href="{}">{}</a>', ((c.get_absolute_url(), c.display_name) for c in self.duplicates)
+                )
+                raise forms.ValidationError(
+                    format_html(
+                        "{} {}. {}",
+                        _("A client with this name and date of birth already exists:"),
+                        links,
+                        _("Open their record instead, or tick the box below if this is a different person."),
+                    ),
+                    code="duplicate",
+                )
+        return cleaned
+
+    def demographic_data(self) -> dict:
+        """The cleaned values that are fields of Client itself (not the care team or the duplicate check)."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("care_team", "confirm_duplicate")}
+
+
+class ArchiveClientForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), max_length=200, required=False)
+
+
+class AuditFilterForm(forms.Form):
+    ACTIONS = [("", _("Any action"))] + [(str(value), label) for value, label in LogEntry.Action.choices]
+
+    user = forms.ModelChoiceField(queryset=User.objects.order_by("username"), required=False, empty_label=_("Anyone"))
+    client = forms.CharField(label=_("Client"), max_length=100, required=False)
+    action = forms.ChoiceField(choices=ACTIONS, required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Div(
+                Div("user", css_class="col-md-3"),
+                Div("client", css_class="col-md-3"),
+                Div("action", css_class="col-md-2"),
+                Div("date_from", css_class="col-md-2"),
+                Div("date_to", css_class="col-md-2"),
+                css_class="row",
+            ),
+            Submit("filter", _("Filter"), css_class="btn-primary"),
+            HTML('<a class="btn btn-link" href="?">{% load i18n %}{% translate "Clear" %}</a>'),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return cleaned

@@ -1,0 +1,182 @@
+import re
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from clinic import roles
+
+
+class User(AbstractUser):
+    """A member of staff. What they may do comes from their roles (groups)."""
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        if not self.is_active:
+            return frozenset()
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, *names: str) -> bool:
+        return not self.role_names.isdisjoint(names)
+
+    @property
+    def is_front_desk(self) -> bool:
+        return self.has_role(roles.FRONT_DESK)
+
+    @property
+    def is_therapist(self) -> bool:
+        return self.has_role(roles.THERAPIST)
+
+    @property
+    def is_clinic_admin(self) -> bool:
+        # A superuser is an emergency account: it acts as a clinic admin, nothing more.
+        return self.has_role(roles.CLINIC_ADMIN) or (self.is_active and self.is_superuser)
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    def __str__(self):
+        return self.display_name
+
+
+class ClientQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+    def in_care_of(self, user):
+        return self.filter(care_team=user)
+
+    def clinically_visible_to(self, user):
+        """Clients whose clinical records this user may read: all for admins, the care team's for therapists."""
+        if user.is_clinic_admin:
+            return self.all()
+        if user.is_therapist:
+            return self.in_care_of(user)
+        return self.none()
+
+    def search(self, text: str):
+        """Find clients by name, preferred name, phone or date of birth (YYYY-MM-DD)."""
+        text = text.strip()
+        if not text:
+            return self
+        try:
+            born = date.fromisoformat(text)
+        except ValueError:
+            born = None
+        if born is not None:
+            return self.filter(date_of_birth=born)
+        digits = re.sub(r"\D", "", text)
+        if len(digits) >= 3 and re.fullmatch(r"[\d\s()+.\-]+", text):
+            return self.filter(phone_digits__contains=digits)
+        query = Q()
+        for term in text.split()[:5]:
+            query &= Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(preferred_name__icontains=term)
+        return self.filter(query)
+
+    def likely_duplicates_of(self, *, first_name: str, last_name: str, date_of_birth: date):
+        return self.filter(
+            first_name__iexact=first_name.strip(),
+            last_name__iexact=last_name.strip(),
+            date_of_birth=date_of_birth,
+        )
+
+
+class Client(models.Model):
+    """A person cared for by the clinic. Never hard-deleted: archived instead."""
+
+    class ReferralSource(models.TextChoices):
+        WORD_OF_MOUTH = "word_of_mouth", _("Friend or family")
+        PHYSICIAN = "physician", _("Physician or other clinician")
+        ONLINE_SEARCH = "online_search", _("Online search")
+        SOCIAL_MEDIA = "social_media", _("Social media")
+        WALK_IN = "walk_in", _("Walked by")
+        INSURANCE = "insurance", _("Insurer or employer")
+        OTHER = "other", _("Other")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    first_name = models.CharField(_("legal first name"), max_length=100)
+    last_name = models.CharField(_("legal last name"), max_length=100)
+    preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
+    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
+    date_of_birth = models.DateField(_("date of birth"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Digits only, kept in step with `phone` on save, so a search for "416 555" finds "(416) 555-0100".
+    phone_digits = models.CharField(max_length=40, blank=True, editable=False, db_index=True)
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    address = models.TextField(_("address"), max_length=500, blank=True)
+    emergency_contact_name = models.CharField(_("emergency contact"), max_length=200, blank=True)
+    emergency_contact_relationship = models.CharField(_("relationship"), max_length=100, blank=True)
+    emergency_contact_phone = models.CharField(_("emergency contact phone"), max_length=40, blank=True)
+    referral_source = models.CharField(
+        _("how they heard of the clinic"), max_length=20, choices=ReferralSource.choices, blank=True
+    )
+    referral_detail = models.CharField(_("referral details"), max_length=200, blank=True)
+    desk_notes = models.TextField(_("notes for the front desk"), max_length=2000, blank=True)
+    care_team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="care_clients", blank=True, verbose_name=_("care team")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    archived_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    archive_reason = models.CharField(_("reason for archiving"), max_length=200, blank=True)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="client_name_idx"),
+            models.Index(fields=["date_of_birth"], name="client_dob_idx"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.phone_digits = re.sub(r"\D", "", self.phone or "")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "phone" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "phone_digits"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("clinic:client-detail", kwargs={"public_id": self.public_id})
+
+    def get_additional_data(self):
+        # django-auditlog stores this on every entry about the client, so /audit/ can filter by client.
+        return {"client": str(self.public_id)}
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name to call the client by, with the legal name when it differs."""
+        if self.preferred_name and self.preferred_name != self.first_name:
+            return f"{self.preferred_name} {self.last_name} ({self.first_name})"
+        return self.full_name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def age_on(self, day: date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

@@ -1,0 +1,52 @@
+"""Writes about clients. Each is one transaction; each change lands in the audit log through django-auditlog."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.models import Client, User
+
+
+class ClientAlreadyArchived(Exception):
+    pass
+
+
+@transaction.atomic
+def create_client(*, created_by: User | None, care_team: Iterable[User] = (), **fields: Any) -> Client:
+    client = Client(created_by=created_by, **fields)
+    client.save()
+    client.care_team.set(care_team)
+    return client
+
+
+@transaction.atomic
+def update_client(*, client: Client, care_team: Iterable[User] | None = None, **fields: Any) -> Client:
+    """Change demographics; the care team changes only when given (roles that may not set it pass None)."""
+    for name, value in fields.items():
+        setattr(client, name, value)
+    client.save()
+    if care_team is not None:
+        client.care_team.set(care_team)
+    return client
+
+
+@transaction.atomic
+def archive_client(*, client: Client, archived_by: User, reason: str = "") -> Client:
+    if client.is_archived:
+        raise ClientAlreadyArchived
+    client.archived_at = timezone.now()
+    client.archived_by = archived_by
+    client.archive_reason = reason
+    client.save()
+    return client
+
+
+@transaction.atomic
+def restore_client(*, client: Client) -> Client:
+    client.archived_at = None
+    client.archived_by = None
+    client.archive_reason = ""
+    client.save()
+    return client

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from clinic import audit_views, views
+
+clinic_patterns = [
+    path("", views.home, name="home"),
+    path("clients/", views.client_list, name="client-list"),
+    path("clients/new/", views.client_create, name="client-create"),
+    path("clients/<uuid:public_id>/", views.client_detail, name="client-detail"),
+    path("clients/<uuid:public_id>/edit/", views.client_edit, name="client-edit"),
+    path("clients/<uuid:public_id>/archive/", views.client_archive, name="client-archive"),
+    path("clients/<uuid:public_id>/restore/", views.client_restore, name="client-restore"),
+    path("audit/", audit_views.audit_log, name="audit-log"),
+]
+
+urlpatterns = [
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", views.logout_view, name="logout"),
+    path("admin/", admin.site.urls),
+    path("", include((clinic_patterns, "clinic"))),
+]

@@ -1,0 +1,1 @@
+# Intake, complaints and the stored screening result arrive with the intake issue.

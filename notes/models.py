@@ -1,0 +1,1 @@
+# Consent, treatment sessions, feedback and addenda arrive with the sessions issue.

@@ -1,0 +1,15 @@
+"""Test settings: the real settings with development defaults and plain static storage.
+
+Plain StaticFilesStorage because the manifest storage 404s CSS under live_server (browser tests).
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+
+from clinic.settings import *  # noqa: E402,F403
+from clinic.settings import STORAGES  # noqa: E402
+
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
