@@ -36,6 +36,21 @@ def register_models():
     auditlog.register(Client, m2m_fields={"care_team"}, exclude_fields=["updated_at", "phone_digits"])
 
 
+def describe_changes(changes: dict | None) -> list[str]:
+    """One line per changed field, readable by a person: "phone: 416-555-0100 → 416-555-0199"."""
+    lines = []
+    for field, change in (changes or {}).items():
+        label = field.replace("_", " ")
+        if isinstance(change, dict) and change.get("type") == "m2m":
+            verb = "added" if change.get("operation") == "add" else "removed"
+            lines.append(f"{label}: {verb} {', '.join(map(str, change.get('objects', [])))}")
+        elif isinstance(change, (list, tuple)) and len(change) == 2:
+            lines.append(f"{label}: {change[0]} → {change[1]}")
+        else:
+            lines.append(f"{label}: {change}")
+    return lines
+
+
 def record_view(instance) -> None:
     """Write an ACCESS entry: the current request's user looked at `instance`."""
     accessed.send(sender=instance.__class__, instance=instance)
