@@ -46,7 +46,27 @@ class User(AbstractUser):
         return self.display_name
 
 
-class ClientQuerySet(models.QuerySet):
+class AuditBypassRefused(Exception):
+    """Raised by bulk writes on audited models: django-auditlog would never see them."""
+
+
+class AuditedQuerySet(models.QuerySet):
+    """The QuerySet of every audited model: writes go through `save()`, one row at a time, so each is logged."""
+
+    def update(self, **kwargs):
+        raise AuditBypassRefused(f"{self.model.__name__}: QuerySet.update() bypasses the audit log; save() each row.")
+
+    def bulk_create(self, *args, **kwargs):
+        raise AuditBypassRefused(f"{self.model.__name__}: bulk_create() bypasses the audit log.")
+
+    def bulk_update(self, *args, **kwargs):
+        raise AuditBypassRefused(f"{self.model.__name__}: bulk_update() bypasses the audit log.")
+
+    def delete(self):
+        raise AuditBypassRefused(f"{self.model.__name__}: clinical records are archived, never deleted.")
+
+
+class ClientQuerySet(AuditedQuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
 
@@ -154,6 +174,9 @@ class Client(models.Model):
         if update_fields is not None and "phone" in update_fields:
             kwargs["update_fields"] = {*update_fields, "phone_digits"}
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditBypassRefused("Clients are archived, never deleted.")
 
     def get_absolute_url(self):
         return reverse("clinic:client-detail", kwargs={"public_id": self.public_id})

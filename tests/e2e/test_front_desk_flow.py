@@ -1,0 +1,49 @@
+"""A front-desk clerk signs in, registers a client and finds them again by search, in a real browser."""
+
+import pytest
+from playwright.sync_api import expect
+
+from clinic import roles
+from clinic.models import Client
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_front_desk_creates_a_client_and_finds_them_by_search(signed_in_page, live_server):
+    desk = UserFactory(username="desk", roles=[roles.FRONT_DESK])
+    page = signed_in_page(desk)
+    csp_violations = []
+    page.on("console", lambda msg: csp_violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+
+    page.get_by_role("link", name="New client").first.click()
+    page.get_by_label("Legal first name").fill("Maya")
+    page.get_by_label("Legal last name").fill("Chen")
+    page.get_by_label("Preferred name").fill("May")
+    page.get_by_label("Date of birth").fill("2001-06-14")
+    page.get_by_label("Phone", exact=True).fill("(416) 555-0101")
+    page.get_by_role("button", name="Add client").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("May Chen (Maya)")
+    expect(page.get_by_text("Client May Chen (Maya) added.")).to_be_visible()
+
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Search clients").fill("555 0101")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name="May Chen (Maya)")).to_be_visible()
+
+    page.get_by_label("Search clients").fill("chen")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="May Chen (Maya)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("May Chen (Maya)")
+
+    assert Client.objects.filter(first_name="Maya", last_name="Chen").count() == 1
+    assert csp_violations == []
+
+
+def test_bootstrap_styles_load_from_the_app(signed_in_page, live_server):
+    page = signed_in_page(UserFactory(username="desk2", roles=[roles.FRONT_DESK]))
+
+    navbar_colour = page.locator("nav.navbar").evaluate("el => getComputedStyle(el).backgroundColor")
+
+    assert navbar_colour == "rgb(13, 110, 253)"  # Bootstrap's primary blue: the CSS came from /static/

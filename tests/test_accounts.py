@@ -1,0 +1,103 @@
+"""Signing in and out, lock-out after repeated failures, password hashing and session lifetime."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from clinic import roles
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-long-clinic-password"
+
+
+@pytest.fixture
+def desk_with_password(db):
+    user = UserFactory(username="desk", roles=[roles.FRONT_DESK])
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def test_the_three_roles_exist_as_groups_from_the_migration():
+    assert set(Group.objects.values_list("name", flat=True)) >= {"Front desk", "Therapist", "Clinic admin"}
+
+
+def test_a_person_may_hold_several_roles():
+    owner = UserFactory(roles=[roles.FRONT_DESK, roles.THERAPIST, roles.CLINIC_ADMIN])
+
+    assert (owner.is_front_desk, owner.is_therapist, owner.is_clinic_admin) == (True, True, True)
+
+
+@pytest.mark.parametrize("path", ["/", "/clients/", "/clients/new/", "/audit/"])
+def test_every_page_requires_sign_in(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_signing_in_through_the_form_lands_on_home(client, desk_with_password):
+    response = client.post("/accounts/login/", {"username": "desk", "password": PASSWORD}, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/"
+    assert response.context["user"] == desk_with_password
+
+
+def test_password_is_stored_with_argon2(desk_with_password):
+    assert desk_with_password.password.startswith("argon2")
+
+
+def test_wrong_password_shows_an_error_and_does_not_sign_in(client, desk_with_password):
+    response = client.post("/accounts/login/", {"username": "desk", "password": "wrong"})
+
+    assert response.status_code == 200
+    assert b"Please enter a correct username and password" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_repeated_failed_sign_ins_lock_the_account_even_with_the_right_password(client, desk_with_password):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "desk", "password": "wrong"})
+
+    response = client.post("/accounts/login/", {"username": "desk", "password": PASSWORD})
+
+    assert response.status_code == 429
+    assert b"Too many failed sign-ins" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_sign_out_asks_first_on_get_and_signs_out_on_post(as_user, desk_with_password):
+    browser = as_user(desk_with_password)
+
+    confirm = browser.get("/accounts/logout/")
+    signed_out = browser.post("/accounts/logout/", follow=True)
+
+    assert confirm.status_code == 200
+    assert "_auth_user_id" in confirm.wsgi_request.session
+    assert signed_out.redirect_chain[-1][0] == "/accounts/login/"
+    assert browser.get("/clients/").status_code == 302
+
+
+def test_sessions_end_after_thirty_idle_minutes_and_on_browser_close(as_user, desk_with_password):
+    response = as_user(desk_with_password).get("/")
+
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["expires"] == ""  # a browser-session cookie: gone when the browser closes
+    assert response.wsgi_request.session.get_expiry_age() == 30 * 60
+
+
+def test_inactive_user_cannot_use_pages(as_user):
+    user = UserFactory(roles=[roles.FRONT_DESK], is_active=False)
+
+    assert as_user(user).get("/clients/").status_code in (302, 403)
+
+
+def test_user_without_role_sees_a_notice_on_home(as_user, no_role_user):
+    response = as_user(no_role_user).get("/")
+
+    assert response.status_code == 200
+    assert b"Your account has no role yet" in response.content

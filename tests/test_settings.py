@@ -1,0 +1,91 @@
+"""Production settings come from the environment and pass Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-" + "x7Qp2Lm9Vr4Tz8Kc" * 3,
+    "ALLOWED_HOSTS": "clinic.example.org",
+    "DATABASE_URL": "",
+}
+
+
+def manage(*args, env_overrides, timeout=60):
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY")}
+    env.update(env_overrides)
+    env["DJANGO_SETTINGS_MODULE"] = "clinic.settings"
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_deploy_check_passes_with_production_values():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_secret_key_is_required_when_debug_is_off():
+    result = manage("check", env_overrides={**PRODUCTION_ENV, "SECRET_KEY": ""})
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_seed_demo_refuses_to_run_with_debug_off():
+    result = manage("seed_demo", env_overrides=PRODUCTION_ENV)
+
+    assert result.returncode != 0
+    assert "only runs with DEBUG on" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "setting", "expected"),
+    [
+        ("TIME_ZONE", "America/Vancouver", "TIME_ZONE", "America/Vancouver"),
+        ("SESSION_IDLE_MINUTES", "10", "SESSION_COOKIE_AGE", "600"),
+        ("ALLOWED_HOSTS", "a.example,b.example", "ALLOWED_HOSTS", "['a.example', 'b.example']"),
+    ],
+)
+def test_settings_come_from_environment_variables(variable, value, setting, expected):
+    code = f"from django.conf import settings; print(settings.{setting})"
+    result = manage("shell", "-v", "0", "-c", code, env_overrides={**PRODUCTION_ENV, variable: value})
+
+    assert result.stdout.strip() == expected, result.stderr
+
+
+def test_database_url_selects_the_database():
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    sqlite = manage("shell", "-v", "0", "-c", code, env_overrides=PRODUCTION_ENV)
+    postgres = manage(
+        "shell", "-v", "0", "-c", code, env_overrides={**PRODUCTION_ENV, "DATABASE_URL": "postgres://u@db.example/clinic"}
+    )
+
+    assert sqlite.stdout.strip() == "django.db.backends.sqlite3"
+    assert postgres.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_pages_carry_a_strict_content_security_policy(client, db):
+    response = client.get("/accounts/login/")
+
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_static_assets_are_served_by_the_app_not_a_cdn(client, db):
+    page = client.get("/accounts/login/").content.decode()
+
+    assert "/static/bootstrap/css/bootstrap.min.css" in page
+    assert "https://" not in page and "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert client.get("/static/bootstrap/css/bootstrap.min.css").status_code == 200
