@@ -175,11 +175,11 @@ class Client(models.Model):
             kwargs["update_fields"] = {*update_fields, "phone_digits"}
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AuditBypassRefused("Clients are archived, never deleted.")
-
     def get_absolute_url(self):
         return reverse("clinic:client-detail", kwargs={"public_id": self.public_id})
+
+    def delete(self, *args, **kwargs):
+        raise AuditBypassRefused("Clients are archived, never deleted.")
 
     def get_additional_data(self):
         # django-auditlog stores this on every entry about the client, so /audit/ can filter by client.
