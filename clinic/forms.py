@@ -77,6 +77,7 @@ class ClientForm(forms.ModelForm):
         is_new = self.instance.pk is None
         if can_set_care_team:
             self.fields["care_team"].queryset = therapists()
+            self.fields["care_team"].label = _("Therapists")
             self.fields["care_team"].label_from_instance = lambda user: user.display_name
             self.fields["care_team"].help_text = _("Therapists who may read and write this client's clinical records.")
         else:
