@@ -67,7 +67,12 @@ def test_database_url_selects_the_database():
     code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
     sqlite = manage("shell", "-v", "0", "-c", code, env_overrides=PRODUCTION_ENV)
     postgres = manage(
-        "shell", "-v", "0", "-c", code, env_overrides={**PRODUCTION_ENV, "DATABASE_URL": "postgres://u@db.example/clinic"}
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        code,
+        env_overrides={**PRODUCTION_ENV, "DATABASE_URL": "postgres://u@db.example/clinic"},
     )
 
     assert sqlite.stdout.strip() == "django.db.backends.sqlite3"
