@@ -30,10 +30,23 @@ class AuditMiddleware(AuditlogMiddleware):
         return None
 
 
+# Derived or summary fields: their changes are audited where they originate (the screening, the session).
+CLIENT_SUMMARY_FIELDS = [
+    "updated_at",
+    "phone_digits",
+    "screening_iliopsoas",
+    "screening_abdominal_work",
+    "screening_refer",
+    "referral_cleared",
+    "screened_at",
+    "last_session_at",
+]
+
+
 def register_models():
     from clinic.models import Client
 
-    auditlog.register(Client, m2m_fields={"care_team"}, exclude_fields=["updated_at", "phone_digits"])
+    auditlog.register(Client, m2m_fields={"care_team"}, exclude_fields=CLIENT_SUMMARY_FIELDS)
 
 
 def describe_changes(changes: dict | None) -> list[str]:

@@ -5,7 +5,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +66,10 @@ class AuditedQuerySet(models.QuerySet):
         raise AuditBypassRefused(f"{self.model.__name__}: clinical records are archived, never deleted.")
 
 
+# The flags a client's latest screening may carry, as badges and list filters.
+SCREENING_FLAGS = ("consider", "caution", "contraindicated", "refer")
+
+
 class ClientQuerySet(AuditedQuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
@@ -102,6 +106,24 @@ class ClientQuerySet(AuditedQuerySet):
         for term in text.split()[:5]:
             query &= Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(preferred_name__icontains=term)
         return self.filter(query)
+
+    def needing_review(self):
+        """Referred and not yet cleared, or screened since the last session."""
+        return self.filter(
+            Q(screening_refer=True, referral_cleared=False)
+            | Q(screened_at__isnull=False, last_session_at__isnull=True)
+            | Q(screened_at__gt=F("last_session_at"))
+        )
+
+    def flagged(self, flag: str):
+        """Clients whose latest screening carries `flag`: consider, caution, contraindicated or refer."""
+        if flag == "consider":
+            return self.filter(screening_iliopsoas="consider")
+        if flag in ("caution", "contraindicated"):
+            return self.filter(screening_abdominal_work=flag)
+        if flag == "refer":
+            return self.filter(screening_refer=True)
+        return self
 
     def likely_duplicates_of(self, *, first_name: str, last_name: str, date_of_birth: date):
         return self.filter(
@@ -155,6 +177,15 @@ class Client(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     archive_reason = models.CharField(_("reason for archiving"), max_length=200, blank=True)
+    # Summaries of the latest screening, kept by the intake app in the same transaction as the screening,
+    # so lists filter and badge by flag without a join.
+    screening_iliopsoas = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
+    screening_abdominal_work = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
+    screening_refer = models.BooleanField(default=False, db_index=True, editable=False)
+    referral_cleared = models.BooleanField(default=False, editable=False)
+    screened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Kept by the notes app when a session is signed: "new since their last session" compares with it.
+    last_session_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ClientQuerySet.as_manager()
 
@@ -195,6 +226,18 @@ class Client(models.Model):
         if self.preferred_name and self.preferred_name != self.first_name:
             return f"{self.preferred_name} {self.last_name} ({self.first_name})"
         return self.full_name
+
+    @property
+    def screening_flags(self) -> list[str]:
+        """The flags of the latest screening, for badges: any of consider, caution, contraindicated, refer."""
+        flags = []
+        if self.screening_iliopsoas == "consider":
+            flags.append("consider")
+        if self.screening_abdominal_work in ("caution", "contraindicated"):
+            flags.append(self.screening_abdominal_work)
+        if self.screening_refer:
+            flags.append("refer")
+        return flags
 
     @property
     def is_archived(self) -> bool:

@@ -24,4 +24,5 @@ urlpatterns = [
     path("accounts/logout/", views.logout_view, name="logout"),
     path("admin/", admin.site.urls),
     path("", include((clinic_patterns, "clinic"))),
+    path("", include("intake.urls")),
 ]

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from clinic import roles, services
@@ -21,9 +22,25 @@ from clinic.access import (
 from clinic.audit import record_view
 from clinic.audit_views import with_clients
 from clinic.forms import ArchiveClientForm, ClientForm
-from clinic.models import Client, User
+from clinic.models import SCREENING_FLAGS, Client, User
 
 CLIENTS_PER_PAGE = 25
+FLAG_LABELS = {
+    "consider": _l("consider iliopsoas"),
+    "caution": _l("abdominal caution"),
+    "contraindicated": _l("abdominal contraindicated"),
+    "refer": _l("refer"),
+}
+
+
+def flag_filter(user, clients, flag: str):
+    """Filter by a screening flag, within what the user may know: the front desk knows only of referrals,
+    a therapist only of their care team's flags."""
+    if user.is_clinic_admin or (flag == "refer" and user.is_front_desk):
+        return clients.flagged(flag)
+    if user.is_therapist:
+        return clients.in_care_of(user).flagged(flag)
+    return clients.none()
 
 
 def care_team_prefetch():
@@ -39,6 +56,7 @@ def home(request):
         care_clients = Client.objects.active().in_care_of(user)
         context["care_clients"] = care_clients[:50]
         context["care_client_count"] = care_clients.count()
+        context["needing_review"] = care_clients.needing_review().order_by("-screened_at")[:20]
     if user.is_clinic_admin:
         context["counts"] = {
             "active": Client.objects.active().count(),
@@ -61,15 +79,27 @@ def home(request):
 def client_list(request):
     q = request.GET.get("q", "")[:100]
     show_archived = request.GET.get("archived") == "1"
+    flag = request.GET.get("flag", "")
     clients = Client.objects.archived() if show_archived else Client.objects.active()
     clients = clients.search(q).prefetch_related(care_team_prefetch())
+    if flag in SCREENING_FLAGS:
+        clients = flag_filter(request.user, clients, flag)
+    else:
+        flag = ""
     page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "clinic/client_list.html",
-        {"page": page, "q": q, "show_archived": show_archived, "query": query.urlencode()},
+        {
+            "page": page,
+            "q": q,
+            "flag": flag,
+            "flag_choices": FLAG_LABELS.items(),
+            "show_archived": show_archived,
+            "query": query.urlencode(),
+        },
     )
 
 

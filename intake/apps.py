@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class IntakeConfig(AppConfig):
     name = "intake"
     verbose_name = "Intake and screening"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from intake.models import Complaint, Intake, PhysicianClearance, Screening
+
+        auditlog.register(Intake, exclude_fields=["updated_at"])
+        auditlog.register(Complaint)
+        auditlog.register(Screening)
+        auditlog.register(PhysicianClearance)

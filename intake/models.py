@@ -1,1 +1,188 @@
-# Intake, complaints and the stored screening result arrive with the intake issue.
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from clinic.models import AuditedQuerySet, Client
+from intake import labels
+from intake.screening import RED_FLAG
+
+PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
+
+
+class ClientRecord(models.Model):
+    """Something recorded about one client: named by a UUID, audited with the client's id."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def get_additional_data(self):
+        return {"client": str(self.client.public_id)}
+
+
+class IntakeQuerySet(AuditedQuerySet):
+    def for_client(self, client):
+        return self.filter(client=client)
+
+    def with_latest_screening(self):
+        return self.prefetch_related(
+            models.Prefetch("screenings", queryset=Screening.objects.order_by("-screened_at", "-id"))
+        )
+
+
+class Intake(ClientRecord):
+    """One intake: the client's complaints, what aggravates them, health history, red flags, and the assessment."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="intakes")
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    taken_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=list(labels.SEXES.items()), blank=True)
+    aggravating = models.JSONField(_("aggravating movements"), default=list, blank=True)
+    history = models.JSONField(_("health history"), default=dict, blank=True)
+    red_flags = models.JSONField(_("red-flag answers"), default=dict, blank=True)
+    tests = models.JSONField(_("assessment tests"), default=dict, blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assessed_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(_("anything else the therapist should know"), max_length=2000, blank=True)
+
+    objects = IntakeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-taken_at", "-id"]
+        indexes = [models.Index(fields=["client", "-taken_at"], name="intake_client_taken_idx")]
+
+    def __str__(self):
+        return f"Intake of {self.client} on {self.taken_at:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("intake:intake-detail", kwargs={"public_id": self.public_id})
+
+    @property
+    def is_assessed(self) -> bool:
+        return self.assessed_at is not None
+
+    def answers(self, complaints=None) -> dict:
+        """The answers in the screening engine's format (SCREENING.md), as they stand now."""
+        complaints = self.complaints.current() if complaints is None else complaints
+        answers = {
+            "age": self.client.age_on(self.taken_at.date()),
+            "complaints": [{"region": c.region, "side": c.side, "nprs": c.pain_now} for c in complaints],
+            "aggravating": list(self.aggravating),
+            "tests": dict(self.tests),
+            "history": dict(self.history),
+            "red_flags": dict(self.red_flags),
+        }
+        if self.sex:
+            answers["sex"] = self.sex
+        return answers
+
+
+class ComplaintQuerySet(AuditedQuerySet):
+    def current(self):
+        return self.filter(removed_at__isnull=True).order_by("position", "id")
+
+
+class Complaint(models.Model):
+    ONSETS = [(key, label) for key, label in labels.ONSETS.items() if key]
+
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="complaints")
+    position = models.PositiveSmallIntegerField(default=0)
+    region = models.CharField(_("where"), max_length=40, choices=list(labels.REGIONS.items()))
+    side = models.CharField(_("side"), max_length=10, choices=list(labels.SIDES.items()))
+    pain_now = models.PositiveSmallIntegerField(_("pain now (0-10)"), validators=PAIN_VALIDATORS)
+    pain_worst = models.PositiveSmallIntegerField(
+        _("worst pain (0-10)"), validators=PAIN_VALIDATORS, null=True, blank=True
+    )
+    onset = models.CharField(_("started"), max_length=10, choices=ONSETS, blank=True)
+    # Taken off the intake on an edit: kept, never deleted, and no longer judged.
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return f"{self.get_region_display()} ({self.get_side_display()}), {self.pain_now}/10"
+
+    def get_additional_data(self):
+        return {"client": str(self.intake.client.public_id)}
+
+
+class ScreeningQuerySet(AuditedQuerySet):
+    def latest_for_client(self, client):
+        return self.filter(intake__client=client).order_by("-screened_at", "-id").first()
+
+
+class Screening(models.Model):
+    """The engine's judgement of one intake's answers at one moment, kept as it was (rules may change later)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="screenings")
+    screened_at = models.DateTimeField(auto_now_add=True)
+    screened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ruleset = models.CharField(max_length=20)
+    answers = models.JSONField(help_text="The exact answers judged, in the engine's format.")
+    iliopsoas = models.CharField(max_length=20, choices=list(labels.ILIOPSOAS.items()))
+    abdominal_work = models.CharField(max_length=20, choices=list(labels.ABDOMINAL_WORK.items()))
+    refer = models.BooleanField()
+    score = models.PositiveSmallIntegerField()
+    reasons = models.JSONField(default=list)
+
+    objects = ScreeningQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-screened_at", "-id"]
+
+    def __str__(self):
+        return f"Screening {self.ruleset} of {self.intake}"
+
+    def get_additional_data(self):
+        return {"client": str(self.intake.client.public_id)}
+
+    @property
+    def red_flag_rules(self) -> frozenset[str]:
+        return frozenset(r["rule"] for r in self.reasons if r["rule"].startswith(f"{RED_FLAG}."))
+
+    @property
+    def needs_therapist_review(self) -> bool:
+        return not self.intake.is_assessed or self.iliopsoas == "consider" or self.abdominal_work != "ok"
+
+
+class PhysicianClearance(ClientRecord):
+    """A physician's clearance of the referral an intake's red flags raised."""
+
+    LETTER_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+    MAX_LETTER_BYTES = 10 * 1024 * 1024
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="clearances")
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="clearances")
+    cleared_on = models.DateField(_("date of clearance"))
+    clinician_name = models.CharField(_("clinician's name"), max_length=200)
+    what_was_cleared = models.TextField(_("what was cleared"), max_length=2000)
+    red_flags_cleared = models.JSONField(default=list, help_text="The red-flag rules this clearance answers.")
+    letter = models.FileField(_("scanned letter"), upload_to="clearances/%Y/%m/", blank=True)
+    letter_content_type = models.CharField(max_length=40, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-cleared_on", "-id"]
+
+    def __str__(self):
+        return f"Clearance by {self.clinician_name} on {self.cleared_on:%Y-%m-%d}"
+
+    def resolves(self, screening_result: Screening) -> bool:
+        return screening_result.intake_id == self.intake_id and screening_result.red_flag_rules <= set(
+            self.red_flags_cleared
+        )

@@ -1,0 +1,68 @@
+"""Who may take, read and judge intakes. Records a person may not see answer 404."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from clinic import roles
+from clinic.models import Client
+from intake.models import Intake, PhysicianClearance
+
+INTAKE_ROLES = (roles.FRONT_DESK, roles.THERAPIST, roles.CLINIC_ADMIN)
+
+
+def intake_clients_for(user):
+    """Clients whose intakes this user may take and read: all for front desk and admins, care team for therapists."""
+    if user.is_front_desk or user.is_clinic_admin:
+        return Client.objects.all()
+    if user.is_therapist:
+        return Client.objects.in_care_of(user)
+    return Client.objects.none()
+
+
+def may_take_intake(user, client) -> bool:
+    return user.is_front_desk or user.is_clinic_admin or is_on_care_team(user, client)
+
+
+def _require_a_role(user):
+    if not (user.has_role(*INTAKE_ROLES) or user.is_clinic_admin):
+        raise PermissionDenied
+
+
+def get_client_for_intake(user, public_id) -> Client:
+    _require_a_role(user)
+    return get_object_or_404(intake_clients_for(user), public_id=public_id)
+
+
+def get_intake_for(user, public_id) -> Intake:
+    _require_a_role(user)
+    return get_object_or_404(
+        Intake.objects.select_related("client", "taken_by", "assessed_by").filter(client__in=intake_clients_for(user)),
+        public_id=public_id,
+    )
+
+
+def is_on_care_team(user, client) -> bool:
+    return user.is_therapist and client.care_team.filter(pk=user.pk).exists()
+
+
+def sees_full_screening(user, client) -> bool:
+    """Reasons and sources: clinic admins, and therapists on the client's care team. Others see the summary."""
+    return user.is_clinic_admin or is_on_care_team(user, client)
+
+
+def may_assess(user, client) -> bool:
+    return is_on_care_team(user, client)
+
+
+def may_record_clearance(user, client) -> bool:
+    return user.is_clinic_admin or is_on_care_team(user, client)
+
+
+def get_clearance_for(user, public_id) -> PhysicianClearance:
+    """A clearance and its letter: for those who see the full screening of that client; 404 for the rest."""
+    _require_a_role(user)
+    clearance = get_object_or_404(PhysicianClearance.objects.select_related("client", "intake"), public_id=public_id)
+    if not sees_full_screening(user, clearance.client):
+        raise Http404
+    return clearance

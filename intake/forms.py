@@ -1,0 +1,238 @@
+"""Intake forms. Field names are the screening vocabulary's own words, so an engine error lands on its field."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clinic.forms import DateInput
+from intake import labels, screening
+from intake.models import Complaint, PhysicianClearance
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+PAIN_CHOICES = [(str(n), str(n)) for n in range(11)]
+SURGERY_FIELD = screening.SURGERY_WEEKS
+SCORED_TESTS = {rule.fact.removeprefix("tests.") for rule in screening.RULES if rule.fact.startswith("tests.")}
+
+
+def yes_no_field(label) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        error_messages={"required": _("Answer yes or no.")},
+    )
+
+
+def yes_no_initial(value: bool | None):
+    return None if value is None else ("yes" if value else "no")
+
+
+class ComplaintForm(forms.Form):
+    region = forms.ChoiceField(
+        label=_("Where"),
+        choices=[("", _("Choose on the body or here"))] + list(labels.REGIONS.items()),
+        widget=forms.Select(attrs={"data-region-select": "", "class": "form-select-lg"}),
+        error_messages={"invalid_choice": _("Choose a body region from the list.")},
+    )
+    side = forms.ChoiceField(
+        label=_("Side"),
+        choices=list(labels.SIDES.items()),
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        error_messages={"invalid_choice": _("Choose left, right, both sides or middle.")},
+    )
+    pain_now = forms.TypedChoiceField(
+        label=_("Pain now (0 = none, 10 = worst imaginable)"),
+        choices=PAIN_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        error_messages={
+            "required": _("Tap how much it hurts now, from 0 to 10."),
+            "invalid_choice": _("Pain must be a whole number from 0 to 10."),
+        },
+    )
+    pain_worst = forms.TypedChoiceField(
+        label=_("Worst pain in the last week"),
+        choices=[("", _("Not asked"))] + PAIN_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": _("Pain must be a whole number from 0 to 10.")},
+    )
+    onset = forms.ChoiceField(label=_("When did it start?"), choices=list(labels.ONSETS.items()), required=False)
+
+    @classmethod
+    def initial_from(cls, complaint: Complaint) -> dict:
+        return {
+            "region": complaint.region,
+            "side": complaint.side,
+            "pain_now": str(complaint.pain_now),
+            "pain_worst": "" if complaint.pain_worst is None else str(complaint.pain_worst),
+            "onset": complaint.onset,
+        }
+
+
+class BaseComplaintFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        if not self.complaints():
+            raise forms.ValidationError(
+                _("Add at least one complaint: where it hurts, which side, and how much."), code="no_complaint"
+            )
+
+    def complaints(self) -> list[dict]:
+        return [form.cleaned_data for form in self.forms if form.cleaned_data]
+
+
+ComplaintFormSet = forms.formset_factory(
+    ComplaintForm, formset=BaseComplaintFormSet, extra=1, max_num=10, validate_max=True, absolute_max=20
+)
+
+
+class IntakeForm(forms.Form):
+    """Movements, health history and red flags: everything of an intake but the complaints and the tests."""
+
+    aggravating = forms.MultipleChoiceField(
+        label=_("What makes it worse? Tick all that apply."),
+        choices=list(labels.AGGRAVATING.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": _("%(value)s is not one of the movements listed.")},
+    )
+    sex = forms.ChoiceField(
+        label=_("Sex (optional)"),
+        choices=[("", _("Not given"))] + list(labels.SEXES.items()),
+        required=False,
+    )
+    notes = forms.CharField(
+        label=_("Anything else the therapist should know?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in labels.HISTORY_FLAGS.items():
+            self.fields[name] = yes_no_field(label)
+        for name, (label, choices) in labels.HISTORY_CHOICES.items():
+            self.fields[name] = forms.ChoiceField(
+                label=label,
+                choices=list(choices.items()),
+                widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+                error_messages={"required": _("Choose one answer.")},
+            )
+        self.fields[SURGERY_FIELD] = forms.FloatField(
+            label=labels.SURGERY_WEEKS_LABEL,
+            required=False,
+            min_value=0,
+            max_value=5200,
+            widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any", "min": "0"}),
+            error_messages={
+                "min_value": _("Weeks since surgery cannot be negative."),
+                "invalid": _("Enter the number of weeks, e.g. 8, or leave it empty."),
+            },
+        )
+        for name, label in labels.RED_FLAGS.items():
+            self.fields[name] = yes_no_field(label)
+
+    @classmethod
+    def initial_from(cls, intake) -> dict:
+        initial = {"aggravating": intake.aggravating, "sex": intake.sex, "notes": intake.notes}
+        for name in labels.HISTORY_FLAGS:
+            initial[name] = yes_no_initial(intake.history.get(name, False))
+        for name in labels.HISTORY_CHOICES:
+            initial[name] = intake.history.get(name, "none")
+        initial[SURGERY_FIELD] = intake.history.get(SURGERY_FIELD)
+        for name in labels.RED_FLAGS:
+            initial[name] = yes_no_initial(intake.red_flags.get(name, False))
+        return initial
+
+    def history_fields(self):
+        return [self[name] for name in (*labels.HISTORY_FLAGS, *labels.HISTORY_CHOICES, SURGERY_FIELD)]
+
+    def red_flag_fields(self):
+        return [self[name] for name in labels.RED_FLAGS]
+
+    def history(self) -> dict:
+        data = self.cleaned_data
+        history = {name: data[name] for name in (*labels.HISTORY_FLAGS, *labels.HISTORY_CHOICES)}
+        history[SURGERY_FIELD] = data[SURGERY_FIELD]
+        return history
+
+    def red_flags(self) -> dict:
+        return {name: self.cleaned_data[name] for name in labels.RED_FLAGS}
+
+
+class AssessmentForm(forms.Form):
+    """The therapist's tests; each defaults to "not tested"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, allowed in screening.TESTS.items():
+            self.fields[name] = forms.ChoiceField(
+                label=labels.TESTS[name],
+                choices=[(value, labels.TEST_RESULTS[value]) for value in (screening.NOT_TESTED, *allowed)],
+                initial=screening.NOT_TESTED,
+                widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+            )
+
+    @classmethod
+    def initial_from(cls, intake) -> dict:
+        return {name: intake.tests.get(name, screening.NOT_TESTED) for name in screening.TESTS}
+
+    def scored_fields(self):
+        return [self[name] for name in screening.TESTS if name in SCORED_TESTS]
+
+    def recorded_fields(self):
+        return [self[name] for name in screening.TESTS if name not in SCORED_TESTS]
+
+
+LETTER_SIGNATURES = {
+    b"%PDF-": "application/pdf",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
+
+
+def sniff_letter_type(upload) -> str | None:
+    """The letter's real type from its first bytes (the browser's claim and the file name are not trusted)."""
+    head = upload.read(16)
+    upload.seek(0)
+    for signature, content_type in LETTER_SIGNATURES.items():
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+class ClearanceForm(forms.ModelForm):
+    class Meta:
+        model = PhysicianClearance
+        fields = ["cleared_on", "clinician_name", "what_was_cleared", "letter"]
+        widgets = {"cleared_on": DateInput(), "what_was_cleared": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"letter": _("Optional: a PDF, JPEG or PNG scan of the physician's letter, up to 10 MB.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["letter"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+        self.letter_content_type = ""
+
+    def clean_cleared_on(self):
+        cleared_on = self.cleaned_data["cleared_on"]
+        if cleared_on > timezone.localdate():
+            raise forms.ValidationError(_("The clearance date cannot be in the future."))
+        return cleared_on
+
+    def clean_letter(self):
+        letter = self.cleaned_data.get("letter")
+        if not letter:
+            return letter
+        if letter.size > PhysicianClearance.MAX_LETTER_BYTES:
+            raise forms.ValidationError(_("The letter is larger than 10 MB. Scan it at a lower resolution."))
+        content_type = sniff_letter_type(letter)
+        if content_type is None:
+            raise forms.ValidationError(_("The letter must be a PDF, JPEG or PNG file."))
+        self.letter_content_type = content_type
+        return letter

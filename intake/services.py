@@ -1,0 +1,172 @@
+"""Writes about intakes. Every save re-runs the screening, in the same transaction, and updates the client's
+summary flags; nothing is deleted (a complaint taken off an intake is marked removed)."""
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.models import Client, User
+from intake import screening
+from intake.models import Complaint, Intake, PhysicianClearance, Screening
+
+CLIENT_SUMMARY_FIELDS = [
+    "screening_iliopsoas",
+    "screening_abdominal_work",
+    "screening_refer",
+    "referral_cleared",
+    "screened_at",
+]
+
+
+class NothingToClear(Exception):
+    """The intake's latest screening does not refer the client, so there is no referral to clear."""
+
+
+@transaction.atomic
+def record_intake(
+    *,
+    client: Client,
+    taken_by: User,
+    complaints: Sequence[dict[str, Any]],
+    sex: str = "",
+    aggravating: Sequence[str] = (),
+    history: dict | None = None,
+    red_flags: dict | None = None,
+    notes: str = "",
+) -> Intake:
+    """Take a new intake for a client and screen it."""
+    intake = Intake(
+        client=client,
+        taken_by=taken_by,
+        sex=sex,
+        aggravating=sorted(set(aggravating)),
+        history=history or {},
+        red_flags=red_flags or {},
+        notes=notes,
+    )
+    intake.save()
+    for position, fields in enumerate(complaints):
+        Complaint(intake=intake, position=position, **fields).save()
+    run_screening(intake=intake, by=taken_by)
+    return intake
+
+
+@transaction.atomic
+def update_intake(
+    *,
+    intake: Intake,
+    by: User,
+    complaints: Sequence[dict[str, Any]],
+    sex: str = "",
+    aggravating: Sequence[str] = (),
+    history: dict | None = None,
+    red_flags: dict | None = None,
+    notes: str = "",
+) -> Intake:
+    """Change an intake's answers; its earlier screenings stay as they were, a new one judges the new answers."""
+    intake.sex = sex
+    intake.aggravating = sorted(set(aggravating))
+    intake.history = history or {}
+    intake.red_flags = red_flags or {}
+    intake.notes = notes
+    intake.save()
+    current = list(intake.complaints.current())
+    for position, fields in enumerate(complaints):
+        if position < len(current):
+            complaint = current[position]
+            if any(getattr(complaint, name) != value for name, value in fields.items()):
+                for name, value in fields.items():
+                    setattr(complaint, name, value)
+                complaint.position = position
+                complaint.save()
+        else:
+            Complaint(intake=intake, position=position, **fields).save()
+    for complaint in current[len(complaints) :]:
+        complaint.removed_at = timezone.now()
+        complaint.save()
+    run_screening(intake=intake, by=by)
+    return intake
+
+
+@transaction.atomic
+def record_assessment(*, intake: Intake, by: User, tests: dict[str, str]) -> Intake:
+    """The care-team therapist's assessment tests; the screening is re-run with them."""
+    intake.tests = {name: value for name, value in tests.items() if value != screening.NOT_TESTED}
+    intake.assessed_by = by
+    intake.assessed_at = timezone.now()
+    intake.save()
+    run_screening(intake=intake, by=by)
+    return intake
+
+
+def run_screening(*, intake: Intake, by: User) -> Screening:
+    """Judge the intake's answers as they stand, store the result, and update the client's summary flags."""
+    answers = intake.answers()
+    result = screening.screen(answers)
+    judged = Screening(
+        intake=intake,
+        screened_by=by,
+        ruleset=result["ruleset"],
+        answers=answers,
+        iliopsoas=result["iliopsoas"],
+        abdominal_work=result["abdominal_work"],
+        refer=result["refer"],
+        score=result["score"],
+        reasons=result["reasons"],
+    )
+    judged.save()
+    _summarise_on_client(intake.client, judged)
+    return judged
+
+
+@transaction.atomic
+def record_clearance(
+    *,
+    intake: Intake,
+    by: User,
+    cleared_on: date,
+    clinician_name: str,
+    what_was_cleared: str,
+    letter: UploadedFile | None = None,
+    letter_content_type: str = "",
+) -> PhysicianClearance:
+    """Record a physician's clearance of the referral raised by the intake's latest screening."""
+    latest = intake.screenings.order_by("-screened_at", "-id").first()
+    if latest is None or not latest.refer:
+        raise NothingToClear
+    clearance = PhysicianClearance(
+        client=intake.client,
+        intake=intake,
+        cleared_on=cleared_on,
+        clinician_name=clinician_name,
+        what_was_cleared=what_was_cleared,
+        red_flags_cleared=sorted(latest.red_flag_rules),
+        recorded_by=by,
+        letter_content_type=letter_content_type if letter else "",
+    )
+    if letter:
+        extension = PhysicianClearance.LETTER_TYPES[letter_content_type]
+        clearance.letter.save(f"{clearance.public_id}.{extension}", letter, save=False)
+    clearance.save()
+    client_latest = Screening.objects.latest_for_client(intake.client)
+    _summarise_on_client(intake.client, client_latest)
+    return clearance
+
+
+def referral_is_cleared(judged: Screening) -> bool:
+    if not judged.refer:
+        return False
+    return any(clearance.resolves(judged) for clearance in judged.intake.clearances.all())
+
+
+def _summarise_on_client(client: Client, judged: Screening) -> None:
+    client.screening_iliopsoas = judged.iliopsoas
+    client.screening_abdominal_work = judged.abdominal_work
+    client.screening_refer = judged.refer
+    client.referral_cleared = referral_is_cleared(judged)
+    client.screened_at = judged.screened_at
+    client.save(update_fields=CLIENT_SUMMARY_FIELDS)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from intake import views
+
+app_name = "intake"
+
+urlpatterns = [
+    path("clients/<uuid:public_id>/intakes/new/", views.intake_new, name="intake-new"),
+    path("intakes/<uuid:public_id>/", views.intake_detail, name="intake-detail"),
+    path("intakes/<uuid:public_id>/edit/", views.intake_edit, name="intake-edit"),
+    path("intakes/<uuid:public_id>/assessment/", views.intake_assess, name="intake-assess"),
+    path("intakes/<uuid:public_id>/clearances/new/", views.clearance_new, name="clearance-new"),
+    path("clearances/<uuid:public_id>/letter/", views.clearance_letter, name="clearance-letter"),
+]
