@@ -5,6 +5,7 @@ Every variable is listed in the README's production section.
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -36,9 +37,12 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 
+# `manage.py screen` only reads JSON and prints JSON: it may run anywhere, without a secret.
+OFFLINE_TOOL = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] == ["screen"]
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not (DEBUG or OFFLINE_TOOL):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
 

@@ -14,3 +14,9 @@ class IntakeConfig(AppConfig):
         auditlog.register(Complaint)
         auditlog.register(Screening)
         auditlog.register(PhysicianClearance)
+
+    def seed_demo(self, *, users) -> str:
+        """Called by `manage.py seed_demo` after the clinic's own demo data."""
+        from intake.demo import seed_demo_intakes
+
+        return f"{seed_demo_intakes(users=users)} new demo intake(s)"

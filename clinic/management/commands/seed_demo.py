@@ -4,6 +4,7 @@ import os
 import unicodedata
 from datetime import date
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -125,9 +126,16 @@ class Command(BaseCommand):
                 for username, first, last, names in DEMO_USERS
             }
             created = sum(self.ensure_client(row, users) for row in DEMO_CLIENTS)
+            # Other apps add their demo records through an AppConfig.seed_demo(users=...) hook.
+            extras = [
+                app_config.seed_demo(users=users)
+                for app_config in apps.get_app_configs()
+                if callable(getattr(app_config, "seed_demo", None))
+            ]
         self.stdout.write(
             f"Demo ready: users {', '.join(users)} (password from DEMO_PASSWORD, default 'demo'); "
-            f"{created} new client(s), {len(DEMO_CLIENTS) - created} already there."
+            f"{created} new client(s), {len(DEMO_CLIENTS) - created} already there; "
+            f"{'; '.join(extras) or 'nothing else'}."
         )
 
     def ensure_user(self, username, first_name, last_name, role_names, password) -> User:

@@ -1,0 +1,143 @@
+"""Demo intakes for `manage.py seed_demo`: clients across every screening outcome."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from clinic.models import Client, User
+from intake import services
+
+NO_RED_FLAGS: dict = {}
+
+# last name -> (complaints, aggravating, history, red flags, tests or None for "not assessed yet", clearance)
+DEMO_INTAKES = {
+    # Dancer: consider / ok (the worked example of SCREENING.md).
+    "Chen": (
+        [{"region": "anterior_hip_groin", "side": "right", "pain_now": 6, "pain_worst": 8, "onset": "subacute"}],
+        ["hip_extension", "stairs_leg_lift"],
+        {"athlete_repetitive_hip_flexion": True},
+        NO_RED_FLAGS,
+        {
+            "resisted_hip_flexion": "positive_pain",
+            "hip_flexor_stretch_thomas": "positive_pain",
+            "internal_snapping": "painful",
+        },
+        None,
+    ),
+    # Spin instructor, central low back: score 4 but not indicated.
+    "Okonkwo": (
+        [{"region": "low_back", "side": "central", "pain_now": 5, "pain_worst": 7, "onset": "chronic"}],
+        ["standing_upright_hips_forward"],
+        {"athlete_repetitive_hip_flexion": True},
+        NO_RED_FLAGS,
+        {"hip_flexor_stretch_thomas": "tight_no_pain", "iliopsoas_palpation": "negative"},
+        None,
+    ),
+    # On blood thinners: consider, with caution.
+    "Fitzgerald": (
+        [
+            {"region": "anterior_thigh", "side": "left", "pain_now": 5, "onset": "chronic"},
+            {"region": "low_back", "side": "central", "pain_now": 3, "onset": "chronic"},
+        ],
+        ["stairs_leg_lift", "rising_from_sitting"],
+        {"anticoagulant_or_bleeding_disorder": True},
+        NO_RED_FLAGS,
+        {"iliopsoas_palpation": "positive_pain", "anterior_hip_trigger_points": "present"},
+        None,
+    ),
+    # New low back pain after 50: refer, not yet cleared.
+    "Haddad": (
+        [{"region": "low_back", "side": "bilateral", "pain_now": 7, "onset": "acute"}],
+        ["prolonged_sitting", "rising_from_sitting"],
+        {},
+        {"new_onset_lbp_age_over_50": True},
+        None,
+        None,
+    ),
+    # Past cancer: refer, cleared by the family physician.
+    "Nakamura": (
+        [{"region": "deep_hip", "side": "right", "pain_now": 4, "onset": "chronic"}],
+        ["walking", "stairs_leg_lift"],
+        {"abdominal_pelvic_cancer": "history_remission"},
+        {"history_of_cancer": True},
+        {"resisted_hip_flexion": "positive_pain", "iliopsoas_palpation": "positive_pain"},
+        (
+            "Dr. Anita Sharma (family physician)",
+            "Cleared for gentle massage including the hip flexors; prostate cancer in remission since 2019.",
+        ),
+    ),
+    # Pregnant: consider, abdominal work contraindicated (therapist2's client).
+    "Raman": (
+        [{"region": "anterior_hip_groin", "side": "left", "pain_now": 5, "onset": "subacute"}],
+        ["hip_extension", "rising_from_sitting"],
+        {"pregnant": True},
+        NO_RED_FLAGS,
+        {"resisted_hip_flexion": "positive_pain", "hip_flexor_stretch_thomas": "positive_pain"},
+        None,
+    ),
+    # Taken at the desk, not assessed yet: needs therapist review.
+    "Beaulieu": (
+        [
+            {"region": "anterior_hip_groin", "side": "right", "pain_now": 4, "onset": "acute"},
+            {"region": "buttock", "side": "right", "pain_now": 2, "onset": "acute"},
+        ],
+        ["running_kicking", "hip_extension"],
+        {"athlete_repetitive_hip_flexion": True},
+        NO_RED_FLAGS,
+        None,
+        None,
+    ),
+    # Soccer player with an IUD: consider, caution.
+    "Mensah": (
+        [{"region": "anterior_hip_groin", "side": "left", "pain_now": 6, "onset": "acute"}],
+        ["running_kicking", "stairs_leg_lift"],
+        {"athlete_repetitive_hip_flexion": True, "iud": True},
+        NO_RED_FLAGS,
+        {"resisted_hip_flexion": "positive_pain", "internal_snapping": "painful"},
+        None,
+    ),
+    # Symptomatic hernia: abdominal work contraindicated.
+    "Larsen": (
+        [
+            {"region": "lower_abdomen", "side": "right", "pain_now": 3, "onset": "chronic"},
+            {"region": "anterior_hip_groin", "side": "right", "pain_now": 4, "onset": "chronic"},
+        ],
+        ["cough_sneeze", "stairs_leg_lift"],
+        {"hernia": "symptomatic"},
+        NO_RED_FLAGS,
+        {"iliopsoas_palpation": "negative", "resisted_hip_flexion": "negative"},
+        None,
+    ),
+}
+
+
+def seed_demo_intakes(*, users: dict[str, User]) -> int:
+    """Create the demo intakes that are missing; return how many were created."""
+    desk = users["frontdesk"]
+    created = 0
+    for last_name, (complaints, aggravating, history, red_flags, tests, clearance) in DEMO_INTAKES.items():
+        client = Client.objects.filter(last_name=last_name).first()
+        if client is None or client.intakes.exists():
+            continue
+        intake = services.record_intake(
+            client=client,
+            taken_by=desk,
+            complaints=complaints,
+            aggravating=aggravating,
+            history=history,
+            red_flags=red_flags,
+        )
+        therapist = client.care_team.order_by("username").first()
+        if tests is not None and therapist is not None:
+            services.record_assessment(intake=intake, by=therapist, tests=tests)
+        if clearance is not None:
+            clinician, what = clearance
+            services.record_clearance(
+                intake=intake,
+                by=therapist or users["admin"],
+                cleared_on=timezone.localdate() - timedelta(days=3),
+                clinician_name=clinician,
+                what_was_cleared=what,
+            )
+        created += 1
+    return created
