@@ -119,7 +119,9 @@ class Complaint(models.Model):
 
 class ScreeningQuerySet(AuditedQuerySet):
     def latest_for_client(self, client):
-        return self.filter(intake__client=client).order_by("-screened_at", "-id").first()
+        return (
+            self.filter(intake__client=client).select_related("intake__client").order_by("-screened_at", "-id").first()
+        )
 
 
 class Screening(models.Model):

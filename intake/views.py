@@ -87,6 +87,7 @@ def intake_edit(request, public_id):
             return redirect(intake)
         messages.error(request, _("Some answers need attention: see the messages next to them. Nothing was saved."))
     else:
+        record_view(intake)
         form = IntakeForm(initial=IntakeForm.initial_from(intake))
         formset = ComplaintFormSet(
             prefix="complaints", initial=[ComplaintForm.initial_from(c) for c in intake.complaints.current()]
@@ -104,6 +105,8 @@ def intake_detail(request, public_id):
     if latest is not None:
         record_view(latest)
     clearances = list(intake.clearances.select_related("recorded_by"))
+    for clearance in clearances:
+        record_view(clearance)
     return render(
         request,
         "intake/intake_detail.html",

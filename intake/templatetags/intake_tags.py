@@ -3,6 +3,7 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from clinic.audit import record_view
 from intake import access, labels, services
 from intake.models import Intake, Screening
 
@@ -71,8 +72,11 @@ def client_intake_panel(context, client):
     user = context["request"].user
     may_take = access.may_take_intake(user, client)
     intakes = list(Intake.objects.for_client(client).select_related("taken_by")[:10]) if may_take else []
+    clearances = list(client.clearances.select_related("intake", "client")[:5]) if may_take else []
     latest = Screening.objects.latest_for_client(client) if intakes else None
-    clearances = list(client.clearances.select_related("intake")[:5]) if may_take else []
+    # What the client page shows of clinical records is a read like any other: audit it.
+    for record in ([latest] if latest else []) + clearances:
+        record_view(record)
     return {
         "client": client,
         "user": user,
