@@ -29,6 +29,8 @@ def yes_no_initial(value: bool | None):
 
 
 class ComplaintForm(forms.Form):
+    # Which stored complaint this row edits (empty for a new one); the service accepts only this intake's own.
+    complaint = forms.IntegerField(widget=forms.HiddenInput, required=False)
     region = forms.ChoiceField(
         label=_("Where"),
         choices=[("", _("Choose on the body or here"))] + list(labels.REGIONS.items()),
@@ -64,6 +66,7 @@ class ComplaintForm(forms.Form):
     @classmethod
     def initial_from(cls, complaint: Complaint) -> dict:
         return {
+            "complaint": complaint.pk,
             "region": complaint.region,
             "side": complaint.side,
             "pain_now": str(complaint.pain_now),
@@ -83,11 +86,22 @@ class BaseComplaintFormSet(forms.BaseFormSet):
             )
 
     def complaints(self) -> list[dict]:
-        return [form.cleaned_data for form in self.forms if form.cleaned_data]
+        """The complaints to keep, in order, without the formset's own DELETE field."""
+        return [
+            {name: value for name, value in form.cleaned_data.items() if name != "DELETE"}
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
 
 
 ComplaintFormSet = forms.formset_factory(
-    ComplaintForm, formset=BaseComplaintFormSet, extra=1, max_num=10, validate_max=True, absolute_max=20
+    ComplaintForm,
+    formset=BaseComplaintFormSet,
+    extra=1,
+    max_num=10,
+    validate_max=True,
+    absolute_max=20,
+    can_delete=True,
 )
 
 

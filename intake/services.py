@@ -50,7 +50,7 @@ def record_intake(
     )
     intake.save()
     for position, fields in enumerate(complaints):
-        Complaint(intake=intake, position=position, **fields).save()
+        Complaint(intake=intake, position=position, **_complaint_fields(fields)).save()
     run_screening(intake=intake, by=taken_by)
     return intake
 
@@ -74,22 +74,33 @@ def update_intake(
     intake.red_flags = red_flags or {}
     intake.notes = notes
     intake.save()
-    current = list(intake.complaints.current())
-    for position, fields in enumerate(complaints):
-        if position < len(current):
-            complaint = current[position]
-            if any(getattr(complaint, name) != value for name, value in fields.items()):
-                for name, value in fields.items():
-                    setattr(complaint, name, value)
-                complaint.position = position
-                complaint.save()
-        else:
-            Complaint(intake=intake, position=position, **fields).save()
-    for complaint in current[len(complaints) :]:
-        complaint.removed_at = timezone.now()
-        complaint.save()
+    # Each posted complaint names the stored one it edits (or none, for a new one): match by identity,
+    # never by position, so taking off the first complaint cannot rewrite the second.
+    current = {complaint.pk: complaint for complaint in intake.complaints.current()}
+    kept = set()
+    for position, posted in enumerate(complaints):
+        fields = {**_complaint_fields(posted), "position": position}
+        complaint = current.get(posted.get("complaint"))
+        if complaint is None or complaint.pk in kept:
+            Complaint(intake=intake, **fields).save()
+            continue
+        kept.add(complaint.pk)
+        if any(getattr(complaint, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(complaint, name, value)
+            complaint.save()
+    for pk, complaint in current.items():
+        if pk not in kept:
+            complaint.removed_at = timezone.now()
+            complaint.save()
     run_screening(intake=intake, by=by)
     return intake
+
+
+def _complaint_fields(posted: dict[str, Any]) -> dict[str, Any]:
+    return {name: posted.get(name) for name in ("region", "side", "pain_now", "pain_worst")} | {
+        "onset": posted.get("onset") or ""
+    }
 
 
 @transaction.atomic
@@ -119,7 +130,7 @@ def run_screening(*, intake: Intake, by: User) -> Screening:
         reasons=result["reasons"],
     )
     judged.save()
-    _summarise_on_client(intake.client, judged)
+    _summarise_on_client(intake.client)
     return judged
 
 
@@ -152,8 +163,7 @@ def record_clearance(
         extension = PhysicianClearance.LETTER_TYPES[letter_content_type]
         clearance.letter.save(f"{clearance.public_id}.{extension}", letter, save=False)
     clearance.save()
-    client_latest = Screening.objects.latest_for_client(intake.client)
-    _summarise_on_client(intake.client, client_latest)
+    _summarise_on_client(intake.client)
     return clearance
 
 
@@ -163,7 +173,9 @@ def referral_is_cleared(judged: Screening) -> bool:
     return any(clearance.resolves(judged) for clearance in judged.intake.clearances.all())
 
 
-def _summarise_on_client(client: Client, judged: Screening) -> None:
+def _summarise_on_client(client: Client) -> None:
+    """Copy the current screening (the latest of the newest intake) onto the client, for badges and filters."""
+    judged = Screening.objects.latest_for_client(client)
     client.screening_iliopsoas = judged.iliopsoas
     client.screening_abdominal_work = judged.abdominal_work
     client.screening_refer = judged.refer

@@ -64,6 +64,9 @@ def _render_form(request, client, form, formset, intake=None, status=200):
 
 def intake_new(request, public_id):
     client = access.get_client_for_intake(request.user, public_id)
+    if client.is_archived:
+        messages.error(request, _("This client is archived. Restore them before taking a new intake."))
+        return redirect(client)
     if request.method == "POST":
         form, formset = IntakeForm(request.POST), ComplaintFormSet(request.POST, prefix="complaints")
         if form.is_valid() and formset.is_valid() and _engine_check(client, form, formset):

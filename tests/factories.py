@@ -50,3 +50,44 @@ def therapist_user(**kwargs) -> User:
 
 def clinic_admin_user(**kwargs) -> User:
     return UserFactory(roles=[roles.CLINIC_ADMIN], **kwargs)
+
+
+LOW_BACK = {"region": "low_back", "side": "central", "pain_now": 4}
+
+
+def screened_intake(client, *, by, complaints=(LOW_BACK,), tests=None, assessed_by=None, **answers):
+    """An intake taken through the service (so it is screened), then assessed when `tests` are given."""
+    from intake import services
+
+    intake = services.record_intake(client=client, taken_by=by, complaints=list(complaints), **answers)
+    if tests is not None:
+        services.record_assessment(intake=intake, by=assessed_by or by, tests=tests)
+    return intake
+
+
+def intake_form_data(complaints=(LOW_BACK,), **overrides) -> dict:
+    """A complete, valid intake POST: every question answered "no" / "none". An override of None leaves a field out."""
+    from intake import labels, screening
+
+    data = {
+        "complaints-TOTAL_FORMS": str(len(complaints)),
+        "complaints-INITIAL_FORMS": "0",
+        "complaints-MIN_NUM_FORMS": "0",
+        "complaints-MAX_NUM_FORMS": "10",
+        "sex": "",
+        "notes": "",
+        screening.SURGERY_WEEKS: "",
+    }
+    for n, complaint in enumerate(complaints):
+        data |= {f"complaints-{n}-{name}": str(value) for name, value in complaint.items()}
+    data |= {name: "no" for name in (*labels.HISTORY_FLAGS, *labels.RED_FLAGS)}
+    data |= {name: "none" for name in labels.HISTORY_CHOICES}
+    data |= overrides
+    return {name: value for name, value in data.items() if value is not None}
+
+
+def assessment_form_data(**results) -> dict:
+    """An assessment POST: every test "not_tested" but those given."""
+    from intake import screening
+
+    return {name: screening.NOT_TESTED for name in screening.TESTS} | results
