@@ -13,3 +13,35 @@ LABELS = {
     THERAPIST: _("Therapist"),
     CLINIC_ADMIN: _("Clinic admin"),
 }
+
+# What a clinic admin may manage in the Django admin. Nothing here allows deleting a record.
+CLINIC_ADMIN_PERMISSIONS = (
+    ("clinic", "add_user"),
+    ("clinic", "change_user"),
+    ("clinic", "view_user"),
+    ("clinic", "add_client"),
+    ("clinic", "change_client"),
+    ("clinic", "view_client"),
+    ("auth", "view_group"),
+    ("auditlog", "view_logentry"),
+)
+
+
+def ensure_roles(**kwargs) -> None:
+    """Make sure the three role groups exist, the clinic admin's with its permissions.
+
+    Migration 0002 creates them; this post_migrate handler keeps them after a database flush
+    (as between browser tests) and after a later migration adds permissions.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    for name in ALL_ROLES:
+        Group.objects.get_or_create(name=name)
+    admin_role = Group.objects.get(name=CLINIC_ADMIN)
+    wanted = Permission.objects.filter(
+        content_type__app_label__in={app for app, _ in CLINIC_ADMIN_PERMISSIONS},
+        codename__in={codename for _, codename in CLINIC_ADMIN_PERMISSIONS},
+    )
+    admin_role.permissions.add(
+        *[p for p in wanted if (p.content_type.app_label, p.codename) in CLINIC_ADMIN_PERMISSIONS]
+    )

@@ -7,8 +7,7 @@ from clinic import roles
 from clinic.models import Client
 from tests.factories import UserFactory
 
-# serialized_rollback: the flush after a live-server test would otherwise wipe the roles made by migrations.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_front_desk_creates_a_client_and_finds_them_by_search(signed_in_page, live_server):

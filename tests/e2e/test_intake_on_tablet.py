@@ -7,8 +7,7 @@ from clinic import roles
 from intake.models import Intake
 from tests.factories import ClientFactory, UserFactory
 
-# serialized_rollback: the flush after a live-server test would otherwise wipe the roles made by migrations.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_front_desk_completes_an_intake_with_the_body_diagram_on_a_tablet(signed_in_page, live_server):
