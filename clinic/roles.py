@@ -24,6 +24,8 @@ CLINIC_ADMIN_PERMISSIONS = (
     ("clinic", "view_client"),
     ("auth", "view_group"),
     ("auditlog", "view_logentry"),
+    ("notes", "add_consenttext"),
+    ("notes", "view_consenttext"),
 )
 
 

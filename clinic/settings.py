@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "clinic.audit.AuditMiddleware",
+    "notes.middleware.ConsentHandoverMiddleware",
     # django-axes wants to be last.
     "axes.middleware.AxesMiddleware",
 ]

@@ -25,4 +25,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include((clinic_patterns, "clinic"))),
     path("", include("intake.urls")),
+    path("", include("notes.urls")),
 ]

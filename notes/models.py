@@ -1,1 +1,307 @@
-# Consent, treatment sessions, feedback and addenda arrive with the sessions issue.
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clinic.models import AuditedQuerySet, Client
+from intake.models import Complaint, Intake
+
+PAIN = [MinValueValidator(0), MaxValueValidator(10)]
+PRESSURE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class SignedSessionIsReadOnly(Exception):
+    """Raised by any attempt to change a signed session or anything recorded in it."""
+
+
+class ConsentKind(models.TextChoices):
+    TREATMENT = "treatment", _("General treatment")
+    ABDOMINAL = "abdominal", _("Abdominal / iliopsoas work")
+
+
+class ConsentTextQuerySet(models.QuerySet):
+    def current(self, kind: str):
+        return self.filter(kind=kind).order_by("-version").first()
+
+
+class ConsentText(models.Model):
+    """One version of the consent wording of a kind. A version is never edited: a change is a new version."""
+
+    kind = models.CharField(max_length=20, choices=ConsentKind.choices)
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    published_at = models.DateTimeField(default=timezone.now)
+
+    objects = ConsentTextQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "-version"]
+        constraints = [models.UniqueConstraint(fields=["kind", "version"], name="consent_text_kind_version")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, version {self.version}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("A consent text is never edited once published: add a new version.")
+        super().save(*args, **kwargs)
+
+
+class ConsentQuerySet(AuditedQuerySet):
+    def active(self):
+        return self.filter(withdrawn_at__isnull=True)
+
+    def of_kind(self, kind: str):
+        return self.filter(kind=kind)
+
+    def latest_for(self, client, kind: str):
+        return self.filter(client=client, kind=kind).select_related("text").order_by("-signed_at", "-id").first()
+
+
+class Consent(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="consents")
+    kind = models.CharField(max_length=20, choices=ConsentKind.choices)
+    text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="consents")
+    signed_name = models.CharField(_("signature (full name)"), max_length=200)
+    signature_drawing = models.TextField(blank=True, help_text="Optional drawn signature, as a PNG data URL.")
+    signed_at = models.DateTimeField(default=timezone.now)
+    collected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.CharField(_("reason (optional)"), max_length=500, blank=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_at", "-id"]
+        indexes = [models.Index(fields=["client", "kind", "-signed_at"], name="consent_client_kind_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} consent of {self.client} ({self.signed_at:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse("notes:consent-detail", kwargs={"public_id": self.public_id})
+
+    def get_additional_data(self):
+        return {"client": str(self.client.public_id)}
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class SessionQuerySet(AuditedQuerySet):
+    def for_client(self, client):
+        return self.filter(client=client)
+
+    def drafts(self):
+        return self.filter(status=TreatmentSession.Status.DRAFT)
+
+    def signed(self):
+        return self.filter(status=TreatmentSession.Status.SIGNED)
+
+    def by(self, therapist):
+        return self.filter(therapist=therapist)
+
+
+class TreatmentSession(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SIGNED = "signed", _("Signed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="sessions")
+    therapist = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions")
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions")
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Optimistic locking: every save of a draft bumps it; a form posted with an older one is refused.
+    version = models.PositiveIntegerField(default=1)
+    subjective = models.TextField(_("subjective (what the client reports)"), max_length=5000, blank=True)
+    objective = models.TextField(_("objective findings"), max_length=5000, blank=True)
+    objective_tests = models.JSONField(default=dict, blank=True)
+    assessment = models.TextField(_("assessment"), max_length=5000, blank=True)
+    plan = models.TextField(_("plan"), max_length=5000, blank=True)
+    home_care = models.TextField(_("home care"), max_length=5000, blank=True)
+    abdominal_planned = models.BooleanField(_("abdominal (iliopsoas) work planned"), default=False)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["client", "-started_at"], name="session_client_started_idx"),
+            models.Index(fields=["therapist", "status", "started_at"], name="session_therapist_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"Session of {self.client} on {self.started_at:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("notes:session-detail", kwargs={"public_id": self.public_id})
+
+    def get_additional_data(self):
+        return {"client": str(self.client.public_id)}
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == self.Status.SIGNED
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and TreatmentSession.objects.filter(pk=self.pk, status=self.Status.SIGNED).exists():
+            raise SignedSessionIsReadOnly("This session is signed: correct it with an addendum.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SignedSessionIsReadOnly("Treatment sessions are never deleted.")
+
+
+class PartOfSession(models.Model):
+    """A row recorded within a session: read-only once the session is signed, never deleted."""
+
+    class Meta:
+        abstract = True
+
+    def get_additional_data(self):
+        return {"client": str(self.session.client.public_id)}
+
+    def save(self, *args, **kwargs):
+        if TreatmentSession.objects.filter(pk=self.session_id, status=TreatmentSession.Status.SIGNED).exists():
+            raise SignedSessionIsReadOnly("This session is signed: correct it with an addendum.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SignedSessionIsReadOnly("Records of a session are never deleted.")
+
+
+class ComplaintPain(PartOfSession):
+    """Pain for one complaint of the intake, before and after the session."""
+
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="pains")
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="session_pains")
+    before = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN)
+    after = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["complaint__position", "complaint_id"]
+        constraints = [models.UniqueConstraint(fields=["session", "complaint"], name="one_pain_row_per_complaint")]
+
+    def __str__(self):
+        return f"{self.complaint}: {self.before} → {self.after}"
+
+
+class AbdominalSegment(PartOfSession):
+    """A stretch of abdominal work, opened by the client's verbal re-confirmation and closed by a stop,
+    a withdrawal of consent, or the therapist."""
+
+    class EndReason(models.TextChoices):
+        STOP = "stop", _("Client said stop")
+        WITHDRAWN = "withdrawn", _("Consent withdrawn")
+        FINISHED = "finished", _("Finished by the therapist")
+
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="segments")
+    reconfirmed_at = models.DateTimeField(default=timezone.now)
+    reconfirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    precautions_reviewed = models.JSONField(default=list, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reconfirmed_at", "id"]
+
+    def __str__(self):
+        return f"Abdominal work from {self.reconfirmed_at:%H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+
+class FeedbackEntry(PartOfSession):
+    class Technique(models.TextChoices):
+        SUSTAINED_PRESSURE = "sustained_pressure", _("Sustained pressure")
+        PIN_AND_STRETCH = "pin_and_stretch", _("Pin-and-stretch with active hip extension")
+        BREATHING_RELEASE = "breathing_release", _("Breathing-paced release")
+        CROSS_FIBRE = "cross_fibre", _("Gentle cross-fibre")
+        OTHER = "other", _("Other")
+
+    class Response(models.TextChoices):
+        COMFORTABLE = "comfortable", _("Comfortable")
+        TENDER = "tender", _("Tender")
+        REFERRED = "referred", _("Referred sensation")
+        TOO_MUCH = "too_much", _("Too much")
+        STOP = "stop", _("Stop")
+
+    class Side(models.TextChoices):
+        LEFT = "left", _("Left")
+        RIGHT = "right", _("Right")
+        BOTH = "both", _("Both")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="entries")
+    segment = models.ForeignKey(AbdominalSegment, on_delete=models.PROTECT, related_name="entries")
+    at = models.DateTimeField(default=timezone.now)
+    side = models.CharField(max_length=10, choices=Side.choices)
+    technique = models.CharField(max_length=30, choices=Technique.choices)
+    pressure = models.PositiveSmallIntegerField(validators=PRESSURE)
+    pain = models.PositiveSmallIntegerField(validators=PAIN)
+    response = models.CharField(max_length=20, choices=Response.choices)
+    note = models.CharField(max_length=500, blank=True)
+    # The form's one-time token: the same form posted twice makes one entry.
+    token = models.UUIDField()
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [models.UniqueConstraint(fields=["session", "token"], name="one_entry_per_form_token")]
+
+    def __str__(self):
+        return f"{self.at:%H:%M:%S} pressure {self.pressure}, pain {self.pain}, {self.get_response_display()}"
+
+
+class Addendum(models.Model):
+    """A correction or addition to a signed session. Never edited, never deleted."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=300)
+    text = models.TextField(_("text"), max_length=5000)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name_plural = "addenda"
+
+    def __str__(self):
+        return f"Addendum by {self.author} on {self.at:%Y-%m-%d}"
+
+    def get_additional_data(self):
+        return {"client": str(self.session.client.public_id)}
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise SignedSessionIsReadOnly("An addendum is never edited: add another one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SignedSessionIsReadOnly("Addenda are never deleted.")

@@ -1,0 +1,71 @@
+"""Who may read and write consents and sessions (DESIGN.md's role table). Records one may not see answer 404."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from clinic import roles
+from clinic.models import Client
+from notes.models import Consent, TreatmentSession
+
+
+def consent_clients_for(user):
+    """Consents are recorded by the front desk and admins for anyone, by therapists for their care team."""
+    if user.is_front_desk or user.is_clinic_admin:
+        return Client.objects.all()
+    if user.is_therapist:
+        return Client.objects.in_care_of(user)
+    return Client.objects.none()
+
+
+def _require(user, *names):
+    if not (user.has_role(*names) or (roles.CLINIC_ADMIN in names and user.is_clinic_admin)):
+        raise PermissionDenied
+
+
+def get_client_for_consent(user, public_id) -> Client:
+    _require(user, *roles.ALL_ROLES)
+    return get_object_or_404(consent_clients_for(user), public_id=public_id)
+
+
+def get_consent_for(user, public_id) -> Consent:
+    _require(user, *roles.ALL_ROLES)
+    return get_object_or_404(
+        Consent.objects.select_related("client", "text", "collected_by", "withdrawn_by").filter(
+            client__in=consent_clients_for(user)
+        ),
+        public_id=public_id,
+    )
+
+
+def get_client_for_new_session(user, public_id) -> Client:
+    """Only a therapist starts a session, and only for a care-team client."""
+    _require(user, roles.THERAPIST)
+    return get_object_or_404(Client.objects.in_care_of(user), public_id=public_id)
+
+
+def readable_sessions_for(user):
+    """Sessions a user may read: every one for clinic admins, their care team's for therapists."""
+    if user.is_clinic_admin:
+        return TreatmentSession.objects.all()
+    if user.is_therapist:
+        return TreatmentSession.objects.filter(client__in=Client.objects.in_care_of(user))
+    return TreatmentSession.objects.none()
+
+
+def get_session_for(user, public_id) -> TreatmentSession:
+    """A session to read: 403 for roles that never read sessions, 404 for one outside the user's reach."""
+    _require(user, roles.THERAPIST, roles.CLINIC_ADMIN)
+    return get_object_or_404(
+        readable_sessions_for(user).select_related("client", "therapist", "intake"), public_id=public_id
+    )
+
+
+def get_own_session_for(user, public_id) -> TreatmentSession:
+    """A session to write (edit, feedback, sign, addenda): only the therapist's own, on a care-team client."""
+    _require(user, roles.THERAPIST)
+    return get_object_or_404(
+        TreatmentSession.objects.select_related("client", "therapist", "intake").filter(
+            therapist=user, client__in=Client.objects.in_care_of(user)
+        ),
+        public_id=public_id,
+    )

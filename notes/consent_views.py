@@ -1,0 +1,137 @@
+"""Recording consent (at the desk or handed over to the client), reading it, and withdrawing it."""
+
+from django.contrib import messages
+from django.contrib.auth import authenticate
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clinic.audit import record_view
+from clinic.models import Client
+from notes import access, services
+from notes.forms import ConsentForm, HandoverExitForm, WithdrawConsentForm
+from notes.models import ConsentKind, ConsentText
+
+HANDOVER_KEY = "consent_handover"
+
+
+def _kind(value: str | None) -> str:
+    return value if value in ConsentKind.values else ConsentKind.ABDOMINAL
+
+
+def _consent_page(request, client, kind, *, handover: bool, form=None, status=200):
+    text = ConsentText.objects.current(kind)
+    form = form or ConsentForm(
+        client=client, current_text=text, initial={"kind": kind, "text_version": text.version if text else None}
+    )
+    return render(
+        request,
+        "notes/consent_form.html",
+        {"client": client, "kind": kind, "text": text, "form": form, "handover": handover, "kinds": ConsentKind},
+        status=status,
+    )
+
+
+def _record_from_post(request, client, *, handover: bool):
+    kind = _kind(request.POST.get("kind"))
+    text = ConsentText.objects.current(kind)
+    form = ConsentForm(request.POST, client=client, current_text=text)
+    if not form.is_valid():
+        return None, _consent_page(request, client, kind, handover=handover, form=form)
+    consent = services.record_consent(
+        client=client,
+        kind=kind,
+        text=text,
+        signed_name=form.cleaned_data["signed_name"],
+        signature_drawing=form.cleaned_data["signature_drawing"],
+        collected_by=request.user,
+    )
+    return consent, None
+
+
+def consent_new(request, public_id):
+    client = access.get_client_for_consent(request.user, public_id)
+    if request.method == "POST":
+        consent, page = _record_from_post(request, client, handover=False)
+        if page is not None:
+            return page
+        messages.success(request, _("Consent recorded."))
+        return redirect(consent)
+    return _consent_page(request, client, _kind(request.GET.get("kind")), handover=False)
+
+
+@require_POST
+def handover_start(request, public_id):
+    """Hand the tablet to the client: until the staff password is typed, only the consent page is reachable."""
+    client = access.get_client_for_consent(request.user, public_id)
+    request.session[HANDOVER_KEY] = {"client": str(client.public_id), "kind": _kind(request.POST.get("kind"))}
+    return redirect("notes:handover")
+
+
+def handover(request):
+    state = request.session.get(HANDOVER_KEY)
+    if not state:
+        return redirect("clinic:home")
+    client = access.get_client_for_consent(request.user, state["client"])
+    if state.get("signed"):
+        return render(request, "notes/handover_done.html", {"client": client, "exit_form": HandoverExitForm()})
+    if request.method == "POST":
+        consent, page = _record_from_post(request, client, handover=True)
+        if page is not None:
+            return page
+        request.session[HANDOVER_KEY] = {**state, "signed": str(consent.public_id)}
+        return redirect("notes:handover")
+    return _consent_page(request, client, state["kind"], handover=True)
+
+
+@require_POST
+def handover_exit(request):
+    state = request.session.get(HANDOVER_KEY)
+    if not state:
+        return redirect("clinic:home")
+    form = HandoverExitForm(request.POST)
+    user = None
+    if form.is_valid():
+        # Through authenticate(), so django-axes counts wrong passwords here too.
+        user = authenticate(request, username=request.user.get_username(), password=form.cleaned_data["password"])
+    if user is None or user.pk != request.user.pk:
+        messages.error(request, _("That is not the password of the staff member who handed over the tablet."))
+        return redirect("notes:handover")
+    del request.session[HANDOVER_KEY]
+    client = Client.objects.get(public_id=state["client"])
+    if state.get("signed"):
+        messages.success(request, _("The client signed the consent."))
+        return redirect(reverse("notes:consent-detail", kwargs={"public_id": state["signed"]}))
+    messages.info(request, _("Hand-over ended without a signature."))
+    return redirect(client)
+
+
+def consent_detail(request, public_id):
+    consent = access.get_consent_for(request.user, public_id)
+    record_view(consent)
+    current = ConsentText.objects.current(consent.kind)
+    return render(
+        request,
+        "notes/consent_detail.html",
+        {
+            "consent": consent,
+            "client": consent.client,
+            "is_current_version": current is not None and current.pk == consent.text_id,
+            "withdraw_form": WithdrawConsentForm(),
+        },
+    )
+
+
+def consent_withdraw(request, public_id):
+    consent = access.get_consent_for(request.user, public_id)
+    form = WithdrawConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not consent.is_active:
+            messages.info(request, _("This consent was already withdrawn."))
+        else:
+            services.withdraw_consent(consent=consent, by=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("Consent withdrawn. It stays in the record, marked withdrawn."))
+        return redirect(consent)
+    record_view(consent)
+    return render(request, "notes/consent_withdraw.html", {"consent": consent, "client": consent.client, "form": form})

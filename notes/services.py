@@ -1,0 +1,237 @@
+"""Writes of consent and treatment sessions. Each is one transaction; the gate guards every abdominal write."""
+
+import uuid
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.models import Client, User
+from intake.models import Intake
+from notes import hashing
+from notes.gate import RECONFIRMATION, AbdominalWorkRefused, check_abdominal_work, gate_state
+from notes.models import (
+    AbdominalSegment,
+    Addendum,
+    ComplaintPain,
+    Consent,
+    ConsentKind,
+    ConsentText,
+    FeedbackEntry,
+    TreatmentSession,
+)
+
+
+class StaleDraft(Exception):
+    """The draft was saved elsewhere (another tab) since this form was opened."""
+
+
+class SessionNotSigned(Exception):
+    pass
+
+
+class ConsentAlreadyWithdrawn(Exception):
+    pass
+
+
+SESSION_FIELDS = ("subjective", "objective", "objective_tests", "assessment", "plan", "home_care", "abdominal_planned")
+
+
+# -- Consent ------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_consent(
+    *, client: Client, kind: str, text: ConsentText, signed_name: str, collected_by: User, signature_drawing: str = ""
+) -> Consent:
+    consent = Consent(
+        client=client,
+        kind=kind,
+        text=text,
+        signed_name=signed_name,
+        signature_drawing=signature_drawing,
+        collected_by=collected_by,
+    )
+    consent.save()
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(*, consent: Consent, by: User, reason: str = "") -> Consent:
+    """Withdraw a consent; abdominal work open in any of the client's draft sessions ends at once."""
+    if not consent.is_active:
+        raise ConsentAlreadyWithdrawn
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = by
+    consent.withdrawal_reason = reason
+    consent.save()
+    if consent.kind == ConsentKind.ABDOMINAL:
+        open_segments = AbdominalSegment.objects.filter(
+            session__client=consent.client,
+            session__status=TreatmentSession.Status.DRAFT,
+            ended_at__isnull=True,
+        ).select_related("session__client")
+        for segment in open_segments:
+            _close_segment(segment, AbdominalSegment.EndReason.WITHDRAWN, at=consent.withdrawn_at)
+    return consent
+
+
+# -- Sessions -----------------------------------------------------------------------------------------------------
+
+
+def latest_intake(client: Client) -> Intake | None:
+    return Intake.objects.for_client(client).first()
+
+
+@transaction.atomic
+def start_session(
+    *,
+    client: Client,
+    therapist: User,
+    pain_before: dict[int, int | None],
+    subjective: str = "",
+    abdominal_planned: bool = False,
+) -> TreatmentSession:
+    """Open a draft session, with the pre-session pain of each complaint of the latest intake."""
+    intake = latest_intake(client)
+    session = TreatmentSession(
+        client=client,
+        therapist=therapist,
+        intake=intake,
+        subjective=subjective,
+        abdominal_planned=abdominal_planned,
+    )
+    session.save()
+    if intake is not None:
+        for complaint in intake.complaints.current():
+            ComplaintPain(session=session, complaint=complaint, before=pain_before.get(complaint.pk)).save()
+    return session
+
+
+@transaction.atomic
+def update_session(
+    *, session: TreatmentSession, version: int, pain_after: dict[int, int | None] | None = None, **fields: Any
+) -> TreatmentSession:
+    """Save a draft's SOAP fields and post-session pain, refusing a form opened before the last save."""
+    current = TreatmentSession.objects.select_for_update().get(pk=session.pk)
+    if current.version != version:
+        raise StaleDraft
+    for name, value in fields.items():
+        if name not in SESSION_FIELDS:
+            raise ValueError(f"not a session field: {name}")
+        setattr(current, name, value)
+    current.version += 1
+    current.save()
+    for pain in current.pains.all():
+        if pain_after is not None and pain.complaint_id in pain_after and pain.after != pain_after[pain.complaint_id]:
+            pain.after = pain_after[pain.complaint_id]
+            pain.save()
+    session.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def request_abdominal_work(
+    *, session: TreatmentSession, by: User, reconfirmed: bool, precautions_reviewed: bool = False
+) -> AbdominalSegment:
+    """Open a stretch of abdominal work, with the client's verbal re-confirmation recorded now."""
+    if not reconfirmed:
+        raise AbdominalWorkRefused(
+            condition=RECONFIRMATION,
+            reason="Ask the client to confirm out loud that they agree to abdominal work now, then tick the box.",
+        )
+    state = check_abdominal_work(session, reconfirmed_now=True, precautions_reviewed=precautions_reviewed)
+    if state.open_segment is not None:
+        return state.open_segment
+    segment = AbdominalSegment(
+        session=session,
+        reconfirmed_by=by,
+        precautions_reviewed=state.cautions if precautions_reviewed else [],
+    )
+    segment.save()
+    return segment
+
+
+@transaction.atomic
+def record_feedback(
+    *,
+    session: TreatmentSession,
+    token: uuid.UUID,
+    side: str,
+    technique: str,
+    pressure: int,
+    pain: int,
+    response: str,
+    note: str = "",
+) -> tuple[FeedbackEntry, bool]:
+    """Add one entry to the live timeline; returns (entry, created). The same form token twice makes one entry.
+    A "stop" ends the stretch of abdominal work."""
+    existing = FeedbackEntry.objects.filter(session=session, token=token).first()
+    if existing is not None:
+        return existing, False
+    state = check_abdominal_work(session)
+    entry = FeedbackEntry(
+        session=session,
+        segment=state.open_segment,
+        token=token,
+        side=side,
+        technique=technique,
+        pressure=pressure,
+        pain=pain,
+        response=response,
+        note=note,
+    )
+    entry.save()
+    if response == FeedbackEntry.Response.STOP:
+        _close_segment(state.open_segment, AbdominalSegment.EndReason.STOP, at=entry.at)
+    return entry, True
+
+
+@transaction.atomic
+def finish_abdominal_work(*, session: TreatmentSession) -> None:
+    segment = gate_state(session).open_segment
+    if segment is not None:
+        _close_segment(segment, AbdominalSegment.EndReason.FINISHED, at=timezone.now())
+
+
+def _close_segment(segment: AbdominalSegment, reason: str, *, at) -> None:
+    segment.ended_at = at
+    segment.end_reason = reason
+    segment.save()
+
+
+def timeline_end(session: TreatmentSession):
+    """When the session's timeline ends: its last entry or stretch of abdominal work, else now."""
+    moments = [e.at for e in session.entries.all()] + [s.ended_at or s.reconfirmed_at for s in session.segments.all()]
+    return max(moments) if moments else timezone.now()
+
+
+@transaction.atomic
+def sign_session(*, session: TreatmentSession, by: User) -> TreatmentSession:
+    """Sign: the note becomes read-only and its content hash is stored."""
+    session = TreatmentSession.objects.select_for_update().get(pk=session.pk)
+    for segment in session.segments.filter(ended_at__isnull=True):
+        _close_segment(segment, AbdominalSegment.EndReason.FINISHED, at=timezone.now())
+    session.ended_at = timeline_end(session)
+    session.signed_at = timezone.now()
+    session.content_hash = hashing.content_hash(session)
+    session.status = TreatmentSession.Status.SIGNED
+    session.save()
+    client = session.client
+    if client.last_session_at is None or client.last_session_at < session.started_at:
+        client.last_session_at = session.started_at
+        client.save(update_fields=["last_session_at"])
+    return session
+
+
+@transaction.atomic
+def add_addendum(*, session: TreatmentSession, author: User, reason: str, text: str) -> Addendum:
+    if not session.is_signed:
+        raise SessionNotSigned
+    addendum = Addendum(session=session, author=author, reason=reason, text=text)
+    addendum.save()
+    return addendum
+
+
+def complaint_pains(session: TreatmentSession) -> list[ComplaintPain]:
+    return list(session.pains.select_related("complaint"))

@@ -1,0 +1,214 @@
+"""Treatment sessions: start, the live feedback page, the SOAP note, signing and addenda."""
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clinic.audit import record_view
+from intake import labels
+from intake.models import Screening
+from intake.services import referral_is_cleared
+from notes import access, services
+from notes.forms import AbdominalRequestForm, AddendumForm, FeedbackForm, SessionForm, SessionStartForm
+from notes.gate import AbdominalWorkRefused, gate_state
+from notes.models import Consent, ConsentKind, FeedbackEntry, TreatmentSession
+from notes.pacing import Reading, pacing_warnings
+
+
+def session_new(request, public_id):
+    client = access.get_client_for_new_session(request.user, public_id)
+    if client.is_archived:
+        messages.error(request, _("This client is archived. Restore them before starting a session."))
+        return redirect(client)
+    intake = services.latest_intake(client)
+    complaints = list(intake.complaints.current()) if intake else []
+    form = SessionStartForm(request.POST or None, complaints=complaints)
+    if request.method == "POST" and form.is_valid():
+        session = services.start_session(
+            client=client,
+            therapist=request.user,
+            pain_before=form.pain_before(),
+            subjective=form.cleaned_data["subjective"],
+            abdominal_planned=form.cleaned_data["abdominal_planned"],
+        )
+        messages.success(request, _("Session started."))
+        return redirect(session)
+    latest = Screening.objects.latest_for_client(client)
+    if latest is not None:
+        record_view(latest)
+    previous = TreatmentSession.objects.for_client(client).signed().select_related("therapist").first()
+    if previous is not None:
+        record_view(previous)
+    return render(
+        request,
+        "notes/session_new.html",
+        {
+            "client": client,
+            "form": form,
+            "intake": intake,
+            "latest": latest,
+            "full": True,
+            "referral_cleared": latest is not None and referral_is_cleared(latest),
+            "consent": Consent.objects.latest_for(client, ConsentKind.ABDOMINAL),
+            "previous": previous,
+        },
+    )
+
+
+def _timeline(session):
+    entries = list(session.entries.all())
+    warnings = pacing_warnings([Reading(e.at, e.pressure, e.response) for e in entries])
+    return [(entry, warnings.get(i, [])) for i, entry in enumerate(entries)]
+
+
+def _session_context(request, session, *, feedback_form=None, abdominal_form=None):
+    state = gate_state(session)
+    timeline = _timeline(session)
+    last_entry = timeline[-1][0] if timeline else None
+    is_own_draft = not session.is_signed and session.therapist_id == request.user.pk
+    segment = state.open_segment
+    return {
+        "session": session,
+        "client": session.client,
+        "gate": state,
+        "timeline": timeline,
+        "segments": list(session.segments.all()),
+        "pains": services.complaint_pains(session),
+        "addenda": list(session.addenda.select_related("author")),
+        "is_own_draft": is_own_draft,
+        "is_own": session.therapist_id == request.user.pk,
+        "segment_elapsed": (timezone.now() - segment.reconfirmed_at) if segment else None,
+        "feedback_form": feedback_form or FeedbackForm(initial=FeedbackForm.sticky_initial(last_entry)),
+        "abdominal_form": abdominal_form or AbdominalRequestForm(),
+        "duration": (session.ended_at or services.timeline_end(session)) - session.started_at,
+        "response_choices": FeedbackEntry.Response.choices,
+        "objective_tests": labels.describe_tests(session.objective_tests),
+    }
+
+
+def _load_session(request, public_id, *, own: bool):
+    getter = access.get_own_session_for if own else access.get_session_for
+    session = getter(request.user, public_id)
+    # One query for the timeline, however long it grows.
+    return (
+        TreatmentSession.objects.select_related("client", "therapist", "intake")
+        .prefetch_related(Prefetch("entries", queryset=FeedbackEntry.objects.order_by("at", "id")), "segments")
+        .get(pk=session.pk)
+    )
+
+
+def session_detail(request, public_id):
+    session = _load_session(request, public_id, own=False)
+    record_view(session)
+    return render(request, "notes/session_detail.html", _session_context(request, session))
+
+
+@require_POST
+def session_abdominal(request, public_id):
+    """The one action that asks for abdominal work: the gate decides, and says why when it refuses."""
+    session = _load_session(request, public_id, own=True)
+    form = AbdominalRequestForm(request.POST)
+    form.is_valid()
+    if request.POST.get("action") == "finish":
+        services.finish_abdominal_work(session=session)
+        messages.info(request, _("Abdominal work finished for now."))
+        return redirect(session)
+    try:
+        services.request_abdominal_work(
+            session=session,
+            by=request.user,
+            reconfirmed=form.cleaned_data.get("reconfirmed", False),
+            precautions_reviewed=form.cleaned_data.get("precautions_reviewed", False),
+        )
+    except AbdominalWorkRefused as refusal:
+        messages.error(request, _("Abdominal work refused: %(reason)s") % {"reason": refusal.reason})
+        return redirect(session)
+    messages.success(request, _("Re-confirmation recorded: abdominal work may start."))
+    return redirect(session)
+
+
+@require_POST
+def session_feedback(request, public_id):
+    session = _load_session(request, public_id, own=True)
+    form = FeedbackForm(request.POST)
+    refusal = None
+    if form.is_valid():
+        try:
+            services.record_feedback(session=session, **form.cleaned_data)
+        except AbdominalWorkRefused as error:
+            refusal = error.reason
+    if request.htmx:
+        session = _load_session(request, public_id, own=True)
+        context = _session_context(
+            request, session, feedback_form=None if form.is_valid() and refusal is None else form
+        )
+        context["refusal"] = refusal
+        return render(request, "notes/_live_panel.html", context, status=200)
+    if refusal:
+        messages.error(request, _("Entry refused: %(reason)s") % {"reason": refusal})
+    elif not form.is_valid():
+        session = _load_session(request, public_id, own=True)
+        messages.error(request, _("The entry was not saved: see the messages next to the fields."))
+        return render(request, "notes/session_detail.html", _session_context(request, session, feedback_form=form))
+    return redirect(session)
+
+
+def session_edit(request, public_id):
+    session = _load_session(request, public_id, own=True)
+    if session.is_signed:
+        messages.info(request, _("This session is signed: add an addendum to correct it."))
+        return redirect(session)
+    pains = services.complaint_pains(session)
+    form = SessionForm(request.POST or None, instance=session, pains=pains)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in SessionForm.Meta.fields}
+        try:
+            services.update_session(
+                session=session,
+                version=form.cleaned_data["version"],
+                pain_after=form.pain_after(),
+                objective_tests=form.objective_tests(),
+                **fields,
+            )
+        except services.StaleDraft:
+            messages.error(
+                request,
+                _(
+                    "This draft was saved from another tab or device since you opened it. Your text is still "
+                    "below: copy what you need, reload the page, and save again."
+                ),
+            )
+            return render(request, "notes/session_edit.html", {"session": session, "form": form}, status=409)
+        messages.success(request, _("Note saved."))
+        return redirect(session)
+    record_view(session)
+    return render(request, "notes/session_edit.html", {"session": session, "form": form})
+
+
+def session_sign(request, public_id):
+    session = _load_session(request, public_id, own=True)
+    if session.is_signed:
+        messages.info(request, _("This session is already signed."))
+        return redirect(session)
+    if request.method == "POST":
+        services.sign_session(session=session, by=request.user)
+        messages.success(request, _("Session signed. It can now be corrected only by an addendum."))
+        return redirect(session)
+    record_view(session)
+    return render(request, "notes/session_sign.html", _session_context(request, session))
+
+
+def addendum_new(request, public_id):
+    session = _load_session(request, public_id, own=True)
+    if not session.is_signed:
+        messages.info(request, _("This session is still a draft: edit the note instead of adding an addendum."))
+        return redirect(session)
+    form = AddendumForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_addendum(session=session, author=request.user, **form.cleaned_data)
+        messages.success(request, _("Addendum added."))
+        return redirect(session)
+    return render(request, "notes/addendum_form.html", {"session": session, "client": session.client, "form": form})

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from notes import consent_views, session_views
+
+app_name = "notes"
+
+urlpatterns = [
+    path("clients/<uuid:public_id>/consents/new/", consent_views.consent_new, name="consent-new"),
+    path("clients/<uuid:public_id>/consents/handover/", consent_views.handover_start, name="handover-start"),
+    path("handover/", consent_views.handover, name="handover"),
+    path("handover/exit/", consent_views.handover_exit, name="handover-exit"),
+    path("consents/<uuid:public_id>/", consent_views.consent_detail, name="consent-detail"),
+    path("consents/<uuid:public_id>/withdraw/", consent_views.consent_withdraw, name="consent-withdraw"),
+    path("clients/<uuid:public_id>/sessions/new/", session_views.session_new, name="session-new"),
+    path("sessions/<uuid:public_id>/", session_views.session_detail, name="session-detail"),
+    path("sessions/<uuid:public_id>/edit/", session_views.session_edit, name="session-edit"),
+    path("sessions/<uuid:public_id>/abdominal/", session_views.session_abdominal, name="session-abdominal"),
+    path("sessions/<uuid:public_id>/feedback/", session_views.session_feedback, name="session-feedback"),
+    path("sessions/<uuid:public_id>/sign/", session_views.session_sign, name="session-sign"),
+    path("sessions/<uuid:public_id>/addenda/new/", session_views.addendum_new, name="addendum-new"),
+]
