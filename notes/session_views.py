@@ -59,15 +59,24 @@ def session_new(request, public_id):
 
 
 def _timeline(session):
+    """Entries with their pacing warnings, and the opening and closing of each stretch of abdominal work,
+    in the order they happened: (moment, kind, record, warnings)."""
     entries = list(session.entries.all())
     warnings = pacing_warnings([Reading(e.at, e.pressure, e.response) for e in entries])
-    return [(entry, warnings.get(i, [])) for i, entry in enumerate(entries)]
+    events = [(entry.at, "entry", entry, warnings.get(i, [])) for i, entry in enumerate(entries)]
+    for segment in session.segments.all():
+        events.append((segment.reconfirmed_at, "opened", segment, []))
+        if segment.ended_at:
+            # A stop closes at the same moment as its entry: show the entry first.
+            events.append((segment.ended_at, "~closed", segment, []))
+    return sorted(events, key=lambda event: (event[0], event[1]))
 
 
 def _session_context(request, session, *, feedback_form=None, abdominal_form=None):
     state = gate_state(session)
     timeline = _timeline(session)
-    last_entry = timeline[-1][0] if timeline else None
+    entries = [record for _at, kind, record, _w in timeline if kind == "entry"]
+    last_entry = entries[-1] if entries else None
     is_own_draft = not session.is_signed and session.therapist_id == request.user.pk
     segment = state.open_segment
     return {
@@ -75,7 +84,6 @@ def _session_context(request, session, *, feedback_form=None, abdominal_form=Non
         "client": session.client,
         "gate": state,
         "timeline": timeline,
-        "segments": list(session.segments.all()),
         "pains": services.complaint_pains(session),
         "addenda": list(session.addenda.select_related("author")),
         "is_own_draft": is_own_draft,

@@ -1,0 +1,76 @@
+"""A therapist runs a whole abdominal session on a tablet: a stop, a refused entry, a re-confirmation, signing."""
+
+import pytest
+from playwright.sync_api import expect
+
+from clinic import roles
+from intake.services import record_intake
+from notes.models import ConsentText, FeedbackEntry, TreatmentSession
+from notes.services import record_consent
+from tests.factories import ClientFactory, UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_therapist_runs_an_abdominal_session_with_a_stop_and_signs(signed_in_page, live_server):
+    therapist = UserFactory(username="theo", first_name="Theo", last_name="M", roles=[roles.THERAPIST])
+    client = ClientFactory(first_name="Maya", last_name="Chen", care_team=[therapist])
+    record_intake(
+        client=client,
+        taken_by=therapist,
+        complaints=[{"region": "anterior_hip_groin", "side": "right", "pain_now": 6}],
+        aggravating=["hip_extension"],
+    )
+    record_consent(
+        client=client,
+        kind="abdominal",
+        text=ConsentText.objects.current("abdominal"),
+        signed_name="Maya Chen",
+        collected_by=therapist,
+    )
+    page = signed_in_page(therapist)
+    page.set_viewport_size({"width": 768, "height": 1024})
+
+    page.goto(f"{live_server.url}/clients/{client.public_id}/")
+    page.get_by_role("link", name="New session").click()
+    page.get_by_role("radiogroup", name="Pain now").locator("label", has_text="6").click()
+    page.get_by_role("button", name="Start session").click()
+    expect(page.get_by_text("Session started.")).to_be_visible()
+
+    page.get_by_label("The client confirmed out loud").check()
+    page.get_by_role("button", name="Start abdominal work").click()
+    expect(page.get_by_text("Re-confirmation recorded")).to_be_visible()
+
+    page.get_by_role("button", name="Tender").click()
+    expect(page.locator(".timeline-entry")).to_have_count(1)
+    page.get_by_role("button", name="Stop").click()
+    expect(page.locator(".timeline-entry")).to_have_count(2)
+    expect(page.get_by_text("abdominal work closed: Client said stop")).to_be_visible()
+
+    page.get_by_role("button", name="Comfortable").click()
+    expect(page.get_by_text("Entry refused:")).to_be_visible()
+    expect(page.locator(".timeline-entry")).to_have_count(2)
+
+    page.get_by_label("The client confirmed out loud").check()
+    page.get_by_role("button", name="Start abdominal work").click()
+    page.get_by_role("button", name="Comfortable").click()
+    expect(page.locator(".timeline-entry")).to_have_count(3)
+
+    page.get_by_role("link", name="SOAP note").click()
+    page.get_by_label("Assessment").fill("Iliopsoas tender on the right; eased with breathing-paced release.")
+    page.get_by_role("radiogroup", name="Pain after").locator("label", has_text="3").click()
+    page.get_by_role("button", name="Save note").click()
+    expect(page.get_by_text("Note saved.")).to_be_visible()
+
+    page.get_by_role("link", name="Sign", exact=True).click()
+    page.get_by_role("button", name="Sign and lock").click()
+    expect(page.get_by_text("Session signed.")).to_be_visible()
+
+    session = TreatmentSession.objects.get(client=client)
+    assert session.is_signed and len(session.content_hash) == 64
+    assert list(FeedbackEntry.objects.filter(session=session).values_list("response", flat=True)) == [
+        "tender",
+        "stop",
+        "comfortable",
+    ]
+    assert session.pains.get().after == 3
