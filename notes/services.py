@@ -3,7 +3,7 @@
 import uuid
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic.models import Client, User
@@ -181,7 +181,12 @@ def record_feedback(
         response=response,
         note=note,
     )
-    entry.save()
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        # The same form posted twice at once: the other request stored it.
+        return FeedbackEntry.objects.get(session=session, token=token), False
     if response == FeedbackEntry.Response.STOP:
         _close_segment(state.open_segment, AbdominalSegment.EndReason.STOP, at=entry.at)
     return entry, True
