@@ -189,6 +189,12 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Outcomes: the minimal clinically important difference of the 0-10 pain scale, as this clinic reads it.
+PAIN_MCID_POINTS = float(os.environ.get("PAIN_MCID_POINTS", "2"))
+PAIN_MCID_PERCENT = float(os.environ.get("PAIN_MCID_PERCENT", "30"))
+PAIN_MCID_RULE = os.environ.get("PAIN_MCID_RULE", "both")  # both, either, points or percent
+CLINIC_NAME = os.environ.get("CLINIC_NAME", "Clinic records")
+
 # Audit log (django-auditlog): who saw and changed what, from which address.
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 # Only trust X-Forwarded-For when a reverse proxy we run sets it; otherwise anyone could forge it.

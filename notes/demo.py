@@ -1,9 +1,5 @@
 """Demo consents and sessions for `manage.py seed_demo`: ready to run the whole flow from the demo data."""
 
-from datetime import timedelta
-
-from django.utils import timezone
-
 from clinic.models import Client, User
 from notes import services
 from notes.models import ConsentKind, ConsentText, TreatmentSession
@@ -38,8 +34,6 @@ def seed_demo_notes(*, users: dict[str, User]) -> str:
             pain_before=pains,
             subjective="Low back ache after long rides; stiff getting up in the morning.",
         )
-        session.started_at = timezone.now() - timedelta(days=7)
-        session.save()
         services.update_session(
             session=session,
             version=session.version,

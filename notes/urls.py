@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notes import consent_views, session_views
+from notes import consent_views, history_views, session_views
 
 app_name = "notes"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("handover/exit/", consent_views.handover_exit, name="handover-exit"),
     path("consents/<uuid:public_id>/", consent_views.consent_detail, name="consent-detail"),
     path("consents/<uuid:public_id>/withdraw/", consent_views.consent_withdraw, name="consent-withdraw"),
+    path("clients/<uuid:public_id>/history/", history_views.client_history, name="client-history"),
     path("clients/<uuid:public_id>/sessions/new/", session_views.session_new, name="session-new"),
     path("sessions/<uuid:public_id>/", session_views.session_detail, name="session-detail"),
     path("sessions/<uuid:public_id>/edit/", session_views.session_edit, name="session-edit"),

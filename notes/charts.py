@@ -1,0 +1,166 @@
+"""Charts drawn as inline SVG on the server: no chart library, no JavaScript; they print and go into the PDF.
+Pure functions returning SVG text (escaped here); the template tags mark it safe.
+
+Every point carries data-* attributes (series, value, time) so tests and assistive tools can read the data, and
+each chart has a <title> and <desc> with a text alternative.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+
+PALETTE = ("#0d6efd", "#d63384", "#198754", "#fd7e14", "#6f42c1", "#20c997", "#dc3545", "#6c757d")
+
+
+@dataclass(frozen=True)
+class Point:
+    at: datetime
+    value: int
+    kind: str  # "intake", "before" or "after"
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    points: tuple[Point, ...]
+
+
+def _attr(value) -> str:
+    return escape(str(value), quote=True)
+
+
+def pain_trend_svg(series: list[Series], *, width: int = 720, height: int = 300, title: str = "Pain over time") -> str:
+    """Pain (0-10) over time, one coloured line per complaint; hollow points before a session, filled after."""
+    points = [p for s in series for p in s.points]
+    desc = _trend_description(series)
+    if not points:
+        return (
+            f'<svg class="chart pain-trend empty" role="img" viewBox="0 0 {width} 80" width="100%" '
+            f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="trend-title trend-desc">'
+            f'<title id="trend-title">{_attr(title)}</title><desc id="trend-desc">{_attr(desc)}</desc>'
+            f'<text x="{width / 2}" y="45" text-anchor="middle" class="chart-empty">No pain ratings yet.</text></svg>'
+        )
+    left, right, top, bottom = 48, 16, 16, 72
+    plot_w, plot_h = width - left - right, height - top - bottom
+    start = min(p.at for p in points).timestamp()
+    end = max(p.at for p in points).timestamp()
+    span = end - start
+
+    def x_of(at: datetime) -> float:
+        return left + (plot_w / 2 if span == 0 else (at.timestamp() - start) / span * plot_w)
+
+    def y_of(value: int) -> float:
+        return top + plot_h - value / 10 * plot_h
+
+    parts = [
+        f'<svg class="chart pain-trend" role="img" viewBox="0 0 {width} {height}" width="100%" '
+        f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="trend-title trend-desc">',
+        f'<title id="trend-title">{_attr(title)}</title><desc id="trend-desc">{_attr(desc)}</desc>',
+    ]
+    for value in range(0, 11, 2):
+        y = y_of(value)
+        parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}"/>')
+        parts.append(f'<text class="axis-label" x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{value}</text>')
+    parts.append(
+        f'<text class="axis-title" x="14" y="{top + plot_h / 2:.1f}" text-anchor="middle" '
+        f'transform="rotate(-90 14 {top + plot_h / 2:.1f})">Pain (0-10)</text>'
+    )
+    first_at, last_at = min(p.at for p in points), max(p.at for p in points)
+    for at in sorted({first_at, last_at} | _middle_ticks(points)):
+        anchor = "start" if at == first_at and span else "end" if at == last_at and span else "middle"
+        parts.append(
+            f'<text class="axis-label" x="{x_of(at):.1f}" y="{top + plot_h + 16}" text-anchor="{anchor}">'
+            f"{at:%Y-%m-%d}</text>"
+        )
+    parts.append(
+        f'<line class="axis" x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}"/>'
+        f'<line class="axis" x1="{left}" x2="{left}" y1="{top}" y2="{top + plot_h}"/>'
+    )
+    for index, one in enumerate(series):
+        colour = PALETTE[index % len(PALETTE)]
+        ordered = sorted(one.points, key=lambda p: p.at)
+        if len(ordered) > 1:
+            path = " ".join(f"{x_of(p.at):.1f},{y_of(p.value):.1f}" for p in ordered)
+            parts.append(f'<polyline class="series-line" fill="none" stroke="{colour}" points="{path}"/>')
+        for p in ordered:
+            fill = "#fff" if p.kind == "before" else colour
+            parts.append(
+                f'<circle class="point point-{p.kind}" cx="{x_of(p.at):.1f}" cy="{y_of(p.value):.1f}" r="4.5" '
+                f'fill="{fill}" stroke="{colour}" stroke-width="2" data-series="{_attr(one.label)}" '
+                f'data-value="{p.value}" data-kind="{p.kind}" data-at="{p.at.isoformat()}">'
+                f"<title>{_attr(one.label)}: {p.value}/10 ({p.kind}, {p.at:%Y-%m-%d})</title></circle>"
+            )
+    legend_y = height - 22
+    x = left
+    for index, one in enumerate(series):
+        colour = PALETTE[index % len(PALETTE)]
+        parts.append(
+            f'<g class="legend-item"><rect x="{x}" y="{legend_y - 9}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{x + 16}" y="{legend_y + 1}">{_attr(one.label)}</text></g>'
+        )
+        x += 24 + 7 * len(one.label)
+    parts.append(
+        f'<text class="legend-note" x="{width - right}" y="{legend_y + 1}" text-anchor="end">'
+        "hollow: before session · filled: intake / after session</text>"
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _middle_ticks(points: list[Point]) -> set[datetime]:
+    moments = sorted({p.at for p in points})
+    if len(moments) <= 2:
+        return set()
+    return {moments[len(moments) // 2]}
+
+
+def _trend_description(series: list[Series]) -> str:
+    if not any(s.points for s in series):
+        return "No pain ratings recorded yet."
+    lines = []
+    for one in series:
+        ordered = sorted(one.points, key=lambda p: p.at)
+        if not ordered:
+            continue
+        readings = ", ".join(f"{p.at:%Y-%m-%d} {p.kind} {p.value}" for p in ordered)
+        lines.append(f"{one.label}: {readings}.")
+    return " ".join(lines)
+
+
+@dataclass(frozen=True)
+class Moment:
+    minutes: float
+    pressure: int
+    pain: int
+
+
+def feedback_sparkline_svg(moments: list[Moment], *, width: int = 320, height: int = 80) -> str:
+    """Pressure (1-5) and client pain (0-10) over the minutes of abdominal work, as two small lines."""
+    desc = "; ".join(f"minute {m.minutes:.1f}: pressure {m.pressure}, pain {m.pain}" for m in moments)
+    head = (
+        f'<svg class="chart sparkline" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>Pressure and pain over the abdominal work</title>'
+        f"<desc>{_attr(desc or 'No feedback entries.')}</desc>"
+    )
+    if not moments:
+        return head + f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle">No entries</text></svg>'
+    pad = 6
+    longest = max(m.minutes for m in moments) or 1
+
+    def x_of(minutes: float) -> float:
+        return pad + minutes / longest * (width - 2 * pad)
+
+    def y_pain(value: int) -> float:
+        return height - pad - value / 10 * (height - 2 * pad)
+
+    def y_pressure(value: int) -> float:
+        return height - pad - value / 5 * (height - 2 * pad)
+
+    pain_line = " ".join(f"{x_of(m.minutes):.1f},{y_pain(m.pain):.1f}" for m in moments)
+    pressure_line = " ".join(f"{x_of(m.minutes):.1f},{y_pressure(m.pressure):.1f}" for m in moments)
+    return (
+        head
+        + f'<polyline class="spark-pressure" fill="none" stroke="#0d6efd" stroke-width="2" points="{pressure_line}"/>'
+        + f'<polyline class="spark-pain" fill="none" stroke="#dc3545" stroke-width="2" points="{pain_line}"/>'
+        + "</svg>"
+    )

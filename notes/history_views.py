@@ -1,0 +1,73 @@
+"""The client history page: timeline, pain trend, outcomes and, for clinic admins, who saw what."""
+
+from auditlog.models import LogEntry
+from django import forms
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from clinic.access import get_clinical_client_for, role_required
+from clinic.audit import record_view
+from clinic.audit_views import with_clients
+from clinic.forms import DateInput
+from clinic.roles import CLINIC_ADMIN, THERAPIST
+from notes import history
+from notes.charts import pain_trend_svg
+
+KIND_LABELS = {
+    "intake": _("Intakes"),
+    "consent": _("Consents given"),
+    "withdrawal": _("Consents withdrawn"),
+    "session": _("Sessions"),
+    "clearance": _("Physician clearances"),
+}
+
+
+class HistoryFilterForm(forms.Form):
+    kind = forms.MultipleChoiceField(
+        label=_("Show"), choices=list(KIND_LABELS.items()), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return cleaned
+
+
+@role_required(THERAPIST, CLINIC_ADMIN)
+def client_history(request, public_id):
+    client = get_clinical_client_for(request.user, public_id)
+    record_view(client)
+    form = HistoryFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    kinds = set(data.get("kind") or history.KINDS)
+    page, events = history.timeline_page(
+        client, kinds=kinds, start=data.get("start"), end=data.get("end"), page_number=request.GET.get("page")
+    )
+    series, outcomes = history.pain_series(client)
+    query = request.GET.copy()
+    query.pop("page", None)
+    audit_rows = []
+    if request.user.is_clinic_admin:
+        audit_rows = with_clients(
+            LogEntry.objects.filter(additional_data__client=str(client.public_id))
+            .select_related("actor", "content_type")
+            .order_by("-timestamp", "-id")[:30]
+        )
+    return render(
+        request,
+        "notes/history.html",
+        {
+            "client": client,
+            "form": form,
+            "page": page,
+            "events": events,
+            "query": query.urlencode(),
+            "chart": mark_safe(pain_trend_svg(series, title=f"Pain over time: {client.display_name}")),  # noqa: S308
+            "outcomes": outcomes.items(),
+            "audit_rows": audit_rows,
+        },
+    )
