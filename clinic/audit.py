@@ -69,6 +69,17 @@ def record_view(instance) -> None:
     accessed.send(sender=instance.__class__, instance=instance)
 
 
+def record_export(client, kind: str) -> None:
+    """Write an ACCESS entry for an export of the client's record (PDF, FHIR, ...)."""
+    LogEntry.objects.log_create(
+        client,
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        changes={"export": [None, kind]},
+        additional_data={"client": str(client.public_id), "export": kind},
+    )
+
+
 def _refuse_change(sender, instance, **kwargs):
     if instance.pk is not None and not kwargs.get("raw"):
         raise AuditLogIsAppendOnly("Audit entries cannot be changed.")

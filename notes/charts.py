@@ -66,7 +66,13 @@ def pain_trend_svg(series: list[Series], *, width: int = 720, height: int = 300,
         f'transform="rotate(-90 14 {top + plot_h / 2:.1f})">Pain (0-10)</text>'
     )
     first_at, last_at = min(p.at for p in points), max(p.at for p in points)
-    for at in sorted({first_at, last_at} | _middle_ticks(points)):
+    shown: list[tuple[float, str]] = []
+    for at in sorted({first_at, last_at} | _middle_ticks(points), key=lambda t: (t not in (first_at, last_at), t)):
+        label = f"{at:%Y-%m-%d}"
+        # One label per date, and none crowding another.
+        if any(text == label or abs(x - x_of(at)) < 90 for x, text in shown):
+            continue
+        shown.append((x_of(at), label))
         anchor = "start" if at == first_at and span else "end" if at == last_at and span else "middle"
         parts.append(
             f'<text class="axis-label" x="{x_of(at):.1f}" y="{top + plot_h + 16}" text-anchor="{anchor}">'

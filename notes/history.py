@@ -116,4 +116,3 @@ def pain_series(client: Client) -> tuple[list[Series], dict[str, Outcome]]:
         for one in series
     }
     return series, outcomes
-

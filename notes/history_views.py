@@ -2,16 +2,17 @@
 
 from auditlog.models import LogEntry
 from django import forms
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from clinic.access import get_clinical_client_for, role_required
-from clinic.audit import record_view
+from clinic.audit import record_export, record_view
 from clinic.audit_views import with_clients
 from clinic.forms import DateInput
 from clinic.roles import CLINIC_ADMIN, THERAPIST
-from notes import history
+from notes import exports, history
 from notes.charts import pain_trend_svg
 
 KIND_LABELS = {
@@ -71,3 +72,13 @@ def client_history(request, public_id):
             "audit_rows": audit_rows,
         },
     )
+
+
+@role_required(THERAPIST, CLINIC_ADMIN)
+def client_export_pdf(request, public_id):
+    client = get_clinical_client_for(request.user, public_id)
+    pdf = exports.client_record_pdf(client, base_url=request.build_absolute_uri("/"))
+    record_export(client, "pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="client-record-{client.public_id}.pdf"'
+    return response

@@ -4,8 +4,10 @@ from datetime import timedelta
 
 from django import template
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from clinic.audit import record_view
+from notes.charts import Moment, feedback_sparkline_svg
 from notes.models import Consent, ConsentKind, ConsentText, TreatmentSession
 
 register = template.Library()
@@ -66,3 +68,15 @@ def stale_drafts(user):
         .order_by("started_at")
     )
     return {"drafts": list(drafts[:20])}
+
+
+@register.simple_tag
+def feedback_sparkline(timeline):
+    """Pressure and client pain over the minutes of abdominal work, from the session page's timeline."""
+    entries = [record for _at, kind, record, _warnings in timeline if kind == "entry"]
+    opened = [record.reconfirmed_at for _at, kind, record, _warnings in timeline if kind == "opened"]
+    if not entries:
+        return ""
+    start = min(opened + [entries[0].at])
+    moments = [Moment((e.at - start).total_seconds() / 60, e.pressure, e.pain) for e in entries]
+    return mark_safe(feedback_sparkline_svg(moments))  # noqa: S308 (the SVG escapes its own text)
