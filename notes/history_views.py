@@ -2,7 +2,7 @@
 
 from auditlog.models import LogEntry
 from django import forms
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +12,7 @@ from clinic.audit import record_export, record_view
 from clinic.audit_views import with_clients
 from clinic.forms import DateInput
 from clinic.roles import CLINIC_ADMIN, THERAPIST
-from notes import exports, history
+from notes import exports, fhir, history
 from notes.charts import pain_trend_svg
 
 KIND_LABELS = {
@@ -81,4 +81,15 @@ def client_export_pdf(request, public_id):
     record_export(client, "pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="client-record-{client.public_id}.pdf"'
+    return response
+
+
+@role_required(THERAPIST, CLINIC_ADMIN)
+def client_export_fhir(request, public_id):
+    client = get_clinical_client_for(request.user, public_id)
+    bundle = fhir.client_bundle(client)
+    record_export(client, "fhir")
+    response = JsonResponse(bundle, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Type"] = "application/fhir+json"
+    response["Content-Disposition"] = f'attachment; filename="client-record-{client.public_id}.fhir.json"'
     return response

@@ -13,6 +13,7 @@ urlpatterns = [
     path("consents/<uuid:public_id>/withdraw/", consent_views.consent_withdraw, name="consent-withdraw"),
     path("clients/<uuid:public_id>/history/", history_views.client_history, name="client-history"),
     path("clients/<uuid:public_id>/export.pdf", history_views.client_export_pdf, name="client-export-pdf"),
+    path("clients/<uuid:public_id>/export.fhir.json", history_views.client_export_fhir, name="client-export-fhir"),
     path("clients/<uuid:public_id>/sessions/new/", session_views.session_new, name="session-new"),
     path("sessions/<uuid:public_id>/", session_views.session_detail, name="session-detail"),
     path("sessions/<uuid:public_id>/edit/", session_views.session_edit, name="session-edit"),

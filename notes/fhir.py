@@ -1,0 +1,242 @@
+"""The client's record as a FHIR R4 Bundle (collection), for referral letters and other systems.
+
+Patient, a Condition per complaint (with its body site), an Observation per pain rating (LOINC 72514-3, 0-10),
+a Consent per consent, an Encounter per signed session and a Procedure for each session's abdominal work.
+Drafts are left out. Plain dictionaries: the tests validate them with the fhir.resources models.
+"""
+
+import uuid
+
+from clinic.models import Client
+from intake.models import Complaint, Intake
+from notes.models import Consent, TreatmentSession
+
+SNOMED = "http://snomed.info/sct"
+LOINC = "http://loinc.org"
+# SNOMED CT body structures for the intake's regions.
+BODY_SITES = {
+    "low_back": ("37822005", "Lower back structure"),
+    "anterior_hip_groin": ("26893007", "Inguinal region structure"),
+    "anterior_thigh": ("182295001", "Structure of anterior thigh"),
+    "deep_hip": ("24136001", "Hip joint structure"),
+    "buttock": ("46862004", "Buttock structure"),
+    "lateral_hip": ("29836001", "Hip region structure"),
+    "knee": ("72696002", "Knee region structure"),
+    "posterior_leg_below_knee": ("53840002", "Structure of calf of leg"),
+    "lower_abdomen": ("27947004", "Lower abdomen structure"),
+}
+LATERALITY = {"left": ("7771000", "Left"), "right": ("24028007", "Right"), "bilateral": ("51440002", "Bilateral")}
+ILIOPSOAS = ("68455001", "Structure of iliopsoas muscle")
+GENDER = {"F": "female", "M": "male", "X": "other"}
+
+
+def _ref(kind: str, public_id) -> dict:
+    return {"reference": f"urn:uuid:{public_id}", "type": kind}
+
+
+def _when(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _body_site(region: str, side: str) -> dict:
+    code, display = BODY_SITES[region]
+    text = display if side not in LATERALITY else f"{LATERALITY[side][1]} {display[0].lower()}{display[1:]}"
+    return {"coding": [{"system": SNOMED, "code": code, "display": display}], "text": text}
+
+
+def _entry(resource: dict, public_id) -> dict:
+    return {"fullUrl": f"urn:uuid:{public_id}", "resource": resource}
+
+
+def _patient(client: Client, sex: str) -> dict:
+    names = [{"use": "official", "family": client.last_name, "given": [client.first_name]}]
+    if client.preferred_name:
+        names.append({"use": "usual", "family": client.last_name, "given": [client.preferred_name]})
+    telecom = [{"system": "phone", "value": client.phone}] if client.phone else []
+    if client.email:
+        telecom.append({"system": "email", "value": client.email})
+    patient = {
+        "resourceType": "Patient",
+        "id": str(client.public_id),
+        "active": not client.is_archived,
+        "name": names,
+        "birthDate": client.date_of_birth.isoformat(),
+    }
+    if telecom:
+        patient["telecom"] = telecom
+    if client.address:
+        patient["address"] = [{"text": client.address}]
+    if sex in GENDER:
+        patient["gender"] = GENDER[sex]
+    if client.emergency_contact_name:
+        contact = {"name": {"text": client.emergency_contact_name}}
+        if client.emergency_contact_phone:
+            contact["telecom"] = [{"system": "phone", "value": client.emergency_contact_phone}]
+        if client.emergency_contact_relationship:
+            contact["relationship"] = [{"text": client.emergency_contact_relationship}]
+        patient["contact"] = [contact]
+    return patient
+
+
+def _pain_observation(public_id, patient, complaint_id, value: int, at, encounter_id=None, note="") -> dict:
+    observation = {
+        "resourceType": "Observation",
+        "id": str(public_id),
+        "status": "final",
+        "code": {
+            "coding": [
+                {
+                    "system": LOINC,
+                    "code": "72514-3",
+                    "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
+                }
+            ],
+            "text": "Pain (0-10)",
+        },
+        "subject": patient,
+        "focus": [_ref("Condition", complaint_id)],
+        "effectiveDateTime": _when(at),
+        "valueInteger": value,
+    }
+    if encounter_id:
+        observation["encounter"] = _ref("Encounter", encounter_id)
+    if note:
+        observation["note"] = [{"text": note}]
+    return observation
+
+
+def client_bundle(client: Client) -> dict:
+    patient = _ref("Patient", client.public_id)
+    intakes = list(Intake.objects.for_client(client).order_by("taken_at").prefetch_related("complaints"))
+    latest_sex = next((i.sex for i in reversed(intakes) if i.sex), "")
+    entries = [_entry(_patient(client, latest_sex), client.public_id)]
+    condition_ids = {}
+    for intake in intakes:
+        for complaint in intake.complaints.all():
+            condition_id = _complaint_uuid(complaint)
+            condition_ids[complaint.pk] = condition_id
+            entries.append(
+                _entry(
+                    {
+                        "resourceType": "Condition",
+                        "id": str(condition_id),
+                        "clinicalStatus": {
+                            "coding": [
+                                {
+                                    "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                                    "code": "inactive" if complaint.removed_at else "active",
+                                }
+                            ]
+                        },
+                        "code": {"text": f"Pain: {complaint.get_region_display()} ({complaint.get_side_display()})"},
+                        "bodySite": [_body_site(complaint.region, complaint.side)],
+                        "subject": patient,
+                        "recordedDate": _when(intake.taken_at),
+                    },
+                    condition_id,
+                )
+            )
+            obs_id = _derived_uuid(condition_id, "intake")
+            entries.append(
+                _entry(
+                    _pain_observation(
+                        obs_id, patient, condition_id, complaint.pain_now, intake.taken_at, note="At intake"
+                    ),
+                    obs_id,
+                )
+            )
+    for consent in Consent.objects.filter(client=client).select_related("text").order_by("signed_at"):
+        entries.append(_entry(_consent(consent, patient), consent.public_id))
+    sessions = (
+        TreatmentSession.objects.for_client(client)
+        .signed()
+        .select_related("therapist")
+        .prefetch_related("pains__complaint", "segments")
+        .order_by("started_at")
+    )
+    for session in sessions:
+        encounter = {
+            "resourceType": "Encounter",
+            "id": str(session.public_id),
+            "status": "finished",
+            "class": {
+                "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+                "code": "AMB",
+                "display": "ambulatory",
+            },
+            "type": [{"text": "Massage therapy treatment"}],
+            "subject": patient,
+            "participant": [{"individual": {"display": session.therapist.display_name}}],
+            "period": {"start": _when(session.started_at), "end": _when(session.ended_at or session.signed_at)},
+        }
+        entries.append(_entry(encounter, session.public_id))
+        for pain in session.pains.all():
+            condition_id = condition_ids.get(pain.complaint_id) or _complaint_uuid(pain.complaint)
+            for moment, value, at in (
+                ("before", pain.before, session.started_at),
+                ("after", pain.after, session.ended_at),
+            ):
+                if value is None:
+                    continue
+                obs_id = _derived_uuid(session.public_id, f"{pain.complaint_id}-{moment}")
+                note = "Before the session" if moment == "before" else "After the session"
+                entries.append(
+                    _entry(_pain_observation(obs_id, patient, condition_id, value, at, session.public_id, note), obs_id)
+                )
+        segments = list(session.segments.all())
+        if segments:
+            procedure_id = _derived_uuid(session.public_id, "abdominal")
+            entries.append(
+                _entry(
+                    {
+                        "resourceType": "Procedure",
+                        "id": str(procedure_id),
+                        "status": "completed",
+                        "code": {"text": "Slow soft-tissue work of the iliopsoas through the lower abdomen"},
+                        "subject": patient,
+                        "encounter": _ref("Encounter", session.public_id),
+                        "performedPeriod": {
+                            "start": _when(segments[0].reconfirmed_at),
+                            "end": _when(segments[-1].ended_at or session.ended_at),
+                        },
+                        "bodySite": [
+                            {"coding": [{"system": SNOMED, "code": ILIOPSOAS[0], "display": ILIOPSOAS[1]}]},
+                            _body_site("lower_abdomen", "central"),
+                        ],
+                        "note": [
+                            {
+                                "text": f"{len(segments)} stretch(es) of work, each after the client's "
+                                "verbal re-confirmation."
+                            }
+                        ],
+                    },
+                    procedure_id,
+                )
+            )
+    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+
+
+def _consent(consent: Consent, patient: dict) -> dict:
+    resource = {
+        "resourceType": "Consent",
+        "id": str(consent.public_id),
+        "status": "active" if consent.is_active else "inactive",
+        "scope": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "treatment"}]},
+        "category": [{"coding": [{"system": LOINC, "code": "59284-0", "display": "Patient Consent"}]}],
+        "patient": patient,
+        "dateTime": _when(consent.signed_at),
+        "policyRule": {"text": f"{consent.text.title} (version {consent.text.version})"},
+        "sourceAttachment": {"contentType": "text/plain", "title": consent.text.title},
+        "provision": {"type": "permit", "period": {"start": _when(consent.signed_at)}},
+    }
+    if consent.withdrawn_at:
+        resource["provision"]["period"]["end"] = _when(consent.withdrawn_at)
+    return resource
+
+
+def _complaint_uuid(complaint: Complaint):
+    return _derived_uuid(complaint.intake.public_id, f"complaint-{complaint.pk}")
+
+
+def _derived_uuid(base, name: str):
+    return uuid.uuid5(uuid.UUID(str(base)), name)
