@@ -26,6 +26,14 @@ CLINIC_ADMIN_PERMISSIONS = (
     ("auditlog", "view_logentry"),
     ("notes", "add_consenttext"),
     ("notes", "view_consenttext"),
+    ("notes", "view_consent"),
+    ("notes", "view_treatmentsession"),
+    ("notes", "view_feedbackentry"),
+    ("notes", "view_addendum"),
+    ("intake", "view_intake"),
+    ("intake", "view_complaint"),
+    ("intake", "view_screening"),
+    ("intake", "view_physicianclearance"),
 )
 
 

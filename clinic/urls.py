@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic import audit_views, views
+from clinic import audit_views, csv_export, views
 
 clinic_patterns = [
     path("", views.home, name="home"),
     path("clients/", views.client_list, name="client-list"),
     path("clients/new/", views.client_create, name="client-create"),
+    path("clients/export.csv", csv_export.client_list_csv, name="client-list-csv"),
     path("clients/<uuid:public_id>/", views.client_detail, name="client-detail"),
     path("clients/<uuid:public_id>/edit/", views.client_edit, name="client-edit"),
     path("clients/<uuid:public_id>/archive/", views.client_archive, name="client-archive"),

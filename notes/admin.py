@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from notes.models import ConsentText
+from notes.models import Addendum, Consent, ConsentText, FeedbackEntry, TreatmentSession
 
 
 @admin.register(ConsentText)
@@ -25,3 +25,57 @@ class ConsentTextAdmin(admin.ModelAdmin):
             "version": (current.version + 1) if current else 1,
             "text": current.text if current else "",
         }
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Clinical records are written through the app, where the gate and signing rules live."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyAdmin):
+    list_display = ("client", "kind", "text", "signed_at", "collected_by", "withdrawn_at")
+    list_filter = ("kind",)
+    search_fields = ("client__last_name", "client__first_name", "signed_name")
+    list_select_related = ("client", "text", "collected_by")
+
+
+class FeedbackInline(admin.TabularInline):
+    model = FeedbackEntry
+    extra = 0
+    can_delete = False
+    fields = ("at", "side", "technique", "pressure", "pain", "response", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AddendumInline(admin.TabularInline):
+    model = Addendum
+    extra = 0
+    can_delete = False
+    fields = ("at", "author", "reason", "text")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TreatmentSession)
+class TreatmentSessionAdmin(ReadOnlyAdmin):
+    list_display = ("client", "therapist", "started_at", "status", "signed_at")
+    list_filter = ("status",)
+    search_fields = ("client__last_name", "client__first_name", "therapist__username")
+    list_select_related = ("client", "therapist")
+    date_hierarchy = "started_at"
+    exclude = ("objective_tests",)
+    inlines = [FeedbackInline, AddendumInline]
