@@ -49,3 +49,10 @@ class PhysicianClearanceAdmin(ReadOnlyAdmin):
     list_display = ("client", "cleared_on", "clinician_name", "recorded_by")
     search_fields = ("client__last_name", "clinician_name")
     list_select_related = ("client", "recorded_by")
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(ReadOnlyAdmin):
+    list_display = ("intake", "region", "side", "pain_now", "removed_at")
+    list_filter = ("region",)
+    list_select_related = ("intake__client",)

@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from notes.models import Addendum, Consent, ConsentText, FeedbackEntry, TreatmentSession
+from notes.models import (
+    AbdominalSegment,
+    Addendum,
+    ComplaintPain,
+    Consent,
+    ConsentText,
+    FeedbackEntry,
+    TreatmentSession,
+)
 
 
 @admin.register(ConsentText)
@@ -79,3 +87,30 @@ class TreatmentSessionAdmin(ReadOnlyAdmin):
     date_hierarchy = "started_at"
     exclude = ("objective_tests",)
     inlines = [FeedbackInline, AddendumInline]
+
+
+@admin.register(FeedbackEntry)
+class FeedbackEntryAdmin(ReadOnlyAdmin):
+    list_display = ("session", "at", "pressure", "pain", "response")
+    list_filter = ("response", "technique")
+    search_fields = ("session__client__last_name",)
+    list_select_related = ("session__client",)
+
+
+@admin.register(Addendum)
+class AddendumAdmin(ReadOnlyAdmin):
+    list_display = ("session", "at", "author", "reason")
+    search_fields = ("session__client__last_name", "reason")
+    list_select_related = ("session__client", "author")
+
+
+@admin.register(ComplaintPain)
+class ComplaintPainAdmin(ReadOnlyAdmin):
+    list_display = ("session", "complaint", "before", "after")
+    list_select_related = ("session__client", "complaint")
+
+
+@admin.register(AbdominalSegment)
+class AbdominalSegmentAdmin(ReadOnlyAdmin):
+    list_display = ("session", "reconfirmed_at", "ended_at", "end_reason")
+    list_select_related = ("session__client",)

@@ -85,7 +85,7 @@ def _session_context(request, session, *, feedback_form=None, abdominal_form=Non
         "gate": state,
         "timeline": timeline,
         "pains": services.complaint_pains(session),
-        "addenda": list(session.addenda.select_related("author")),
+        "addenda": list(session.addenda.select_related("author", "session__client")),
         "is_own_draft": is_own_draft,
         "is_own": session.therapist_id == request.user.pk,
         "segment_elapsed": (timezone.now() - segment.reconfirmed_at) if segment else None,
@@ -111,7 +111,10 @@ def _load_session(request, public_id, *, own: bool):
 def session_detail(request, public_id):
     session = _load_session(request, public_id, own=False)
     record_view(session)
-    return render(request, "notes/session_detail.html", _session_context(request, session))
+    context = _session_context(request, session)
+    for addendum in context["addenda"]:
+        record_view(addendum)
+    return render(request, "notes/session_detail.html", context)
 
 
 @require_POST
