@@ -1,0 +1,216 @@
+"""The heart of the sessions issue, end to end through HTTP: the gate's conditions, stop and re-confirmation,
+signing and its lock, verify_notes against a change behind the app's back, two tabs, double posts, and a failure
+injected halfway through a write."""
+
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+
+from intake.services import record_clearance
+from notes import services
+from notes.models import ConsentText, FeedbackEntry, SignedSessionIsReadOnly, TreatmentSession
+from tests.factories import screened_intake
+
+pytestmark = pytest.mark.django_db
+
+GROIN = {"region": "anterior_hip_groin", "side": "right", "pain_now": 6}
+
+
+def consent(client, by, kind="abdominal"):
+    return services.record_consent(
+        client=client, kind=kind, text=ConsentText.objects.current(kind), signed_name=client.full_name, collected_by=by
+    )
+
+
+def new_session(client, therapist):
+    intake = client.intakes.first()
+    pains = {c.pk: 6 for c in intake.complaints.current()} if intake else {}
+    return services.start_session(client=client, therapist=therapist, pain_before=pains)
+
+
+def entry(response="tender", **overrides):
+    data = {
+        "token": str(uuid.uuid4()),
+        "side": "right",
+        "technique": "sustained_pressure",
+        "pressure": "2",
+        "pain": "3",
+        "response": response,
+        "note": "",
+    }
+    return data | overrides
+
+
+@pytest.fixture
+def ready(care_client, therapist, front_desk):
+    """A care-team client with a screened intake (no flags against abdominal work) and an abdominal consent."""
+    screened_intake(care_client, by=front_desk, complaints=[GROIN])
+    consent(care_client, front_desk)
+    return care_client
+
+
+def open_abdominal(browser, session, **extra):
+    return browser.post(f"/sessions/{session.public_id}/abdominal/", {"reconfirmed": "on", **extra}, follow=True)
+
+
+def test_the_full_gate_lets_entries_in_after_a_reconfirmation(as_user, therapist, ready):
+    session = new_session(ready, therapist)
+    browser = as_user(therapist)
+
+    opened = open_abdominal(browser, session)
+    browser.post(f"/sessions/{session.public_id}/feedback/", entry())
+
+    assert "Re-confirmation recorded" in opened.content.decode()
+    assert FeedbackEntry.objects.filter(session=session).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("arrange", "phrase"),
+    [
+        ("no_consent", "No abdominal-work consent on file"),
+        ("withdrawn", "withdrew their abdominal-work consent"),
+        ("contraindicated", "contraindicated"),
+        ("referral", "clearance on the intake"),
+        ("caution", "Review these precautions"),
+        ("no_intake", "no screening yet"),
+    ],
+)
+def test_each_unmet_condition_refuses_abdominal_work_and_says_how_to_meet_it(
+    as_user, therapist, front_desk, care_client, arrange, phrase
+):
+    answers = {
+        "contraindicated": {"history": {"pregnant": True}},
+        "referral": {"red_flags": {"night_pain_unrelieved": True}},
+        "caution": {"history": {"iud": True}},
+    }.get(arrange, {})
+    if arrange != "no_intake":
+        screened_intake(care_client, by=front_desk, complaints=[GROIN], **answers)
+    if arrange != "no_consent":
+        given = consent(care_client, front_desk)
+        if arrange == "withdrawn":
+            services.withdraw_consent(consent=given, by=front_desk)
+    session = new_session(care_client, therapist)
+
+    response = open_abdominal(as_user(therapist), session)
+    posted = as_user(therapist).post(f"/sessions/{session.public_id}/feedback/", entry(), follow=True)
+
+    assert phrase.lower() in response.content.decode().lower()
+    assert "Entry refused" in posted.content.decode()
+    assert not session.segments.exists()
+    assert not FeedbackEntry.objects.filter(session=session).exists()
+
+
+def test_a_cleared_referral_and_reviewed_precautions_open_the_gate(as_user, therapist, front_desk, care_client):
+    intake = screened_intake(care_client, by=front_desk, complaints=[GROIN], red_flags={"history_of_cancer": True})
+    record_clearance(
+        intake=intake,
+        by=therapist,
+        cleared_on=intake.taken_at.date(),
+        clinician_name="Dr. A",
+        what_was_cleared="Massage including hip flexors",
+    )
+    consent(care_client, front_desk)
+    session = new_session(care_client, therapist)
+
+    response = open_abdominal(as_user(therapist), session)
+
+    assert "Re-confirmation recorded" in response.content.decode()
+
+
+def test_without_ticking_the_reconfirmation_nothing_opens(as_user, therapist, ready):
+    session = new_session(ready, therapist)
+
+    response = as_user(therapist).post(f"/sessions/{session.public_id}/abdominal/", {}, follow=True)
+
+    assert "confirm out loud" in response.content.decode()
+    assert not session.segments.exists()
+
+
+def test_stop_ends_the_stretch_until_a_new_reconfirmation(as_user, therapist, ready):
+    session = new_session(ready, therapist)
+    browser = as_user(therapist)
+    open_abdominal(browser, session)
+    browser.post(f"/sessions/{session.public_id}/feedback/", entry("stop"))
+
+    refused = browser.post(f"/sessions/{session.public_id}/feedback/", entry("tender"), follow=True)
+    open_abdominal(browser, session)
+    accepted = browser.post(f"/sessions/{session.public_id}/feedback/", entry("comfortable"), follow=True)
+
+    assert "Entry refused" in refused.content.decode()
+    assert "Entry refused" not in accepted.content.decode()
+    assert list(session.entries.values_list("response", flat=True)) == ["stop", "comfortable"]
+    assert [s.end_reason for s in session.segments.all()] == ["stop", ""]
+
+
+def test_the_same_form_posted_twice_makes_one_entry(as_user, therapist, ready):
+    session = new_session(ready, therapist)
+    browser = as_user(therapist)
+    open_abdominal(browser, session)
+    data = entry()
+
+    browser.post(f"/sessions/{session.public_id}/feedback/", data)
+    browser.post(f"/sessions/{session.public_id}/feedback/", data)
+
+    assert session.entries.count() == 1
+
+
+def test_a_second_tab_saving_an_older_draft_is_refused_and_loses_nothing(as_user, therapist, ready):
+    session = new_session(ready, therapist)
+    browser = as_user(therapist)
+    version = browser.get(f"/sessions/{session.public_id}/edit/").context["form"].initial["version"]
+    note = {"version": version, "subjective": "", "objective": "", "assessment": "", "plan": "", "home_care": ""}
+
+    first = browser.post(f"/sessions/{session.public_id}/edit/", note | {"assessment": "From tab one"})
+    second = browser.post(f"/sessions/{session.public_id}/edit/", note | {"assessment": "From tab two"})
+
+    assert first.status_code == 302
+    assert second.status_code == 409
+    assert "another tab" in second.content.decode()
+    assert "From tab two" in second.content.decode()
+    session.refresh_from_db()
+    assert session.assessment == "From tab one"
+
+
+def test_a_failure_halfway_through_a_stop_leaves_nothing_half_saved(as_user, therapist, ready, monkeypatch):
+    session = new_session(ready, therapist)
+    browser = as_user(therapist)
+    open_abdominal(browser, session)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("injected failure")
+
+    monkeypatch.setattr(services, "_close_segment", broken)
+    browser.raise_request_exception = False
+    response = browser.post(f"/sessions/{session.public_id}/feedback/", entry("stop"))
+
+    assert response.status_code == 500
+    assert not session.entries.exists()
+    assert session.segments.get().ended_at is None
+
+
+def test_a_signed_session_is_locked_everywhere_and_verify_notes_catches_a_change_in_sql(as_user, therapist, ready):
+    session = new_session(ready, therapist)
+    browser = as_user(therapist)
+    open_abdominal(browser, session)
+    browser.post(f"/sessions/{session.public_id}/feedback/", entry())
+    browser.post(f"/sessions/{session.public_id}/sign/")
+    session.refresh_from_db()
+
+    refused_entry = browser.post(f"/sessions/{session.public_id}/feedback/", entry(), follow=True)
+    edit = browser.get(f"/sessions/{session.public_id}/edit/", follow=True)
+    session.subjective = "changed"
+    with pytest.raises(SignedSessionIsReadOnly), transaction.atomic():
+        session.save()
+    call_command("verify_notes", stdout=open("/dev/null", "w"))  # noqa: SIM115 (passes: nothing changed yet)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE notes_feedbackentry SET pain = 9 WHERE session_id = %s", [session.pk])
+
+    assert session.is_signed and len(session.content_hash) == 64
+    assert "signed" in refused_entry.content.decode()
+    assert "add an addendum" in edit.content.decode()
+    assert TreatmentSession.objects.get(pk=session.pk).subjective == ""
+    with pytest.raises(CommandError, match="changed after signing"):
+        call_command("verify_notes", stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))  # noqa: SIM115
