@@ -214,3 +214,30 @@ def test_a_signed_session_is_locked_everywhere_and_verify_notes_catches_a_change
     assert TreatmentSession.objects.get(pk=session.pk).subjective == ""
     with pytest.raises(CommandError, match="changed after signing"):
         call_command("verify_notes", stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))  # noqa: SIM115
+
+
+SESSION_PAGE_MAX_QUERIES = 24  # measured: the same count with 1 entry and with 40
+
+
+@pytest.mark.parametrize("entries", [1, 40])
+def test_the_session_page_queries_do_not_grow_with_the_timeline(
+    as_user, therapist, ready, django_assert_max_num_queries, entries
+):
+    session = new_session(ready, therapist)
+    browser = as_user(therapist)
+    open_abdominal(browser, session)
+    for _ in range(entries):
+        services.record_feedback(
+            session=session,
+            token=uuid.uuid4(),
+            side="right",
+            technique="sustained_pressure",
+            pressure=2,
+            pain=3,
+            response="tender",
+        )
+
+    with django_assert_max_num_queries(SESSION_PAGE_MAX_QUERIES):
+        response = browser.get(f"/sessions/{session.public_id}/")
+
+    assert response.content.decode().count("timeline-entry") == entries
