@@ -14,6 +14,16 @@ class NoDeleteMixin:
         return False
 
 
+class ReadOnlyAdmin(NoDeleteMixin, admin.ModelAdmin):
+    """Clinical records are written through the app, where screening, the gate and signing rules live."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class ClinicUserAdmin(NoDeleteMixin, UserAdmin):
     list_display = ("username", "first_name", "last_name", "email", "is_active", "roles")

@@ -2,18 +2,8 @@
 
 from django.contrib import admin
 
+from clinic.admin import ReadOnlyAdmin
 from intake.models import Complaint, Intake, PhysicianClearance, Screening
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ComplaintInline(admin.TabularInline):

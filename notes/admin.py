@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from clinic.admin import ReadOnlyAdmin
 from notes.models import (
     AbdominalSegment,
     Addendum,
@@ -33,19 +34,6 @@ class ConsentTextAdmin(admin.ModelAdmin):
             "version": (current.version + 1) if current else 1,
             "text": current.text if current else "",
         }
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Clinical records are written through the app, where the gate and signing rules live."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Consent)
