@@ -128,7 +128,7 @@ class Command(BaseCommand):
             staff.append(user)
         return staff
 
-    def seed_batch(self, rng, run, start, count, staff, desk, sessions_per_client, entries_per_session):
+    def seed_batch(self, rng, run, start, count, staff, desk, sessions_per_client, entries_per_session):  # noqa: PLR0913
         now = timezone.now()
         new_clients = []
         for i in range(count):
@@ -150,9 +150,11 @@ class Command(BaseCommand):
         created = Client._base_manager.bulk_create(new_clients, batch_size=BATCH)
         if not created or created[0].pk is None:  # SQLite before 3.35 returns no ids
             created = list(Client._base_manager.filter(last_name__endswith=f"-{run}{start}").order_by("pk"))
+        # Each client's sessions are with the therapist on their care team.
+        therapist_of = {c.pk: rng.choice(staff) for c in created}
         care = Client.care_team.through
         care.objects.bulk_create(
-            [care(client_id=c.pk, user_id=rng.choice(staff).pk) for c in created], batch_size=BATCH
+            [care(client_id=c.pk, user_id=therapist_of[c.pk].pk) for c in created], batch_size=BATCH
         )
         intakes = Intake._base_manager.bulk_create(
             [Intake(client=c, taken_by=desk, aggravating=["hip_extension"]) for c in created], batch_size=BATCH
@@ -185,7 +187,7 @@ class Command(BaseCommand):
             return
         sessions = []
         for client, intake in zip(created, intakes, strict=True):
-            therapist = rng.choice(staff)
+            therapist = therapist_of[client.pk]
             for k in range(sessions_per_client):
                 started = now - timedelta(days=7 * (sessions_per_client - k))
                 sessions.append(
