@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from clinic.audit import record_view
+from intake.access import is_on_care_team
 from notes.charts import Moment, feedback_sparkline_svg
 from notes.models import Consent, ConsentKind, ConsentText, TreatmentSession
 
@@ -30,7 +31,7 @@ def as_clock(value: timedelta | None) -> str:
 def client_notes_panel(context, client):
     """Consent status at a glance, and the sessions for those who may read them."""
     user = context["request"].user
-    on_care_team = user.is_therapist and client.care_team.filter(pk=user.pk).exists()
+    on_care_team = is_on_care_team(user, client)
     may_read_sessions = user.is_clinic_admin or on_care_team
     latest_consents, current_texts = {}, {}
     for consent in Consent.objects.filter(client=client).select_related("text", "client").order_by("-signed_at", "-id"):
