@@ -243,6 +243,14 @@ class Client(models.Model):
     def is_archived(self) -> bool:
         return self.archived_at is not None
 
+    @cached_property
+    def care_team_members(self) -> list[User]:
+        """The care team by name, read once per request (or taken from a `prefetch_related("care_team")`)."""
+        return sorted(self.care_team.all(), key=lambda member: (member.first_name, member.last_name, member.pk))
+
+    def has_on_care_team(self, user) -> bool:
+        return any(member.pk == user.pk for member in self.care_team_members)
+
     def age_on(self, day: date) -> int:
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

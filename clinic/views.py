@@ -120,14 +120,13 @@ def client_create(request):
 def client_detail(request, public_id):
     client = get_client_for(request.user, public_id)
     record_view(client)
-    care_team = client.care_team.order_by("first_name", "last_name")
     return render(
         request,
         "clinic/client_detail.html",
         {
             "client": client,
             "age": client.age_on(timezone.localdate()),
-            "care_team": care_team,
+            "care_team": client.care_team_members,
             "can_archive": can_archive_client(request.user),
             "archive_form": ArchiveClientForm(),
         },

@@ -43,7 +43,7 @@ def get_intake_for(user, public_id) -> Intake:
 
 
 def is_on_care_team(user, client) -> bool:
-    return user.is_therapist and client.care_team.filter(pk=user.pk).exists()
+    return user.is_therapist and client.has_on_care_team(user)
 
 
 def sees_full_screening(user, client) -> bool:

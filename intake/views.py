@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clinic.audit import record_view
+from clinic.audit import record_view, record_views
 from intake import access, labels, services
 from intake.forms import AssessmentForm, ClearanceForm, ComplaintForm, ComplaintFormSet, IntakeForm
 from intake.screening import ScreeningInputError, validate
@@ -104,12 +104,8 @@ def intake_detail(request, public_id):
     screenings = list(intake.screenings.select_related("screened_by"))
     latest = screenings[0] if screenings else None
     full = access.sees_full_screening(request.user, client)
-    record_view(intake)
-    if latest is not None:
-        record_view(latest)
     clearances = list(intake.clearances.select_related("recorded_by"))
-    for clearance in clearances:
-        record_view(clearance)
+    record_views([intake, latest, *clearances])
     return render(
         request,
         "intake/intake_detail.html",

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clinic.audit import record_view
+from clinic.audit import record_view, record_views
 from intake import labels
 from intake.models import Screening
 from intake.services import referral_is_cleared
@@ -37,11 +37,8 @@ def session_new(request, public_id):
         messages.success(request, _("Session started."))
         return redirect(session)
     latest = Screening.objects.latest_for_client(client)
-    if latest is not None:
-        record_view(latest)
     previous = TreatmentSession.objects.for_client(client).signed().select_related("therapist").first()
-    if previous is not None:
-        record_view(previous)
+    record_views([latest, previous])
     return render(
         request,
         "notes/session_new.html",
@@ -110,10 +107,8 @@ def _load_session(request, public_id, *, own: bool):
 
 def session_detail(request, public_id):
     session = _load_session(request, public_id, own=False)
-    record_view(session)
     context = _session_context(request, session)
-    for addendum in context["addenda"]:
-        record_view(addendum)
+    record_views([session, *context["addenda"]])
     return render(request, "notes/session_detail.html", context)
 
 

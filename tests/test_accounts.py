@@ -1,10 +1,15 @@
 """Signing in and out, lock-out after repeated failures, password hashing and session lifetime."""
 
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
+from django.utils import timezone
 
 from clinic import roles
+from clinic.session_activity import SEEN_KEY
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,10 +89,45 @@ def test_sessions_end_after_thirty_idle_minutes_and_on_browser_close(as_user, de
     response = as_user(desk_with_password).get("/")
 
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["expires"] == ""  # a browser-session cookie: gone when the browser closes
     assert response.wsgi_request.session.get_expiry_age() == 30 * 60
+
+
+def _stored_session(response):
+    return Session.objects.get(session_key=response.wsgi_request.session.session_key)
+
+
+def test_activity_pushes_the_idle_sign_out_back_at_most_once_a_minute(as_user, desk_with_password):
+    browser = as_user(desk_with_password)
+    first = browser.get("/")
+    stored = _stored_session(first)
+    expiry = stored.expire_date
+
+    browser.get("/clients/")  # within the minute: the session row is not written again
+    assert _stored_session(first).expire_date == expiry
+
+    session = browser.session
+    session[SEEN_KEY] -= settings.SESSION_TOUCH_SECONDS  # the last write was a minute ago
+    session.save()
+    expiry = _stored_session(first).expire_date
+    later = browser.get("/clients/")
+
+    assert later.status_code == 200
+    assert _stored_session(first).expire_date > expiry
+
+
+def test_a_client_idle_past_the_limit_is_signed_out(as_user, desk_with_password):
+    browser = as_user(desk_with_password)
+    response = browser.get("/")
+    stored = _stored_session(response)
+    stored.expire_date = timezone.now() - timedelta(seconds=1)  # thirty minutes without a request
+    stored.save()
+
+    after = browser.get("/clients/")
+
+    assert after.status_code == 302
+    assert after["Location"].startswith("/accounts/login/")
 
 
 def test_inactive_user_cannot_use_pages(as_user):

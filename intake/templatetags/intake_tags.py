@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from clinic.audit import record_view
+from clinic.audit import record_views
 from intake import access, labels, services
 from intake.models import Intake, Screening
 
@@ -75,8 +75,7 @@ def client_intake_panel(context, client):
     clearances = list(client.clearances.select_related("intake", "client")[:5]) if may_take else []
     latest = Screening.objects.latest_for_client(client) if intakes else None
     # What the client page shows of clinical records is a read like any other: audit it.
-    for record in ([latest] if latest else []) + clearances:
-        record_view(record)
+    record_views([latest, *clearances])
     return {
         "client": client,
         "user": user,

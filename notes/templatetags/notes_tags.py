@@ -6,7 +6,7 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from clinic.audit import record_view
+from clinic.audit import record_views
 from intake.access import is_on_care_team
 from notes.charts import Moment, feedback_sparkline_svg
 from notes.models import Consent, ConsentKind, ConsentText, TreatmentSession
@@ -39,10 +39,9 @@ def client_notes_panel(context, client):
     for text in ConsentText.objects.order_by("kind", "-version"):
         current_texts.setdefault(text.kind, text)
     rows = []
+    record_views(latest_consents.values())
     for kind in ConsentKind:
         consent, current = latest_consents.get(kind.value), current_texts.get(kind.value)
-        if consent is not None:
-            record_view(consent)
         outdated = consent is not None and current is not None and consent.text_id != current.pk
         rows.append((kind.label, kind.value, consent, outdated))
     sessions = []
