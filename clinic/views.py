@@ -6,10 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from clinic import roles, services
 from clinic.access import (
@@ -23,6 +25,7 @@ from clinic.audit import record_view
 from clinic.audit_views import with_clients
 from clinic.forms import ArchiveClientForm, ClientForm
 from clinic.models import SCREENING_FLAGS, Client, User
+from clinic.searches import recalled_search, remember_search
 
 CLIENTS_PER_PAGE = 25
 FLAG_LABELS = {
@@ -72,33 +75,52 @@ def home(request):
         context["recent_events"] = with_clients(
             LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")[:15]
         )
+        context["emergency_accesses"] = (
+            EmergencyAccess.objects.granted_since(timezone.now() - EMERGENCY_ACCESS_REVIEW_PERIOD)
+            .select_related("user", "client")
+            .order_by("-granted_at", "-id")[:50]
+        )
     return render(request, "clinic/home.html", context)
 
 
+def client_list_url(*, search: str = "", flag: str = "", archived: bool = False) -> str:
+    """The list's address: an opaque search token and the filters, never the searched text itself."""
+    params = {"search": search, "flag": flag, "archived": "1" if archived else ""}
+    query = urlencode({name: value for name, value in params.items() if value})
+    return reverse("clinic:client-list") + (f"?{query}" if query else "")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(*STAFF_ROLES)
 def client_list(request):
-    q = request.GET.get("q", "")[:100]
-    show_archived = request.GET.get("archived") == "1"
-    flag = request.GET.get("flag", "")
+    """GET lists and filters; the search form POSTs its text, which is kept in the session and named by a token."""
+    params = request.POST if request.method == "POST" else request.GET
+    flag = params.get("flag", "")
+    flag = flag if flag in SCREENING_FLAGS else ""
+    show_archived = params.get("archived") == "1"
+    if request.method == "POST":
+        text = params.get("q", "")
+        search = remember_search(request, text) if text.strip() else ""
+        return redirect(client_list_url(search=search, flag=flag, archived=show_archived))
+    search = params.get("search", "")
+    q = recalled_search(request, search)[:100]
+    search = search if q else ""
     clients = Client.objects.archived() if show_archived else Client.objects.active()
     clients = clients.search(q).prefetch_related(care_team_prefetch())
-    if flag in SCREENING_FLAGS:
+    if flag:
         clients = flag_filter(request.user, clients, flag)
-    else:
-        flag = ""
-    page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = Paginator(clients, CLIENTS_PER_PAGE).get_page(params.get("page"))
     return render(
         request,
         "clinic/client_list.html",
         {
             "page": page,
             "q": q,
+            "search": search,
             "flag": flag,
             "flag_choices": FLAG_LABELS.items(),
             "show_archived": show_archived,
-            "query": query.urlencode(),
+            "query": client_list_url(search=search, flag=flag, archived=show_archived).partition("?")[2],
         },
     )
 
