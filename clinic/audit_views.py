@@ -5,15 +5,20 @@ from datetime import datetime, time, timedelta
 
 from auditlog.models import LogEntry
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods
 
 from clinic import roles
 from clinic.access import role_required
 from clinic.forms import AuditFilterForm
 from clinic.models import Client
+from clinic.searches import recalled_search, remember_search
 
 ENTRIES_PER_PAGE = 50
+FILTER_FIELDS = ("user", "action", "date_from", "date_to")
 MAX_CLIENTS_MATCHED = 200
 
 
@@ -49,17 +54,45 @@ def filtered_entries(form: AuditFilterForm):
     return entries
 
 
+def _is_public_id(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def audit_log_url(params: dict) -> str:
+    query = urlencode({name: value for name, value in params.items() if value})
+    return reverse("clinic:audit-log") + (f"?{query}" if query else "")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(roles.CLINIC_ADMIN)
 def audit_log(request):
-    form = AuditFilterForm(request.GET)
+    """GET shows and filters; the filter form POSTs, and a client named by text (not by id) is kept in the
+    session and named in the URL by a token."""
+    source = request.POST if request.method == "POST" else request.GET
+    params = {name: source.get(name, "") for name in FILTER_FIELDS}
+    client = source.get("client", "").strip()
+    if request.method == "POST":
+        if _is_public_id(client):
+            params["client"] = client
+        elif client:
+            params["search"] = remember_search(request, client)
+        return redirect(audit_log_url(params))
+    if _is_public_id(client):
+        params["client"] = client
+    else:
+        params["search"] = request.GET.get("search", "")
+        client = recalled_search(request, params["search"])
+    form = AuditFilterForm({**params, "client": client})
     page = Paginator(filtered_entries(form), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     rows = with_clients(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "clinic/audit_log.html",
-        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+        {"form": form, "page": page, "rows": rows, "query": audit_log_url(params).partition("?")[2]},
     )
 
 

@@ -182,8 +182,8 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.disable_csrf = True
+        # Posted, so a client's name never lands in the URL (clinic/searches.py); the page then redirects.
+        self.helper.form_method = "post"
         self.helper.layout = Layout(
             Div(
                 Div("user", css_class="col-md-3"),

@@ -90,7 +90,7 @@ class ClientQuerySet(AuditedQuerySet):
 
     def search(self, text: str):
         """Find clients by name, preferred name, phone or date of birth (YYYY-MM-DD)."""
-        text = text.strip()
+        text = text.replace("\x00", "").strip()  # PostgreSQL refuses NUL in a string: it would be a 500
         if not text:
             return self
         try:

@@ -73,6 +73,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Oversized bodies (413), NUL in query strings (400); no-store on every page but static files.
+    "clinic.request_guard.RequestGuardMiddleware",
+    "clinic.request_guard.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "clinic.session_activity.IdleTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -173,6 +176,17 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
+
+# Request limits: beyond them Django answers 400 (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) and
+# clinic.request_guard 413, never 500. Files do not count against DATA_UPLOAD_MAX_MEMORY_SIZE: the clearance
+# letter (up to 10 MB, intake/forms.py) fits in MAX_REQUEST_BYTES with its form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB of form fields; the largest, a drawn signature, is 400 KB
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # the intake form, with 20 complaints, sends about 200
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file, not memory
+MAX_REQUEST_BYTES = 11 * 1024 * 1024
+# Messages ("Client Maya Chen added.") live in the session, not in a cookie the browser sends back.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

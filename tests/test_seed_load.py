@@ -43,7 +43,7 @@ def test_seeded_clients_show_in_the_list_history_and_name_search(settings, as_us
     admin = as_user(clinic_admin)
 
     listing = admin.get("/clients/")
-    found = admin.get("/clients/", {"q": client.last_name})
+    found = admin.post("/clients/", {"q": client.last_name}, follow=True)
     history = admin.get(f"/clients/{client.public_id}/history/")
 
     assert listing.context["page"].paginator.count == 30
