@@ -4,6 +4,7 @@ Safe by default: DEBUG is off unless set, and with DEBUG off a SECRET_KEY must b
 Every variable is listed in the README's production section.
 """
 
+import json
 import os
 import sys
 from datetime import timedelta
@@ -150,7 +151,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Lock-out state lives in the database, shared by every app server (never the per-process cache).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
+# Sessions live in the database, so any app server behind a load balancer can serve any request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Sessions end after 30 minutes without a request, and when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 # The session row is refreshed at most once a minute (clinic/session_activity.py), not on every request.
@@ -164,10 +169,15 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads (clearance letters): MEDIA_ROOT on a volume every app server mounts, or another backend, e.g.
+    # django-storages' S3Storage with MEDIA_STORAGE_OPTIONS='{"bucket_name": "..."}' (README).
+    "default": {
+        "BACKEND": os.environ.get("MEDIA_STORAGE_BACKEND") or "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": json.loads(os.environ.get("MEDIA_STORAGE_OPTIONS") or "{}"),
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
