@@ -7,6 +7,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from clinic import roles
 from clinic.access import role_required
@@ -51,6 +52,7 @@ def _rows(clients):
         yield writer.writerow([neutralise(value(client)) for _, value in COLUMNS])
 
 
+@require_safe
 @role_required(roles.CLINIC_ADMIN)
 def client_list_csv(request):
     clients = Client.objects.order_by("last_name", "first_name", "id").prefetch_related("care_team")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic import roles, services
 from clinic.access import (
@@ -50,6 +50,7 @@ def care_team_prefetch():
     return Prefetch("care_team", queryset=User.objects.order_by("first_name", "last_name"))
 
 
+@require_safe
 def home(request):
     user = request.user
     context = {"has_any_role": user.has_role(*STAFF_ROLES) or user.is_clinic_admin}
@@ -125,6 +126,7 @@ def client_list(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(*STAFF_ROLES)
 def client_create(request):
     form = ClientForm(request.POST or None, can_set_care_team=can_manage_care_team(request.user))
@@ -139,6 +141,7 @@ def client_create(request):
     return render(request, "clinic/client_form.html", {"form": form, "client": None})
 
 
+@require_safe
 def client_detail(request, public_id):
     client = get_client_for(request.user, public_id)
     record_view(client)
@@ -155,6 +158,7 @@ def client_detail(request, public_id):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def client_edit(request, public_id):
     client = get_client_for(request.user, public_id)
     can_set_care_team = can_manage_care_team(request.user)
@@ -199,6 +203,7 @@ def client_restore(request, public_id):
     return redirect(client)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_not_required
 def logout_view(request):
     """GET asks to confirm; POST signs out (a link alone must not sign anyone out)."""

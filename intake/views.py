@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.audit import record_view, record_views
 from intake import access, labels, services
@@ -62,6 +62,7 @@ def _render_form(request, client, form, formset, intake=None, status=200):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def intake_new(request, public_id):
     client = access.get_client_for_intake(request.user, public_id)
     if client.is_archived:
@@ -79,6 +80,7 @@ def intake_new(request, public_id):
     return _render_form(request, client, form, formset)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def intake_edit(request, public_id):
     intake = access.get_intake_for(request.user, public_id)
     client = intake.client
@@ -98,6 +100,7 @@ def intake_edit(request, public_id):
     return _render_form(request, client, form, formset, intake=intake)
 
 
+@require_safe
 def intake_detail(request, public_id):
     intake = access.get_intake_for(request.user, public_id)
     client = intake.client
@@ -145,6 +148,7 @@ def intake_assess(request, public_id):
     return redirect(intake)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def clearance_new(request, public_id):
     intake = access.get_intake_for(request.user, public_id)
     if not access.may_record_clearance(request.user, intake.client):
@@ -166,6 +170,7 @@ def clearance_new(request, public_id):
     return render(request, "intake/clearance_form.html", {"intake": intake, "client": intake.client, "form": form})
 
 
+@require_safe
 def clearance_letter(request, public_id):
     clearance = access.get_clearance_for(request.user, public_id)
     if not clearance.letter:

@@ -5,7 +5,7 @@ from django.contrib.auth import authenticate
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.audit import record_view
 from clinic.models import Client
@@ -50,6 +50,7 @@ def _record_from_post(request, client, *, handover: bool):
     return consent, None
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def consent_new(request, public_id):
     client = access.get_client_for_consent(request.user, public_id)
     if request.method == "POST":
@@ -69,6 +70,7 @@ def handover_start(request, public_id):
     return redirect("notes:handover")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def handover(request):
     state = request.session.get(HANDOVER_KEY)
     if not state:
@@ -107,6 +109,7 @@ def handover_exit(request):
     return redirect(client)
 
 
+@require_safe
 def consent_detail(request, public_id):
     consent = access.get_consent_for(request.user, public_id)
     record_view(consent)
@@ -123,6 +126,7 @@ def consent_detail(request, public_id):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def consent_withdraw(request, public_id):
     consent = access.get_consent_for(request.user, public_id)
     form = WithdrawConsentForm(request.POST or None)

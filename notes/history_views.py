@@ -6,6 +6,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from clinic.access import get_clinical_client_for, role_required
 from clinic.audit import record_export, record_view
@@ -38,6 +39,7 @@ class HistoryFilterForm(forms.Form):
         return cleaned
 
 
+@require_safe
 @role_required(THERAPIST, CLINIC_ADMIN)
 def client_history(request, public_id):
     client = get_clinical_client_for(request.user, public_id)
@@ -74,6 +76,7 @@ def client_history(request, public_id):
     )
 
 
+@require_safe
 @role_required(THERAPIST, CLINIC_ADMIN)
 def client_export_pdf(request, public_id):
     client = get_clinical_client_for(request.user, public_id)
@@ -84,6 +87,7 @@ def client_export_pdf(request, public_id):
     return response
 
 
+@require_safe
 @role_required(THERAPIST, CLINIC_ADMIN)
 def client_export_fhir(request, public_id):
     client = get_clinical_client_for(request.user, public_id)

@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.audit import record_view, record_views
 from intake import labels
@@ -18,6 +18,7 @@ from notes.models import Consent, ConsentKind, FeedbackEntry, TreatmentSession
 from notes.pacing import Reading, pacing_warnings
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def session_new(request, public_id):
     client = access.get_client_for_new_session(request.user, public_id)
     if client.is_archived:
@@ -105,6 +106,7 @@ def _load_session(request, public_id, *, own: bool):
     )
 
 
+@require_safe
 def session_detail(request, public_id):
     session = _load_session(request, public_id, own=False)
     context = _session_context(request, session)
@@ -162,6 +164,7 @@ def session_feedback(request, public_id):
     return redirect(session)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def session_edit(request, public_id):
     session = _load_session(request, public_id, own=True)
     if session.is_signed:
@@ -194,6 +197,7 @@ def session_edit(request, public_id):
     return render(request, "notes/session_edit.html", {"session": session, "form": form})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def session_sign(request, public_id):
     session = _load_session(request, public_id, own=True)
     if session.is_signed:
@@ -207,6 +211,7 @@ def session_sign(request, public_id):
     return render(request, "notes/session_sign.html", _session_context(request, session))
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def addendum_new(request, public_id):
     session = _load_session(request, public_id, own=True)
     if not session.is_signed:
