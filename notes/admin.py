@@ -6,6 +6,7 @@ from notes.models import (
     Addendum,
     ComplaintPain,
     Consent,
+    ConsentKind,
     ConsentText,
     FeedbackEntry,
     TreatmentSession,
@@ -27,7 +28,8 @@ class ConsentTextAdmin(admin.ModelAdmin):
         return False
 
     def get_changeform_initial_data(self, request):
-        kind = request.GET.get("kind", "abdominal")
+        kind = request.GET.get("kind", "")
+        kind = kind if kind in ConsentKind.values else ConsentKind.ABDOMINAL  # an allow-list, never raw
         current = ConsentText.objects.current(kind)
         return {
             "kind": kind,
