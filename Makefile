@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 # `make run` is the development demo: DEBUG on unless you say otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run test venv migrate seed lint format check-migrations clean bench
+.PHONY: run test venv migrate seed lint format check-migrations clean bench load
 
 venv: $(STAMP)
 
@@ -57,3 +57,8 @@ bench: venv
 	$(PY) -c "import psycopg; c = psycopg.connect('postgres://postgres@127.0.0.1:5432/postgres', autocommit=True); c.execute('CREATE DATABASE $(BENCH_DB)') if not c.execute(\"SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'\").fetchone() else None"
 	DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) $(PY) manage.py migrate --noinput -v0
 	DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) $(PY) bench/run.py
+
+# Load test on PostgreSQL (not part of `make test`): gunicorn on loopback, one server then two; bench/LOAD.md.
+# Creates and drops its own database (LOAD_DB, default clinic_load); LOAD_SECONDS bounds each phase (60).
+load: venv
+	$(PY) bench/load.py
