@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database that does not answer: a 503 page with an incident id (clinic/errors.py), never a traceback.
+    "clinic.errors.DatabaseUnavailableMiddleware",
     # Oversized bodies (413), NUL in query strings (400); no-store on every page but static files.
     "clinic.request_guard.RequestGuardMiddleware",
     "clinic.request_guard.NoStoreMiddleware",
@@ -122,6 +124,12 @@ DATABASES = {
 }
 # Every request is one transaction: a failure anywhere leaves no half-saved record.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# PostgreSQL cancels a statement running longer than this, well below gunicorn's 30 s request timeout
+# (gunicorn.conf.py), so a stuck query ends as a 503 rather than a killed worker. 0 turns it off.
+STATEMENT_TIMEOUT_MS = env_int("STATEMENT_TIMEOUT_MS", 15000)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and STATEMENT_TIMEOUT_MS > 0:
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options["options"] = f"{_db_options.get('options', '')} -c statement_timeout={STATEMENT_TIMEOUT_MS}".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "clinic.User"
@@ -246,7 +254,16 @@ if TRUST_X_FORWARDED_FOR:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # At most LOG_REPEAT_LIMIT identical records (logger, message, exception type) per LOG_REPEAT_WINDOW seconds,
+    # then one "suppressed N similar messages": an outage cannot fill the disk with tracebacks.
+    "filters": {
+        "rate_limit": {
+            "()": "clinic.logging.RateLimitFilter",
+            "limit": env_int("LOG_REPEAT_LIMIT", 10),
+            "window": env_int("LOG_REPEAT_WINDOW", 60),
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["rate_limit"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # django-axes logs every sign-in at INFO; keep its warnings (lock-outs) only.
     "loggers": {"axes": {"level": "WARNING"}},

@@ -28,3 +28,5 @@ urlpatterns = [
     path("", include("intake.urls")),
     path("", include("notes.urls")),
 ]
+
+handler500 = "clinic.errors.server_error"

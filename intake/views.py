@@ -72,7 +72,7 @@ def intake_new(request, public_id):
         form, formset = IntakeForm(request.POST), ComplaintFormSet(request.POST, prefix="complaints")
         if form.is_valid() and formset.is_valid() and _engine_check(client, form, formset):
             intake = services.record_intake(client=client, taken_by=request.user, **_intake_fields(form, formset))
-            messages.success(request, _("Intake saved and screened."))
+            messages.success(request, _("Intake saved and screened."), extra_tags="draft-saved")
             return redirect(intake)
         messages.error(request, _("Some answers need attention: see the messages next to them. Nothing was saved."))
     else:
@@ -88,7 +88,7 @@ def intake_edit(request, public_id):
         form, formset = IntakeForm(request.POST), ComplaintFormSet(request.POST, prefix="complaints")
         if form.is_valid() and formset.is_valid() and _engine_check(client, form, formset):
             services.update_intake(intake=intake, by=request.user, **_intake_fields(form, formset))
-            messages.success(request, _("Intake updated and screened again."))
+            messages.success(request, _("Intake updated and screened again."), extra_tags="draft-saved")
             return redirect(intake)
         messages.error(request, _("Some answers need attention: see the messages next to them. Nothing was saved."))
     else:
