@@ -1,0 +1,64 @@
+"""The text a therapist types survives a reload (or a failed save) in the browser, and is offered back."""
+
+import pytest
+from playwright.sync_api import expect
+
+from notes import services
+from tests.factories import LOW_BACK, ClientFactory, screened_intake, therapist_user
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+TYPED = "Iliopsoas tender on the right; eased with breathing-paced release."
+HAS_DRAFT = "() => Object.keys(localStorage).some((key) => key.startsWith('clinic-draft:'))"
+NO_DRAFT = "() => !Object.keys(localStorage).some((key) => key.startsWith('clinic-draft:'))"
+
+
+@pytest.fixture
+def draft_session(db):
+    therapist = therapist_user(username="theo")
+    client = ClientFactory(first_name="Maya", last_name="Chen", care_team=[therapist])
+    screened_intake(client, by=therapist, complaints=[LOW_BACK])
+    return services.start_session(client=client, therapist=therapist, pain_before={})
+
+
+def csp_violations(page):
+    found = []
+    page.on("console", lambda message: found.append(message.text) if "Content Security Policy" in message.text else 0)
+    return found
+
+
+def test_a_draft_survives_a_reload_is_offered_back_and_goes_once_saved(signed_in_page, live_server, draft_session):
+    page = signed_in_page(draft_session.therapist)
+    violations = csp_violations(page)
+    page.goto(f"{live_server.url}/sessions/{draft_session.public_id}/edit/")
+    page.get_by_label("Assessment").fill(TYPED)
+    page.wait_for_function(HAS_DRAFT)
+
+    page.reload()
+
+    expect(page.get_by_label("Assessment")).to_have_value("")
+    page.get_by_role("button", name="Restore your unsaved text").click()
+    expect(page.get_by_label("Assessment")).to_have_value(TYPED)
+    expect(page.get_by_role("button", name="Restore your unsaved text")).to_have_count(0)
+
+    page.get_by_role("button", name="Save note").click()
+    expect(page.get_by_text("Note saved.")).to_be_visible()
+    page.wait_for_function(NO_DRAFT)
+    draft_session.refresh_from_db()
+    assert draft_session.assessment == TYPED
+    page.goto(f"{live_server.url}/sessions/{draft_session.public_id}/edit/")
+    expect(page.get_by_label("Assessment")).to_have_value(TYPED)
+    expect(page.get_by_role("button", name="Restore your unsaved text")).to_have_count(0)
+    assert violations == []
+
+
+def test_signing_out_deletes_the_drafts_of_this_browser(signed_in_page, live_server, draft_session):
+    page = signed_in_page(draft_session.therapist)
+    page.goto(f"{live_server.url}/sessions/{draft_session.public_id}/edit/")
+    page.get_by_role("textbox", name="Plan").fill("Home stretches twice a day")
+    page.wait_for_function(HAS_DRAFT)
+
+    page.get_by_role("button", name="Sign out").click()
+
+    page.wait_for_url(f"{live_server.url}/accounts/login/")
+    page.wait_for_function(NO_DRAFT)
