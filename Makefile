@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 # `make run` is the development demo: DEBUG on unless you say otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run test venv migrate seed lint format check-migrations clean bench load
+.PHONY: run test venv migrate seed lint format check-migrations clean bench load audit
 
 venv: $(STAMP)
 
@@ -47,6 +47,12 @@ format: venv
 
 check-migrations: venv
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+# Security gates: advisories for the pinned runtime dependencies (says NOT AUDITED, without failing, when the
+# advisory source is unreachable), then bandit on our code (settings in pyproject.toml [tool.bandit]).
+audit: venv
+	$(PY) .ci/audit_dependencies.py
+	$(VENV)/bin/bandit -c pyproject.toml -r clinic intake notes bench -q
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .test-media
