@@ -41,6 +41,26 @@ def get_clinical_client_for(user, public_id) -> Client:
     return get_object_or_404(Client.objects.clinically_visible_to(user), public_id=public_id)
 
 
+def get_exportable_client_for(user, public_id) -> Client:
+    """A client whose whole record the user may export: emergency access reads, it does not take copies."""
+    if user.is_clinic_admin:
+        return get_object_or_404(Client, public_id=public_id)
+    clients = Client.objects.in_care_of(user) if user.is_therapist else Client.objects.none()
+    return get_object_or_404(clients, public_id=public_id)
+
+
+def get_client_for_emergency_access(user, public_id) -> Client:
+    """The client whose record a therapist asks to open under emergency access: 403 for other roles."""
+    if not user.is_therapist:
+        raise PermissionDenied
+    return get_object_or_404(Client, public_id=public_id)
+
+
+def active_emergency_access(user, client):
+    """The user's unexpired emergency access to the client, if any."""
+    return client.emergency_accesses.unexpired().filter(user=user).order_by("-expires_at").first()
+
+
 def can_manage_care_team(user) -> bool:
     return user.is_front_desk or user.is_clinic_admin
 

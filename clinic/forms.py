@@ -5,6 +5,8 @@ from auditlog.models import LogEntry
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
+from django.conf import settings
+from django.core.validators import MinLengthValidator
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -203,3 +205,20 @@ class AuditFilterForm(forms.Form):
         if start and end and start > end:
             raise forms.ValidationError(_("The start date is after the end date."))
         return cleaned
+
+
+class EmergencyAccessForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need this record now?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Recorded in the audit log and shown to the clinic admins and on the client's history."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        shortest = settings.EMERGENCY_ACCESS_MIN_REASON
+        self.fields["reason"].validators.append(
+            MinLengthValidator(shortest, message=_("Say why in at least %(limit_value)d characters."))
+        )
+        self.fields["reason"].widget.attrs["minlength"] = shortest

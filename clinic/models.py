@@ -5,8 +5,9 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -81,11 +82,15 @@ class ClientQuerySet(AuditedQuerySet):
         return self.filter(care_team=user)
 
     def clinically_visible_to(self, user):
-        """Clients whose clinical records this user may read: all for admins, the care team's for therapists."""
+        """Clients whose clinical records this user may read: all for admins; for therapists, their care team's
+        and those they opened under emergency access that has not expired yet."""
         if user.is_clinic_admin:
             return self.all()
         if user.is_therapist:
-            return self.in_care_of(user)
+            # Subqueries, not a join: a join on the care team would repeat a client once per team member.
+            on_team = Client.care_team.through.objects.filter(client_id=OuterRef("pk"), user_id=user.pk)
+            granted = EmergencyAccess.objects.unexpired().filter(client_id=OuterRef("pk"), user_id=user.pk)
+            return self.filter(Exists(on_team) | Exists(granted))
         return self.none()
 
     def search(self, text: str):
@@ -254,3 +259,51 @@ class Client(models.Model):
     def age_on(self, day: date) -> int:
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class EmergencyAccessQuerySet(AuditedQuerySet):
+    def unexpired(self):
+        return self.filter(expires_at__gt=timezone.now())
+
+    def granted_since(self, moment):
+        return self.filter(granted_at__gte=moment)
+
+
+class EmergencyAccess(models.Model):
+    """Emergency access ("break the glass"): a therapist outside the care team reads a client's clinical record.
+
+    Read-only and for a limited time (settings.EMERGENCY_ACCESS_DURATION). Never changed or deleted: each grant is a
+    record of who opened whose record and why, shown to clinic admins and on the client's history.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="emergency_accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="emergency_accesses")
+    reason = models.TextField(_("reason"), max_length=1000)
+    granted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField()
+
+    objects = EmergencyAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        indexes = [models.Index(fields=["user", "client", "expires_at"], name="emergency_access_lookup_idx")]
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+
+    def __str__(self):
+        return f"{self.user} → {self.client} ({self.granted_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AuditBypassRefused("An emergency access, once granted, is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditBypassRefused("An emergency access, once granted, is never deleted.")
+
+    def get_additional_data(self):
+        return {"client": str(self.client.public_id), "emergency_access": True}
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()

@@ -3,14 +3,19 @@
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.models import Client, User
+from clinic.models import Client, EmergencyAccess, User
 
 
 class ClientAlreadyArchived(Exception):
     pass
+
+
+class EmergencyAccessRefused(Exception):
+    """Only a therapist may break the glass, and only with a reason."""
 
 
 @transaction.atomic
@@ -50,3 +55,25 @@ def restore_client(*, client: Client) -> Client:
     client.archive_reason = ""
     client.save()
     return client
+
+
+@transaction.atomic
+def grant_emergency_access(*, client: Client, user: User, reason: str) -> EmergencyAccess:
+    """Open a client's clinical record, read-only, to a therapist outside the care team, for a while and a reason.
+
+    django-auditlog writes the grant's CREATE entry (who, when, from where, which client, the reason); the clinic
+    admin's home page and the client's history list every grant.
+    """
+    reason = reason.strip()
+    if not user.is_therapist:
+        raise EmergencyAccessRefused("Only a therapist may open a clinical record under emergency access.")
+    if len(reason) < settings.EMERGENCY_ACCESS_MIN_REASON:
+        raise EmergencyAccessRefused("Emergency access needs a reason.")
+    granted_at = timezone.now()
+    return EmergencyAccess.objects.create(
+        client=client,
+        user=user,
+        reason=reason,
+        granted_at=granted_at,
+        expires_at=granted_at + settings.EMERGENCY_ACCESS_DURATION,
+    )

@@ -230,6 +230,9 @@ PAIN_MCID_POINTS = float(os.environ.get("PAIN_MCID_POINTS", "2"))
 PAIN_MCID_PERCENT = float(os.environ.get("PAIN_MCID_PERCENT", "30"))
 PAIN_MCID_RULE = os.environ.get("PAIN_MCID_RULE", "both")  # both, either, points or percent
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Clinic records")
+# Emergency access ("break the glass"): how long a grant lasts, and the shortest reason accepted.
+EMERGENCY_ACCESS_DURATION = timedelta(hours=env_int("EMERGENCY_ACCESS_HOURS", 4))
+EMERGENCY_ACCESS_MIN_REASON = env_int("EMERGENCY_ACCESS_MIN_REASON", 10)
 
 # Audit log (django-auditlog): who saw and changed what, from which address.
 AUDITLOG_DISABLE_REMOTE_ADDR = False

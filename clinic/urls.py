@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic import audit_views, csv_export, views
+from clinic import audit_views, csv_export, emergency_views, views
 
 clinic_patterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,9 @@ clinic_patterns = [
     path("clients/<uuid:public_id>/edit/", views.client_edit, name="client-edit"),
     path("clients/<uuid:public_id>/archive/", views.client_archive, name="client-archive"),
     path("clients/<uuid:public_id>/restore/", views.client_restore, name="client-restore"),
+    path(
+        "clients/<uuid:public_id>/emergency-access/", emergency_views.emergency_access, name="client-emergency-access"
+    ),
     path("audit/", audit_views.audit_log, name="audit-log"),
 ]
 

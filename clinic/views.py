@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -23,11 +25,14 @@ from clinic.access import (
 )
 from clinic.audit import record_view
 from clinic.audit_views import with_clients
+from clinic.emergency_views import emergency_access_offer
 from clinic.forms import ArchiveClientForm, ClientForm
-from clinic.models import SCREENING_FLAGS, Client, User
+from clinic.models import SCREENING_FLAGS, Client, EmergencyAccess, User
 from clinic.searches import recalled_search, remember_search
 
 CLIENTS_PER_PAGE = 25
+# The clinic admin's home page lists every emergency access of this period.
+EMERGENCY_ACCESS_REVIEW_PERIOD = timedelta(days=30)
 FLAG_LABELS = {
     "consider": _l("consider iliopsoas"),
     "caution": _l("abdominal caution"),
@@ -154,6 +159,7 @@ def client_detail(request, public_id):
             "care_team": client.care_team_members,
             "can_archive": can_archive_client(request.user),
             "archive_form": ArchiveClientForm(),
+            **emergency_access_offer(request.user, client),
         },
     )
 

@@ -44,11 +44,12 @@ def get_client_for_new_session(user, public_id) -> Client:
 
 
 def readable_sessions_for(user):
-    """Sessions a user may read: every one for clinic admins, their care team's for therapists."""
+    """Sessions a user may read: every one for clinic admins; for therapists, their care team's and those of
+    clients they opened under emergency access (read-only: writing goes through `get_own_session_for`)."""
     if user.is_clinic_admin:
         return TreatmentSession.objects.all()
     if user.is_therapist:
-        return TreatmentSession.objects.filter(client__in=Client.objects.in_care_of(user))
+        return TreatmentSession.objects.filter(client__in=Client.objects.clinically_visible_to(user))
     return TreatmentSession.objects.none()
 
 

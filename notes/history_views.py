@@ -8,10 +8,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from clinic.access import get_clinical_client_for, role_required
+from clinic.access import get_clinical_client_for, get_exportable_client_for, role_required
 from clinic.audit import record_export, record_view
 from clinic.audit_views import with_clients
 from clinic.forms import DateInput
+from clinic.models import EmergencyAccess
 from clinic.roles import CLINIC_ADMIN, THERAPIST
 from notes import exports, fhir, history
 from notes.charts import pain_trend_svg
@@ -53,6 +54,9 @@ def client_history(request, public_id):
     series, outcomes = history.pain_series(client)
     query = request.GET.copy()
     query.pop("page", None)
+    # Every emergency access to this record, for the care team and the admins to see (and the reader's own).
+    emergency_accesses = list(EmergencyAccess.objects.filter(client=client).select_related("user")[:20])
+    own_emergency_access = next((g for g in emergency_accesses if g.user_id == request.user.pk and g.is_active), None)
     audit_rows = []
     if request.user.is_clinic_admin:
         audit_rows = with_clients(
@@ -72,6 +76,8 @@ def client_history(request, public_id):
             "chart": mark_safe(pain_trend_svg(series, title=f"Pain over time: {client.display_name}")),  # noqa: S308
             "outcomes": outcomes.items(),
             "audit_rows": audit_rows,
+            "emergency_accesses": emergency_accesses,
+            "own_emergency_access": own_emergency_access,
         },
     )
 
@@ -79,7 +85,7 @@ def client_history(request, public_id):
 @require_safe
 @role_required(THERAPIST, CLINIC_ADMIN)
 def client_export_pdf(request, public_id):
-    client = get_clinical_client_for(request.user, public_id)
+    client = get_exportable_client_for(request.user, public_id)
     pdf = exports.client_record_pdf(client, base_url=request.build_absolute_uri("/"))
     record_export(client, "pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -90,7 +96,7 @@ def client_export_pdf(request, public_id):
 @require_safe
 @role_required(THERAPIST, CLINIC_ADMIN)
 def client_export_fhir(request, public_id):
-    client = get_clinical_client_for(request.user, public_id)
+    client = get_exportable_client_for(request.user, public_id)
     bundle = fhir.client_bundle(client)
     record_export(client, "fhir")
     response = JsonResponse(bundle, json_dumps_params={"indent": 2, "ensure_ascii": False})
