@@ -34,6 +34,6 @@ def emergency_access(request, public_id):
 
 def emergency_access_offer(user, client) -> dict:
     """For the client page: a therapist outside the care team is offered emergency access, or sees their grant."""
-    if not user.is_therapist or user.is_clinic_admin or client.care_team.filter(pk=user.pk).exists():
+    if not user.is_therapist or user.is_clinic_admin or client.has_on_care_team(user):
         return {"offers_emergency_access": False, "emergency_access": None}
     return {"offers_emergency_access": True, "emergency_access": active_emergency_access(user, client)}
