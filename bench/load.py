@@ -28,7 +28,7 @@ import secrets
 import shutil
 import signal
 import socket
-import subprocess
+import subprocess  # nosec B404
 import sys
 import tempfile
 import threading
@@ -200,7 +200,7 @@ def server_env(database_url: str, tmp: Path) -> dict:
 
 
 def collect_static(env: dict) -> None:
-    subprocess.run(  # noqa: S603
+    subprocess.run(  # noqa: S603  # nosec B603
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
 
@@ -226,7 +226,7 @@ def start_server(env: dict, workers: int, tmp: Path) -> Server:
     log = tmp / f"gunicorn-{port}.log"
     gunicorn = Path(sys.executable).with_name("gunicorn")
     with log.open("w") as out:
-        process = subprocess.Popen(  # noqa: S603
+        process = subprocess.Popen(  # noqa: S603  # nosec B603
             [str(gunicorn), "clinic.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
             cwd=ROOT,
             env=env,
@@ -458,7 +458,7 @@ def run_phase(ports: list[int], plan: dict, seconds: float, entries_per_visit: i
         jobs.append(lambda b, r, u=username: clinic_admin(b, plan, u, r, until))
 
     def person(job, seed):
-        rng = random.Random(seed)
+        rng = random.Random(seed)  # nosec B311
         while time.monotonic() < until:
             browser = Browser(ports, stats)
             # Start each person on a different server, so sign-ins land on both.
