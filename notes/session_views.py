@@ -1,7 +1,7 @@
 """Treatment sessions: start, the live feedback page, the SOAP note, signing and addenda."""
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from notes import access, services
 from notes.forms import AbdominalRequestForm, AddendumForm, FeedbackForm, SessionForm, SessionStartForm
 from notes.gate import AbdominalWorkRefused, gate_state
 from notes.models import Consent, ConsentKind, FeedbackEntry, TreatmentSession
-from notes.pacing import Reading, pacing_warnings
+from notes.timeline import page_number, session_timeline
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -56,25 +56,9 @@ def session_new(request, public_id):
     )
 
 
-def _timeline(session):
-    """Entries with their pacing warnings, and the opening and closing of each stretch of abdominal work,
-    in the order they happened: (moment, kind, record, warnings)."""
-    entries = list(session.entries.all())
-    warnings = pacing_warnings([Reading(e.at, e.pressure, e.response) for e in entries])
-    events = [(entry.at, "entry", entry, warnings.get(i, [])) for i, entry in enumerate(entries)]
-    for segment in session.segments.all():
-        events.append((segment.reconfirmed_at, "opened", segment, []))
-        if segment.ended_at:
-            # A stop closes at the same moment as its entry: show the entry first.
-            events.append((segment.ended_at, "~closed", segment, []))
-    return sorted(events, key=lambda event: (event[0], event[1]))
-
-
 def _session_context(request, session, *, feedback_form=None, abdominal_form=None):
     state = gate_state(session)
-    timeline = _timeline(session)
-    entries = [record for _at, kind, record, _w in timeline if kind == "entry"]
-    last_entry = entries[-1] if entries else None
+    timeline = session_timeline(session, page=page_number(request.GET.get("timeline")))
     is_own_draft = not session.is_signed and session.therapist_id == request.user.pk
     segment = state.open_segment
     return {
@@ -82,14 +66,15 @@ def _session_context(request, session, *, feedback_form=None, abdominal_form=Non
         "client": session.client,
         "gate": state,
         "timeline": timeline,
+        "timeline_url": session.get_absolute_url(),
         "pains": services.complaint_pains(session),
         "addenda": list(session.addenda.select_related("author", "session__client")),
         "is_own_draft": is_own_draft,
         "is_own": session.therapist_id == request.user.pk,
         "segment_elapsed": (timezone.now() - segment.reconfirmed_at) if segment else None,
-        "feedback_form": feedback_form or FeedbackForm(initial=FeedbackForm.sticky_initial(last_entry)),
+        "feedback_form": feedback_form or FeedbackForm(initial=FeedbackForm.sticky_initial(timeline.newest_entry)),
         "abdominal_form": abdominal_form or AbdominalRequestForm(),
-        "duration": (session.ended_at or services.timeline_end(session)) - session.started_at,
+        "duration": (session.ended_at or timeline.last_moment or timezone.now()) - session.started_at,
         "response_choices": FeedbackEntry.Response.choices,
         "objective_tests": labels.describe_tests(session.objective_tests),
     }
@@ -98,12 +83,9 @@ def _session_context(request, session, *, feedback_form=None, abdominal_form=Non
 def _load_session(request, public_id, *, own: bool):
     getter = access.get_own_session_for if own else access.get_session_for
     session = getter(request.user, public_id)
-    # One query for the timeline, however long it grows.
-    return (
-        TreatmentSession.objects.select_related("client", "therapist", "intake")
-        .prefetch_related(Prefetch("entries", queryset=FeedbackEntry.objects.order_by("at", "id")), "segments")
-        .get(pk=session.pk)
-    )
+    # The segments once; the entries a window at a time (notes/timeline.py).
+    prefetch_related_objects([session], "segments")
+    return session
 
 
 @require_safe

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 
 from clinic.audit import record_views
 from intake.access import is_on_care_team
-from notes.charts import Moment, feedback_sparkline_svg
+from notes.charts import feedback_sparkline_svg
 from notes.models import Consent, ConsentKind, ConsentText, TreatmentSession
 
 register = template.Library()
@@ -71,12 +71,8 @@ def stale_drafts(user):
 
 
 @register.simple_tag
-def feedback_sparkline(timeline):
-    """Pressure and client pain over the minutes of abdominal work, from the session page's timeline."""
-    entries = [record for _at, kind, record, _warnings in timeline if kind == "entry"]
-    opened = [record.reconfirmed_at for _at, kind, record, _warnings in timeline if kind == "opened"]
-    if not entries:
+def feedback_sparkline(moments):
+    """Pressure and client pain over the minutes of abdominal work (notes/timeline.py gathers the moments)."""
+    if not moments:
         return ""
-    start = min(opened + [entries[0].at])
-    moments = [Moment((e.at - start).total_seconds() / 60, e.pressure, e.pain) for e in entries]
     return mark_safe(feedback_sparkline_svg(moments))  # noqa: S308 (the SVG escapes its own text)  # nosec B308 B703
