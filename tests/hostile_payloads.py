@@ -165,3 +165,13 @@ def assert_refused_as_too_large(response):
     """Django's limits (DATA_UPLOAD_MAX_MEMORY_SIZE, DATA_UPLOAD_MAX_NUMBER_FIELDS) answer 400, with our page."""
     assert response.status_code == 400
     assert "could not be read" in response.content.decode()
+
+
+def multipart_raw(data: dict) -> dict:
+    """Values for the test client's multipart encoder, text as raw bytes (lone surrogates as a hostile client
+    would send them); files and lists pass through."""
+    # A one-item list: the encoder iterates over anything that is not a str, bytes included.
+    return {
+        name: [value.encode("utf-8", "surrogatepass")] if isinstance(value, str) else value
+        for name, value in data.items()
+    }
