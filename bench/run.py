@@ -35,6 +35,7 @@ from django.utils import timezone  # noqa: E402
 
 from clinic.models import Client, User  # noqa: E402
 from intake.models import Intake  # noqa: E402
+from notes import hashing  # noqa: E402
 from notes.models import AbdominalSegment, ComplaintPain, FeedbackEntry, TreatmentSession  # noqa: E402
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "20000"))
@@ -54,29 +55,48 @@ def seed():
     session = TreatmentSession.objects.filter(client=big).order_by("-started_at").first()
     big.care_team.add(session.therapist)
     if not session.entries.exists():
-        # Bulk, as seed_load does: the session is already signed, and save() would rightly refuse.
-        (segment,) = AbdominalSegment._base_manager.bulk_create(
-            [AbdominalSegment(session=session, reconfirmed_at=session.started_at, reconfirmed_by=session.therapist)]
-        )
-        FeedbackEntry._base_manager.bulk_create(
-            [
-                FeedbackEntry(
-                    session=session,
-                    segment=segment,
-                    at=session.started_at + timedelta(seconds=15 * n),
-                    side="right",
-                    technique="sustained_pressure",
-                    pressure=1 + n % 4,
-                    pain=2 + n % 5,
-                    response="tender",
-                    token=uuid.uuid4(),
-                )
-                for n in range(200)
-            ]
-        )
+        session = seed_timeline_session(big, session.therapist)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return big, session
+
+
+def seed_timeline_session(client, therapist):
+    """A session with 200 feedback entries, written as the app would: a draft with its rows, then signed with its
+    content hash (the database refuses rows added to a signed session), so verify_notes finds it intact."""
+    started = timezone.now()
+    session = TreatmentSession(client=client, therapist=therapist, started_at=started, abdominal_planned=True)
+    session.save()
+    (segment,) = AbdominalSegment._base_manager.bulk_create(
+        [AbdominalSegment(session=session, reconfirmed_at=started, reconfirmed_by=therapist)]
+    )
+    FeedbackEntry._base_manager.bulk_create(
+        [
+            FeedbackEntry(
+                session=session,
+                segment=segment,
+                at=started + timedelta(seconds=15 * n),
+                side="right",
+                technique="sustained_pressure",
+                pressure=1 + n % 4,
+                pain=2 + n % 5,
+                response="tender",
+                token=uuid.uuid4(),
+            )
+            for n in range(200)
+        ]
+    )
+    session.ended_at = started + timedelta(seconds=15 * 200)
+    session.signed_at = session.ended_at
+    session.content_hash = hashing.content_hash(session)
+    TreatmentSession._base_manager.filter(pk=session.pk).update(
+        status=TreatmentSession.Status.SIGNED,
+        ended_at=session.ended_at,
+        signed_at=session.signed_at,
+        content_hash=session.content_hash,
+    )
+    session.refresh_from_db()
+    return session
 
 
 def measure(browser, url, repeat=REPEAT):

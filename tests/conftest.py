@@ -3,6 +3,28 @@ import pytest
 from tests import factories
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_lifts_sqlite_delete_triggers():
+    """The runner empties SQLite between transactional (browser) tests with DELETE FROM every table, which the
+    record triggers (notes migration 0004) refuse. The flush drops them and puts them back inside its own
+    transaction, so no other connection sees the database without them. PostgreSQL flushes with TRUNCATE,
+    which row triggers leave alone."""
+    from django.db.backends.sqlite3.base import DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%BEFORE DELETE%'")
+            triggers = cursor.fetchall()
+        lifted = [f'DROP TRIGGER "{name}"' for name, _sql in triggers]
+        return original(self, [*lifted, *sql_list, *(sql for _name, sql in triggers)])
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    DatabaseOperations.execute_sql_flush = original
+
+
 @pytest.fixture
 def front_desk(db):
     return factories.front_desk_user(username="desk")

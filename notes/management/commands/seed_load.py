@@ -1,8 +1,9 @@
 """`python manage.py seed_load --clients N --sessions-per-client M`: synthetic load data, fast.
 
 Bulk inserts through each model's base manager: this deliberately bypasses the audit guards of the app's own
-managers (synthetic data has no reader to audit) and the signed-session guard (rows are written as they would
-stand after signing). Never run it on a clinic's real database: it refuses unless DEBUG is on or --force is given.
+managers (synthetic data has no reader to audit). Sessions are inserted as drafts with their signing time and a
+synthetic hash, their rows added, then all signed with one UPDATE, which the database's triggers allow.
+Never run it on a clinic's real database: it refuses unless DEBUG is on or --force is given.
 """
 
 import hashlib
@@ -198,7 +199,9 @@ class Command(BaseCommand):
                         intake=intake,
                         started_at=started,
                         ended_at=started + timedelta(minutes=55),
-                        status=TreatmentSession.Status.SIGNED,
+                        # Written as drafts, signed below once their rows are in: the database refuses rows
+                        # added to a signed session (notes migration 0004).
+                        status=TreatmentSession.Status.DRAFT,
                         signed_at=started + timedelta(hours=1),
                         assessment="Synthetic session for load testing.",
                         content_hash=hashlib.sha256(f"{client.pk}-{k}".encode()).hexdigest(),
@@ -217,6 +220,9 @@ class Command(BaseCommand):
         )
         if entries_per_session:
             self.seed_entries(rng, sessions, entries_per_session)
+        TreatmentSession._base_manager.filter(client__in=created, status=TreatmentSession.Status.DRAFT).update(
+            status=TreatmentSession.Status.SIGNED
+        )
 
     def seed_entries(self, rng, sessions, per_session):
         from notes.models import AbdominalSegment
