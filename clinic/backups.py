@@ -3,7 +3,8 @@
 The archive (plain tar; pg_dump compresses its own part) holds:
     db.dump        PostgreSQL: `pg_dump --format=custom`
     db.sqlite3     SQLite: a copy made with the sqlite3 backup API
-    media/...      every file under MEDIA_ROOT (scanned clearance letters)
+    media/...      every file under MEDIA_ROOT (scanned clearance letters); none when uploads are kept in object
+                   storage (MEDIA_STORAGE_BACKEND), which the clinic backs up with that storage's own tools
     manifest.json  last: when, which database vendor, Django's migration state, and the SHA-256 and size of every
                    other member, hashed from the very bytes written into the archive.
 
@@ -27,6 +28,7 @@ from pathlib import Path, PurePosixPath
 
 import django
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
@@ -123,8 +125,15 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
-def media_paths(root: Path) -> list[tuple[str, Path]]:
-    if not root.is_dir():
+def media_root() -> Path | None:
+    """Where uploads live on disk; None when they are kept elsewhere (object storage), which backs itself up."""
+    if isinstance(default_storage, FileSystemStorage):  # the lazy proxy answers for the storage it wraps
+        return Path(default_storage.location)
+    return None
+
+
+def media_paths(root: Path | None) -> list[tuple[str, Path]]:
+    if root is None or not root.is_dir():
         return []
     found = []
     for path in sorted(root.rglob("*")):
@@ -154,7 +163,7 @@ def create_backup(*, output: Path, work: Path) -> dict:
     try:
         with os.fdopen(descriptor, "wb") as out, tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
             _add_file(tar, DB_MEMBER[vendor], database_file, files)
-            for name, path in media_paths(Path(settings.MEDIA_ROOT)):
+            for name, path in media_paths(media_root()):
                 _add_file(tar, name, path, files)
             manifest = {
                 "format": FORMAT,
@@ -163,6 +172,7 @@ def create_backup(*, output: Path, work: Path) -> dict:
                 "database": database,
                 "django": django.get_version(),
                 "migrations": migrations,
+                "media_included": media_root() is not None,
                 "files": files,
             }
             _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode())
@@ -273,17 +283,19 @@ def restore_backup(verified: Verified) -> dict:
     else:
         sqlite_copy_in(verified.database_file)
     connections.close_all()
-    media_root = Path(settings.MEDIA_ROOT)
+    root = media_root()
+    if root is None:
+        return {"media_restored": 0, "media_not_in_backup": 0, "media_skipped": len(verified.media_files)}
     restored = 0
     for name in verified.media_files:
         relative = PurePosixPath(name).relative_to(MEDIA)
-        target = media_root.joinpath(*relative.parts)
+        target = root.joinpath(*relative.parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(verified.folder / name, target)
         os.chmod(target, 0o600)
         restored += 1
-    not_in_backup = {name for name, _ in media_paths(media_root)} - set(verified.media_files)
-    return {"media_restored": restored, "media_not_in_backup": len(not_in_backup)}
+    not_in_backup = {name for name, _ in media_paths(root)} - set(verified.media_files)
+    return {"media_restored": restored, "media_not_in_backup": len(not_in_backup), "media_skipped": 0}
 
 
 def sqlite_copy_out(target: Path) -> None:

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
 
 from clinic.models import Client
 from intake import services as intake_services
@@ -206,3 +207,21 @@ def test_backup_never_overwrites_an_existing_file(records, tmp_path):
     with pytest.raises(CommandError, match="already exists"):
         back_up(tmp_path)
     assert archive.read_bytes() == before
+
+
+def test_a_database_ahead_of_the_backup_is_refused_on_postgresql_and_replaced_on_sqlite(records, tmp_path):
+    """pg_restore --clean drops only what the dump holds, so tables of later migrations would linger: refused.
+    SQLite's backup API replaces the whole file, later tables included."""
+    archive = back_up(tmp_path)
+    recorder = MigrationRecorder(connection)
+    recorder.record_applied("notes", "9999_after_the_backup")
+    try:
+        if connection.vendor == "postgresql":
+            with pytest.raises(CommandError, match="This database has migrations the backup does not.*9999"):
+                restore(archive, yes=True)
+            assert ("notes", "9999_after_the_backup") in recorder.applied_migrations()
+        else:
+            restore(archive, yes=True)
+            assert ("notes", "9999_after_the_backup") not in recorder.applied_migrations()
+    finally:
+        recorder.record_unapplied("notes", "9999_after_the_backup")

@@ -26,6 +26,8 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from error
         media = sum(1 for name in manifest["files"] if name.startswith(f"{backups.MEDIA}/"))
         migrations = sum(len(names) for names in manifest["migrations"].values())
+        if not manifest["media_included"]:
+            self.stdout.write("Uploads are not in MEDIA_ROOT (object storage): back them up with that storage's tools.")
         self.stdout.write(
             f"Wrote {output} ({output.stat().st_size:,} bytes, mode 0600): {manifest['vendor']} database "
             f"at {migrations} migrations, {media} uploaded file(s). It holds health records: store it encrypted."

@@ -44,6 +44,11 @@ class Command(BaseCommand):
             except backups.BackupError as error:
                 raise CommandError(f"Restore failed, the database is unchanged: {error}") from error
         self.stdout.write(f"Restored the database and {done['media_restored']} uploaded file(s).")
+        if done["media_skipped"]:
+            self.stdout.write(
+                f"{done['media_skipped']} uploaded file(s) were NOT restored: uploads are kept in object storage here. "
+                "Copy them from the archive's media/ folder into that storage."
+            )
         if done["media_not_in_backup"]:
             self.stdout.write(
                 f"{done['media_not_in_backup']} file(s) in MEDIA_ROOT are not in the backup; they were left in place."
