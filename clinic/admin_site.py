@@ -50,6 +50,10 @@ class ClinicAdminSite(admin.AdminSite):
                 return redirect_to_login(request.get_full_path())
             if not self.has_permission(request):
                 raise PermissionDenied
+            from clinic.two_factor import needs_second_factor, redirect_for_second_factor  # models: import late
+
+            if needs_second_factor(request):
+                return redirect_for_second_factor(request)
             return inner(request, *args, **kwargs)
 
         return update_wrapper(wrapper, inner)

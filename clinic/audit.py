@@ -47,10 +47,11 @@ CLIENT_SUMMARY_FIELDS = [
 
 
 def register_models():
-    from clinic.models import Client, EmergencyAccess
+    from clinic.models import Client, EmergencyAccess, SecurityPolicy
 
     auditlog.register(Client, m2m_fields={"care_team"}, exclude_fields=CLIENT_SUMMARY_FIELDS)
     auditlog.register(EmergencyAccess)
+    auditlog.register(SecurityPolicy, exclude_fields=["updated_at"])
 
 
 def describe_changes(changes: dict | None) -> list[str]:
@@ -95,6 +96,19 @@ def record_views(instances) -> None:
         entries.append(entry)
     if entries:
         LogEntry.objects.bulk_create(entries)
+
+
+def record_second_factor_enrolment(device) -> None:
+    """A CREATE entry for an authenticator app confirmed by its first code (never its secret).
+
+    django-otp's devices are not registered with django-auditlog: their manager is not an AuditedQuerySet, and
+    each code checked rewrites bookkeeping fields that say nothing to a reader of the log."""
+    LogEntry.objects.log_create(
+        device,
+        force_log=True,
+        action=LogEntry.Action.CREATE,
+        changes={"second factor": [None, f"{device.name} confirmed"]},
+    )
 
 
 def record_export(client, kind: str) -> None:

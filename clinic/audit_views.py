@@ -16,6 +16,7 @@ from clinic.access import role_required
 from clinic.forms import AuditFilterForm
 from clinic.models import Client
 from clinic.searches import recalled_search, remember_search
+from clinic.two_factor import second_factor_required
 
 ENTRIES_PER_PAGE = 50
 FILTER_FIELDS = ("user", "action", "date_from", "date_to")
@@ -69,6 +70,7 @@ def audit_log_url(params: dict) -> str:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(roles.CLINIC_ADMIN)
+@second_factor_required
 def audit_log(request):
     """GET shows and filters; the filter form POSTs, and a client named by text (not by id) is kept in the
     session and named in the URL by a token."""

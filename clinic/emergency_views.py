@@ -19,7 +19,7 @@ def emergency_access(request, public_id):
     if request.user.is_clinic_admin or client.care_team.filter(pk=request.user.pk).exists():
         messages.info(request, _("You can already read this client's record."))
         return redirect(history_url)
-    form = EmergencyAccessForm(request.POST or None)
+    form = EmergencyAccessForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         grant = services.grant_emergency_access(client=client, user=request.user, reason=form.cleaned_data["reason"])
         messages.warning(

@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from clinic import roles
-from clinic.models import Client, User
+from clinic.models import Client, SecurityPolicy, User
 
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 PHONE_PATTERN = re.compile(r"^[0-9+()\-.\s]*(?:\s*(?:x|ext\.?)\s*\d+)?$", re.IGNORECASE)
@@ -222,3 +222,25 @@ class EmergencyAccessForm(forms.Form):
             MinLengthValidator(shortest, message=_("Say why in at least %(limit_value)d characters."))
         )
         self.fields["reason"].widget.attrs["minlength"] = shortest
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True, "pattern": "[0-9 ]*"}
+        ),
+    )
+
+    def clean_code(self):
+        code = re.sub(r"\s", "", self.cleaned_data["code"])
+        if not re.fullmatch(r"[0-9]{6}", code):
+            raise forms.ValidationError(_("Enter the 6 digits your app shows."))
+        return code
+
+
+class SecurityPolicyForm(forms.ModelForm):
+    class Meta:
+        model = SecurityPolicy
+        fields = ["require_2fa_for_admin"]

@@ -307,3 +307,29 @@ class EmergencyAccess(models.Model):
     @property
     def is_active(self) -> bool:
         return self.expires_at > timezone.now()
+
+
+class SecurityPolicy(models.Model):
+    """Clinic-wide security switches a clinic admin sets in the app (one row). Audited like every change."""
+
+    require_2fa_for_admin = models.BooleanField(
+        _("require a second factor (TOTP) for the admin and audit pages"), default=False
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("security policy")
+        verbose_name_plural = _("security policy")
+
+    def __str__(self):
+        return str(_("Security policy"))
+
+    def delete(self, *args, **kwargs):
+        raise AuditBypassRefused("The security policy is changed, never deleted.")
+
+    @classmethod
+    def current(cls) -> "SecurityPolicy":
+        """The clinic's policy, unsaved defaults until a clinic admin first changes it."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed a second factor (clinic/two_factor.py)?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "clinic.middleware.EndInactiveSessionsMiddleware",
@@ -230,6 +234,10 @@ PAIN_MCID_POINTS = float(os.environ.get("PAIN_MCID_POINTS", "2"))
 PAIN_MCID_PERCENT = float(os.environ.get("PAIN_MCID_PERCENT", "30"))
 PAIN_MCID_RULE = os.environ.get("PAIN_MCID_RULE", "both")  # both, either, points or percent
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Clinic records")
+# A second factor (TOTP) for /admin/ and /audit/: on unless DEBUG (so the demo runs without an authenticator
+# app). When off here, a clinic admin may still turn it on for the clinic (clinic/two_factor.py).
+REQUIRE_2FA_FOR_ADMIN = env_bool("REQUIRE_2FA_FOR_ADMIN", not DEBUG)
+OTP_TOTP_ISSUER = CLINIC_NAME
 # Emergency access ("break the glass"): how long a grant lasts, and the shortest reason accepted.
 EMERGENCY_ACCESS_DURATION = timedelta(hours=env_int("EMERGENCY_ACCESS_HOURS", 4))
 EMERGENCY_ACCESS_MIN_REASON = env_int("EMERGENCY_ACCESS_MIN_REASON", 10)
