@@ -347,3 +347,31 @@ def test_only_clinic_admins_may_change_the_switch(request, as_user, role):
     assert b'name="require_2fa_for_admin"' not in page.content
     assert response.status_code == 403
     assert SecurityPolicy.current().require_2fa_for_admin is False
+
+
+# -- A lost phone -------------------------------------------------------------------------------------------------
+
+
+@not_required
+def test_the_emergency_superuser_removes_a_lost_device_so_the_person_can_enrol_again(
+    client, clinic_admin, admin_device
+):
+    from tests.factories import UserFactory
+
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(root)
+
+    listed = client.get("/admin/otp_totp/totpdevice/")
+    removed = client.post(f"/admin/otp_totp/totpdevice/{admin_device.pk}/delete/", {"post": "yes"})
+
+    assert listed.status_code == 200
+    assert removed.status_code == 302
+    assert not TOTPDevice.objects.filter(user=clinic_admin).exists()
+
+
+@not_required
+def test_clinic_admins_cannot_remove_devices_in_the_admin(as_user, clinic_admin, admin_device):
+    response = as_user(clinic_admin).post(f"/admin/otp_totp/totpdevice/{admin_device.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 403
+    assert TOTPDevice.objects.filter(pk=admin_device.pk).exists()
