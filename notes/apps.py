@@ -8,7 +8,15 @@ class NotesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from notes.models import AbdominalSegment, Addendum, ComplaintPain, Consent, FeedbackEntry, TreatmentSession
+        from notes.models import (
+            AbdominalSegment,
+            Addendum,
+            ComplaintPain,
+            Consent,
+            FeedbackEntry,
+            RecordDisposal,
+            TreatmentSession,
+        )
 
         auditlog.register(Consent, exclude_fields=["signature_drawing"])
         auditlog.register(TreatmentSession, exclude_fields=["updated_at"])
@@ -16,6 +24,8 @@ class NotesConfig(AppConfig):
         auditlog.register(AbdominalSegment)
         auditlog.register(FeedbackEntry)
         auditlog.register(Addendum)
+        # Who asked, who approved, when and how many rows went; never the clinical content.
+        auditlog.register(RecordDisposal)
 
     def seed_demo(self, *, users) -> str:
         """Called by `manage.py seed_demo`: consents and a signed session for a few demo clients."""

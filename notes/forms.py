@@ -229,3 +229,12 @@ class AddendumForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class DisposalRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this record to be disposed of?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why the record is to be disposed of.")},
+    )

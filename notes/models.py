@@ -335,6 +335,8 @@ class RecordDisposal(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     counts = models.JSONField(default=dict, blank=True, help_text="Rows deleted, per kind of record.")
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-requested_at", "-id"]
         constraints = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notes import consent_views, history_views, session_views
+from notes import consent_views, disposal_views, history_views, session_views
 
 app_name = "notes"
 
@@ -14,6 +14,10 @@ urlpatterns = [
     path("clients/<uuid:public_id>/history/", history_views.client_history, name="client-history"),
     path("clients/<uuid:public_id>/export.pdf", history_views.client_export_pdf, name="client-export-pdf"),
     path("clients/<uuid:public_id>/export.fhir.json", history_views.client_export_fhir, name="client-export-fhir"),
+    path("clients/<uuid:public_id>/disposal/new/", disposal_views.disposal_new, name="disposal-new"),
+    path("disposals/<uuid:public_id>/", disposal_views.disposal_detail, name="disposal-detail"),
+    path("disposals/<uuid:public_id>/approve/", disposal_views.disposal_approve, name="disposal-approve"),
+    path("disposals/<uuid:public_id>/cancel/", disposal_views.disposal_cancel, name="disposal-cancel"),
     path("clients/<uuid:public_id>/sessions/new/", session_views.session_new, name="session-new"),
     path("sessions/<uuid:public_id>/", session_views.session_detail, name="session-detail"),
     path("sessions/<uuid:public_id>/edit/", session_views.session_edit, name="session-edit"),

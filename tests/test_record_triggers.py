@@ -7,11 +7,12 @@ import uuid
 import pytest
 from auditlog.models import LogEntry
 from django.core.management import call_command
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from intake.models import Complaint, Intake, Screening
 from notes.models import AbdominalSegment, Addendum, ComplaintPain, Consent, FeedbackEntry, TreatmentSession
+from tests.factories import ClientFactory
 from tests.record_helpers import clinical_record, run_sql
 
 pytestmark = pytest.mark.django_db
@@ -219,3 +220,31 @@ def test_raw_sql_cannot_delete_intake_records(record, model, sql):
 
     assert was_refused
     assert model.objects.filter(pk__isnull=False).exists()
+
+
+def approved_disposal_under_way(client, *, requested_by, approved_by):
+    """What notes.disposal does before deleting: an approved disposal row, named to PostgreSQL's triggers."""
+    from notes.models import RecordDisposal
+
+    under_way = RecordDisposal.objects.create(
+        client=client,
+        reason="test",
+        keep_until=timezone.localdate(),
+        requested_by=requested_by,
+        status=RecordDisposal.Status.APPROVED,
+        decided_by=approved_by,
+    )
+    if connection.vendor == "postgresql":
+        run_sql("SELECT set_config('clinic.disposal', %s, true)", [str(under_way.pk)])
+    return under_way
+
+
+def test_an_approved_disposal_lets_deletes_through_for_its_own_client_only(record, clinic_admin, therapist, front_desk):
+    other = clinical_record(ClientFactory(care_team=[therapist]), therapist=therapist, front_desk=front_desk)
+    approved_disposal_under_way(record.client, requested_by=clinic_admin, approved_by=front_desk)
+
+    other_refused = refused("DELETE FROM notes_consent WHERE client_id = %s", [other.client.pk])
+    own_deleted = run_sql("DELETE FROM notes_consent WHERE client_id = %s", [record.client.pk])
+
+    assert other_refused and own_deleted == 1
+    assert Consent.objects.filter(client=other.client).exists()

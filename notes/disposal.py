@@ -1,0 +1,216 @@
+"""Retention of a client's clinical record, and its disposal once the retention date has passed.
+
+The rule is in notes/retention.py; here are the reads (when was the last entry, until when must the record be
+kept) and the writes: a clinic admin requests a disposal with a reason; a different clinic admin approves it, and
+in that one transaction the clinical rows are deleted and the client is anonymised and archived. The database's
+triggers (notes migration 0004) refuse those deletes at any other time.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from clinic.models import Client, User
+from intake.models import Intake, PhysicianClearance, Screening
+from notes import retention
+from notes.models import (
+    Addendum,
+    Consent,
+    FeedbackEntry,
+    RecordDisposal,
+    TreatmentSession,
+)
+
+ANONYMISED_FIRST_NAME = "Disposed"
+
+
+class DisposalRefused(Exception):
+    """A disposal that may not be requested, approved or cancelled; the message says why."""
+
+
+@dataclass(frozen=True)
+class Retention:
+    last_entry: date | None
+    keep_until: date
+    may_dispose: bool
+
+
+def _latest(queryset, field: str):
+    return Subquery(queryset.filter(**{f"{field}__isnull": False}).order_by(f"-{field}").values(field)[:1])
+
+
+# Every kind of clinical entry and the moment it was last written.
+LAST_WRITTEN = {
+    "intake": lambda: _latest(Intake.objects.filter(client=OuterRef("pk")), "updated_at"),
+    "screening": lambda: _latest(Screening.objects.filter(intake__client=OuterRef("pk")), "screened_at"),
+    "clearance": lambda: _latest(PhysicianClearance.objects.filter(client=OuterRef("pk")), "recorded_at"),
+    "consent": lambda: _latest(Consent.objects.filter(client=OuterRef("pk")), "signed_at"),
+    "withdrawal": lambda: _latest(Consent.objects.filter(client=OuterRef("pk")), "withdrawn_at"),
+    "session": lambda: _latest(TreatmentSession.objects.filter(client=OuterRef("pk")), "updated_at"),
+    "feedback": lambda: _latest(FeedbackEntry.objects.filter(session__client=OuterRef("pk")), "at"),
+    "addendum": lambda: _latest(Addendum.objects.filter(session__client=OuterRef("pk")), "at"),
+}
+
+
+def last_entry_at(client: Client) -> datetime | None:
+    """When anything was last written in the client's clinical record (one query)."""
+    row = (
+        Client.objects.filter(pk=client.pk)
+        .annotate(**{f"last_{kind}": latest() for kind, latest in LAST_WRITTEN.items()})
+        .values(*[f"last_{kind}" for kind in LAST_WRITTEN])
+        .get()
+    )
+    return max((moment for moment in row.values() if moment is not None), default=None)
+
+
+def retention_for(client: Client, *, today: date | None = None) -> Retention:
+    last = last_entry_at(client)
+    last_day = timezone.localtime(last).date() if last is not None else None
+    kept_until = retention.keep_until(born=client.date_of_birth, last_entry=last_day)
+    today = today or timezone.localdate()
+    return Retention(
+        last_entry=last_day,
+        keep_until=kept_until,
+        may_dispose=retention.may_dispose(kept_until=kept_until, today=today),
+    )
+
+
+def _require_clinic_admin(user: User) -> None:
+    if not user.is_clinic_admin:
+        raise DisposalRefused("Only a clinic admin may request, approve or cancel the disposal of a record.")
+
+
+def _require_past_retention(client: Client) -> Retention:
+    kept = retention_for(client)
+    if not kept.may_dispose:
+        raise DisposalRefused(
+            f"This record must be kept until {kept.keep_until:%Y-%m-%d}: it may be disposed of only after that date."
+        )
+    return kept
+
+
+@transaction.atomic
+def request_disposal(*, client: Client, by: User, reason: str) -> RecordDisposal:
+    """Ask for a client's clinical record to be disposed of; a second clinic admin must approve."""
+    _require_clinic_admin(by)
+    reason = reason.strip()
+    if not reason:
+        raise DisposalRefused("Say why the record is to be disposed of.")
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    if RecordDisposal.objects.filter(client=client, status=RecordDisposal.Status.REQUESTED).exists():
+        raise DisposalRefused("A disposal of this record is already waiting for approval.")
+    kept = _require_past_retention(client)
+    disposal = RecordDisposal(client=client, reason=reason, keep_until=kept.keep_until, requested_by=by)
+    disposal.save()
+    return disposal
+
+
+@transaction.atomic
+def cancel_disposal(*, disposal: RecordDisposal, by: User) -> RecordDisposal:
+    _require_clinic_admin(by)
+    disposal = RecordDisposal.objects.select_for_update().get(pk=disposal.pk)
+    if not disposal.is_open:
+        raise DisposalRefused("This disposal is no longer waiting for approval.")
+    disposal.status = RecordDisposal.Status.CANCELLED
+    disposal.decided_by = by
+    disposal.decided_at = timezone.now()
+    disposal.save()
+    return disposal
+
+
+@transaction.atomic
+def approve_disposal(*, disposal: RecordDisposal, by: User) -> RecordDisposal:
+    """A second clinic admin approves: the clinical record is deleted and the client anonymised and archived,
+    all in this transaction. The disposal row keeps who asked, who approved, when, and how many rows went."""
+    _require_clinic_admin(by)
+    disposal = RecordDisposal.objects.select_for_update().select_related("client").get(pk=disposal.pk)
+    if not disposal.is_open:
+        raise DisposalRefused("This disposal is no longer waiting for approval.")
+    if disposal.requested_by_id == by.pk:
+        raise DisposalRefused("A different clinic admin must approve: you requested this disposal.")
+    client = Client.objects.select_for_update().get(pk=disposal.client_id)
+    # Checked again: an entry written since the request moves the retention date.
+    _require_past_retention(client)
+    disposal.status = RecordDisposal.Status.APPROVED
+    disposal.decided_by = by
+    disposal.decided_at = timezone.now()
+    disposal.save()
+    disposal.counts = _delete_clinical_record(disposal)
+    _anonymise(client, by=by)
+    disposal.status = RecordDisposal.Status.CARRIED_OUT
+    disposal.save()
+    return disposal
+
+
+def _delete_clinical_record(disposal: RecordDisposal) -> dict[str, int]:
+    """Delete every clinical row of the client, children first, and return the count of each kind.
+
+    Raw DELETEs on purpose: the models refuse delete(), and django-auditlog would copy each row's content into a
+    DELETE entry, which is what disposal removes. The transaction names the approved disposal to the triggers.
+    """
+    client_id = disposal.client_id
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('clinic.disposal', %s, true)", [str(disposal.pk)])
+    letters = [
+        name for name in PhysicianClearance.objects.filter(client_id=client_id).values_list("letter", flat=True) if name
+    ]
+    of_sessions = "session_id IN (SELECT id FROM notes_treatmentsession WHERE client_id = %s)"
+    of_intakes = "intake_id IN (SELECT id FROM intake_intake WHERE client_id = %s)"
+    steps = [
+        ("feedback entries", "notes_feedbackentry", of_sessions),
+        ("abdominal segments", "notes_abdominalsegment", of_sessions),
+        ("pain ratings", "notes_complaintpain", of_sessions),
+        ("addenda", "notes_addendum", of_sessions),
+        ("sessions", "notes_treatmentsession", "client_id = %s"),
+        ("consents", "notes_consent", "client_id = %s"),
+        ("physician clearances", "intake_physicianclearance", "client_id = %s"),
+        ("screenings", "intake_screening", of_intakes),
+        ("complaints", "intake_complaint", of_intakes),
+        ("intakes", "intake_intake", "client_id = %s"),
+    ]
+    counts = {}
+    with connection.cursor() as cursor:
+        for label, table, where in steps:
+            cursor.execute(f"DELETE FROM {table} WHERE {where}", [client_id])  # noqa: S608 (constants above)
+            counts[label] = cursor.rowcount
+    if letters:
+        storage = PhysicianClearance._meta.get_field("letter").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in letters])
+    return counts
+
+
+def _anonymise(client: Client, *, by: User) -> None:
+    """Keep the client row (the audit log and the disposal point at it), without who they were."""
+    client.first_name = ANONYMISED_FIRST_NAME
+    client.last_name = f"record {str(client.public_id)[:8]}"
+    client.date_of_birth = date(client.date_of_birth.year, 1, 1)
+    for name in (
+        "preferred_name",
+        "pronouns",
+        "phone",
+        "email",
+        "address",
+        "emergency_contact_name",
+        "emergency_contact_relationship",
+        "emergency_contact_phone",
+        "referral_source",
+        "referral_detail",
+        "desk_notes",
+        "screening_iliopsoas",
+        "screening_abdominal_work",
+    ):
+        setattr(client, name, "")
+    client.screening_refer = False
+    client.referral_cleared = False
+    client.screened_at = None
+    client.last_session_at = None
+    if not client.is_archived:
+        client.archived_at = timezone.now()
+        client.archived_by = by
+    client.archive_reason = "Clinical record disposed of after its retention date"
+    client.save()
+    client.care_team.clear()

@@ -1,0 +1,295 @@
+"""Retention: every client shows until when their record must be kept; archived clients stay readable; nothing
+clinical is deleted before that date, and after it only when one clinic admin requests and another approves."""
+
+from contextlib import contextmanager
+from datetime import date, timedelta
+from io import BytesIO
+from unittest import mock
+
+import pytest
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.test import Client as Browser
+from django.utils import timezone
+from pypdf import PdfReader
+
+from clinic.models import Client
+from clinic.services import archive_client
+from intake.models import Complaint, Intake, Screening
+from notes import disposal
+from notes.models import (
+    AbdominalSegment,
+    Addendum,
+    ComplaintPain,
+    Consent,
+    FeedbackEntry,
+    RecordDisposal,
+    TreatmentSession,
+)
+from notes.retention import add_years
+from tests import factories
+from tests.record_helpers import clinical_record
+
+pytestmark = pytest.mark.django_db
+
+BORN = date(1980, 5, 17)
+CLINICAL_MODELS = (Intake, Complaint, Screening, Consent, TreatmentSession, ComplaintPain, AbdominalSegment)
+CLINICAL_MODELS += (FeedbackEntry, Addendum)
+
+
+@pytest.fixture
+def record(therapist, front_desk):
+    client = factories.ClientFactory(
+        first_name="Maya", last_name="Chen", date_of_birth=BORN, phone="416-555-0100", care_team=[therapist]
+    )
+    return clinical_record(client, therapist=therapist, front_desk=front_desk)
+
+
+@pytest.fixture
+def second_admin(db):
+    return factories.clinic_admin_user(username="boss2")
+
+
+@contextmanager
+def years_later(years: int):
+    """Run as if `years` years had passed (django.utils.timezone.now, which localdate() and the services use)."""
+    moment = timezone.now() + timedelta(days=366 * years)
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield moment
+
+
+def signed_in(user) -> Browser:
+    browser = Browser()
+    browser.force_login(user)
+    return browser
+
+
+def clinical_rows(client) -> int:
+    counts = [
+        Intake.objects.filter(client=client).count(),
+        Complaint.objects.filter(intake__client=client).count(),
+        Screening.objects.filter(intake__client=client).count(),
+        Consent.objects.filter(client=client).count(),
+        TreatmentSession.objects.filter(client=client).count(),
+        ComplaintPain.objects.filter(session__client=client).count(),
+        AbdominalSegment.objects.filter(session__client=client).count(),
+        FeedbackEntry.objects.filter(session__client=client).count(),
+        Addendum.objects.filter(session__client=client).count(),
+    ]
+    return sum(counts)
+
+
+def expected_keep_until() -> date:
+    return add_years(timezone.localdate(), 10)
+
+
+# -- Showing the retention date ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["front_desk", "therapist", "clinic_admin"])
+def test_the_client_page_shows_until_when_the_record_is_kept(request, record, role):
+    user = request.getfixturevalue(role)
+
+    page = signed_in(user).get(f"/clients/{record.client.public_id}/").content.decode()
+
+    assert "Keep this record until" in page
+    assert f"{expected_keep_until():%Y-%m-%d}" in page
+    assert f"last entry ({timezone.localdate():%Y-%m-%d})" in page
+
+
+def test_a_child_client_is_kept_ten_years_after_their_18th_birthday(therapist, front_desk, clinic_admin):
+    child = factories.ClientFactory(date_of_birth=date(2016, 2, 29), care_team=[therapist])
+    clinical_record(child, therapist=therapist, front_desk=front_desk)
+
+    page = signed_in(clinic_admin).get(f"/clients/{child.public_id}/").content.decode()
+
+    # 18 on 2034-03-01 (no 29 February in 2034), kept until 2044-03-01.
+    assert "2044-03-01" in page
+
+
+def test_the_history_page_and_the_pdf_show_the_retention_date(therapist, record):
+    browser = signed_in(therapist)
+
+    history = browser.get(f"/clients/{record.client.public_id}/history/").content.decode()
+    pdf = browser.get(f"/clients/{record.client.public_id}/export.pdf")
+    text = " ".join(page.extract_text() or "" for page in PdfReader(BytesIO(pdf.content)).pages)
+
+    assert f"{expected_keep_until():%Y-%m-%d}" in history
+    assert "Keep until" in text and f"{expected_keep_until():%Y-%m-%d}" in text
+
+
+def test_the_last_entry_is_the_latest_write_of_any_kind(therapist, front_desk, record):
+    later = timezone.now() + timedelta(days=40)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        factories.screened_intake(record.client, by=front_desk)
+
+    kept = disposal.retention_for(record.client)
+
+    assert kept.last_entry == timezone.localtime(later).date()
+    assert kept.keep_until == add_years(timezone.localtime(later).date(), 10)
+
+
+# -- Archived clients stay readable ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["therapist", "clinic_admin"])
+def test_an_archived_client_s_record_stays_readable(request, record, clinic_admin, role):
+    archive_client(client=record.client, archived_by=clinic_admin, reason="Moved away")
+    browser = signed_in(request.getfixturevalue(role))
+
+    pages = [
+        browser.get(f"/clients/{record.client.public_id}/"),
+        browser.get(f"/clients/{record.client.public_id}/history/"),
+        browser.get(f"/sessions/{record.signed.public_id}/"),
+        browser.get(f"/consents/{record.consent.public_id}/"),
+        browser.get(f"/clients/{record.client.public_id}/export.pdf"),
+    ]
+
+    assert [page.status_code for page in pages] == [200] * 5
+    assert "Archived on" in pages[0].content.decode()
+    assert f"{expected_keep_until():%Y-%m-%d}" in pages[1].content.decode()
+
+
+# -- Who may request and approve ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["front_desk", "therapist", "no_role_user"])
+def test_only_clinic_admins_reach_the_disposal_pages(request, record, clinic_admin, role):
+    with years_later(30):
+        requested = disposal.request_disposal(client=record.client, by=clinic_admin, reason="Retention over")
+        browser = signed_in(request.getfixturevalue(role))
+
+        responses = [
+            browser.get(f"/clients/{record.client.public_id}/disposal/new/"),
+            browser.post(f"/clients/{record.client.public_id}/disposal/new/", {"reason": "Retention over"}),
+            browser.get(f"/disposals/{requested.public_id}/"),
+            browser.post(f"/disposals/{requested.public_id}/approve/"),
+            browser.post(f"/disposals/{requested.public_id}/cancel/"),
+        ]
+
+    assert [response.status_code for response in responses] == [403] * 5
+    assert clinical_rows(record.client) > 0
+    assert RecordDisposal.objects.get().status == RecordDisposal.Status.REQUESTED
+
+
+def test_the_client_page_offers_disposal_only_to_clinic_admins_after_the_date(record, clinic_admin, therapist):
+    with years_later(30):
+        admin_page = signed_in(clinic_admin).get(f"/clients/{record.client.public_id}/").content.decode()
+        therapist_page = signed_in(therapist).get(f"/clients/{record.client.public_id}/").content.decode()
+    today_page = signed_in(clinic_admin).get(f"/clients/{record.client.public_id}/").content.decode()
+
+    link = f"/clients/{record.client.public_id}/disposal/new/"
+    assert link in admin_page
+    assert link not in therapist_page
+    assert link not in today_page and "Nothing clinical can be deleted before that date" in today_page
+
+
+def test_a_disposal_requested_before_the_retention_date_is_refused_with_the_date(record, clinic_admin):
+    response = signed_in(clinic_admin).post(
+        f"/clients/{record.client.public_id}/disposal/new/", {"reason": "Client asked us to delete everything"}
+    )
+
+    assert response.status_code == 409
+    assert f"must be kept until {expected_keep_until():%Y-%m-%d}" in response.content.decode()
+    assert not RecordDisposal.objects.exists()
+
+
+def test_a_disposal_needs_a_reason(record, clinic_admin):
+    with years_later(30):
+        response = signed_in(clinic_admin).post(f"/clients/{record.client.public_id}/disposal/new/", {"reason": " "})
+
+    assert response.status_code == 400
+    assert not RecordDisposal.objects.exists()
+
+
+def test_the_admin_who_requested_cannot_approve(record, clinic_admin):
+    with years_later(30):
+        browser = signed_in(clinic_admin)
+        browser.post(f"/clients/{record.client.public_id}/disposal/new/", {"reason": "Retention over"})
+        requested = RecordDisposal.objects.get()
+        page = browser.get(f"/disposals/{requested.public_id}/").content.decode()
+        response = browser.post(f"/disposals/{requested.public_id}/approve/", follow=True)
+
+    assert "a different clinic admin must approve" in page
+    assert "A different clinic admin must approve" in response.content.decode()
+    assert RecordDisposal.objects.get().status == RecordDisposal.Status.REQUESTED
+    assert Client.objects.get(pk=record.client.pk).first_name == "Maya"
+    assert clinical_rows(record.client) > 0
+
+
+def test_approval_is_refused_when_the_retention_date_has_not_passed_at_approval(record, clinic_admin, second_admin):
+    with years_later(30):
+        requested = disposal.request_disposal(client=record.client, by=clinic_admin, reason="Retention over")
+
+    response = signed_in(second_admin).post(f"/disposals/{requested.public_id}/approve/", follow=True)
+
+    assert "must be kept until" in response.content.decode()
+    assert RecordDisposal.objects.get().status == RecordDisposal.Status.REQUESTED
+    assert clinical_rows(record.client) > 0
+
+
+def test_a_second_admin_approves_and_the_clinical_record_goes_in_one_transaction(record, clinic_admin, second_admin):
+    before = clinical_rows(record.client)
+    other = factories.ClientFactory()
+    kept_elsewhere = clinical_record(other, therapist=record.signed.therapist, front_desk=record.consent.collected_by)
+    with years_later(30):
+        signed_in(clinic_admin).post(f"/clients/{record.client.public_id}/disposal/new/", {"reason": "Retention over"})
+        requested = RecordDisposal.objects.get()
+        response = signed_in(second_admin).post(f"/disposals/{requested.public_id}/approve/", follow=True)
+
+    done = RecordDisposal.objects.get()
+    client = Client.objects.get(pk=record.client.pk)
+    assert "was disposed of" in response.content.decode()
+    assert (done.status, done.requested_by, done.decided_by) == ("carried_out", clinic_admin, second_admin)
+    assert sum(done.counts.values()) == before and done.counts["sessions"] == 2
+    assert clinical_rows(client) == 0
+    assert clinical_rows(kept_elsewhere.client) == before
+    assert client.is_archived and client.first_name == "Disposed" and client.phone == ""
+    assert client.date_of_birth == date(1980, 1, 1)
+
+
+def test_the_audit_log_keeps_who_asked_who_approved_and_the_counts_but_no_clinical_content(
+    record, clinic_admin, second_admin
+):
+    with years_later(30):
+        requested = disposal.request_disposal(client=record.client, by=clinic_admin, reason="Retention over")
+        disposal.approve_disposal(disposal=requested, by=second_admin)
+
+    entries = LogEntry.objects.filter(
+        content_type__model="recorddisposal", additional_data__client=str(record.client.public_id)
+    ).order_by("id")
+    changes = " ".join(str(entry.changes) for entry in entries)
+    assert entries.count() >= 2
+    assert str(clinic_admin.pk) in changes and str(second_admin.pk) in changes
+    assert "sessions" in changes and "carried_out" in changes
+    assert "Pressure was 2, not 3." not in changes  # the addendum's text
+
+
+def test_an_open_request_can_be_cancelled_and_the_record_is_kept(record, clinic_admin, second_admin):
+    with years_later(30):
+        requested = disposal.request_disposal(client=record.client, by=clinic_admin, reason="Retention over")
+        signed_in(second_admin).post(f"/disposals/{requested.public_id}/cancel/")
+        approve = signed_in(second_admin).post(f"/disposals/{requested.public_id}/approve/", follow=True)
+
+    assert RecordDisposal.objects.get().status == RecordDisposal.Status.CANCELLED
+    assert "no longer waiting for approval" in approve.content.decode()
+    assert clinical_rows(record.client) > 0
+
+
+def test_services_refuse_a_disposal_by_anyone_but_a_clinic_admin(record, therapist):
+    with years_later(30), pytest.raises(disposal.DisposalRefused, match="Only a clinic admin"):
+        disposal.request_disposal(client=record.client, by=therapist, reason="Retention over")
+
+
+def test_disposal_posts_need_the_csrf_token_and_approval_refuses_get(record, clinic_admin, second_admin):
+    with years_later(30):
+        requested = disposal.request_disposal(client=record.client, by=clinic_admin, reason="Retention over")
+        browser = Browser(enforce_csrf_checks=True)
+        browser.force_login(second_admin)
+        browser.get(f"/disposals/{requested.public_id}/")
+        assert settings.CSRF_COOKIE_NAME in browser.cookies
+        without_token = browser.post(f"/disposals/{requested.public_id}/approve/")
+        by_get = browser.get(f"/disposals/{requested.public_id}/approve/")
+
+    assert (without_token.status_code, by_get.status_code) == (403, 405)
+    assert RecordDisposal.objects.get().status == RecordDisposal.Status.REQUESTED
