@@ -532,6 +532,15 @@ def phase_report(title: str, stats: Stats, elapsed: float, stored: tuple[int, in
     return lines + [""]
 
 
+def revision() -> str:
+    def git(*args):
+        command = ["git", *args]
+        return subprocess.run(command, cwd=ROOT, capture_output=True, text=True).stdout.strip()  # noqa: S603  # nosec B603
+
+    dirty = " with uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else ""
+    return f"commit {git('rev-parse', '--short', 'HEAD') or 'unknown'}{dirty}"
+
+
 def machine() -> str:
     cpu = ""
     try:
@@ -550,9 +559,9 @@ def main():  # noqa: PLR0915
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("LOAD_SECONDS", "60")))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("LOAD_WORKERS", "2")))
     parser.add_argument("--pair-workers", type=int, default=int(os.environ.get("LOAD_PAIR_WORKERS", "1")))
-    parser.add_argument("--clients", type=int, default=int(os.environ.get("LOAD_CLIENTS", "5000")))
+    parser.add_argument("--clients", type=int, default=int(os.environ.get("LOAD_CLIENTS", "4000")))
     parser.add_argument("--sessions", type=int, default=int(os.environ.get("LOAD_SESSIONS", "10")))
-    parser.add_argument("--entries", type=int, default=int(os.environ.get("LOAD_ENTRIES", "10")))
+    parser.add_argument("--entries", type=int, default=int(os.environ.get("LOAD_ENTRIES", "5")))
     parser.add_argument("--therapists", type=int, default=4)
     parser.add_argument("--desks", type=int, default=2)
     parser.add_argument("--admins", type=int, default=1)
@@ -605,6 +614,7 @@ def main():  # noqa: PLR0915
             f"{args.entries_per_visit} feedback entries through htmx with a stop and a new re-confirmation every "
             "10, sign) and read their clients' pages, signed sessions and history between entries.",
             "- gunicorn sync workers, DEBUG off, static files collected (WhiteNoise), sessions in PostgreSQL.",
+            f"- Code: {revision()}",
             "",
         ]
         for phase in phases:
@@ -629,6 +639,14 @@ def main():  # noqa: PLR0915
                 f"{args.seconds:.0f} s"
             )
             report += phase_report(title, stats, elapsed, stored, log_errors)
+            if phase == "pair":
+                report.insert(
+                    -1,
+                    "Each person's requests alternate between the two servers: signed in on one, the session "
+                    "cookie, the CSRF token, the searches kept in the session and the live feedback timeline "
+                    "(re-confirmation on one server, the next entry on the other) carry on across both; the "
+                    "entry counts come from the database after the servers stopped.\n",
+                )
         Path(args.out).write_text("\n".join(report))
         sys.stdout.write("\n".join(report) + f"\nWritten to {args.out}\n")
     finally:
