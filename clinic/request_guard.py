@@ -44,6 +44,9 @@ class RequestGuardMiddleware:
             return _error_page("413.html", 413)
         if _has_nul(request.GET):
             return _error_page("400.html", 400)
+        if request.method == "POST":
+            # Parsed here, so the limits hold for every POST, also one to a view that reads no field (signing).
+            request.POST  # noqa: B018
         return self.get_response(request)
 
 
