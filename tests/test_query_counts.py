@@ -1,0 +1,653 @@
+"""SQL queries per page, at two data sizes: a page's count must not grow with the data, and stays within
+MAX_QUERIES.
+
+Two worlds are built, one after the other, each inside a transaction that is rolled back: "small" holds one record
+of each kind (so both sizes take the same branches in views and templates), "large" holds many of each. Every page
+is requested in both, as the role that uses it, each request in a savepoint of its own so pages do not see each
+other's writes (audit entries, session rows). The worlds are built and measured once for the module (building the
+large one through the services for every page would take minutes); the tests then read the measurements.
+
+Counts include the SAVEPOINT / RELEASE of ATOMIC_REQUESTS, which stand for the BEGIN / COMMIT a production request
+costs. Each request is made once before it is measured, so the session row's once-a-minute refresh
+(clinic/session_activity.py) and process-wide caches (content types) are not counted.
+"""
+
+import re
+import traceback
+import uuid
+from collections import Counter
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.db.models import F
+from django.test import Client as Browser
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from clinic import services as clinic_services
+from clinic.models import Client
+from intake import services as intake_services
+from intake.models import Complaint, Intake
+from notes import services
+from notes.models import AbdominalSegment, ComplaintPain, FeedbackEntry, RecordDisposal, TreatmentSession
+from tests import factories
+from tests import history_helpers as h
+
+MAX_QUERIES = 15
+
+# -- The two worlds ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Size:
+    intakes: int  # the last one is the intake under test; every intake refers, the first `clearances` are cleared
+    complaints: int  # per intake
+    clearances: int
+    consents: int  # the last is the active abdominal consent under test
+    withdrawn: int  # of the others, this many withdrawn
+    past_sessions: int  # signed sessions before the two under test
+    entries: int  # feedback entries of each session under test (signed and draft)
+    addenda: int  # of the signed session under test
+    clients: int  # in the list, the client under test included
+    care_team: int
+    grants: int  # emergency accesses to the client under test
+    audit_entries: int  # besides those the services write
+
+
+SIZES = {
+    "small": Size(
+        intakes=1,
+        complaints=1,
+        clearances=1,
+        consents=2,
+        withdrawn=1,
+        past_sessions=0,
+        entries=2,
+        addenda=1,
+        clients=3,
+        care_team=1,
+        grants=1,
+        audit_entries=0,
+    ),
+    "large": Size(
+        intakes=6,
+        complaints=4,
+        clearances=3,
+        consents=8,
+        withdrawn=3,
+        past_sessions=120,
+        entries=200,
+        addenda=5,
+        clients=60,
+        care_team=3,
+        grants=4,
+        audit_entries=300,
+    ),
+}
+
+COMPLAINTS = [
+    {"region": "anterior_hip_groin", "side": "right", "pain_now": 6},
+    {"region": "low_back", "side": "central", "pain_now": 5},
+    {"region": "buttock", "side": "left", "pain_now": 4},
+    {"region": "anterior_thigh", "side": "right", "pain_now": 3},
+]
+REFERRED = {"night_pain_unrelieved": True}  # refers the client; a clearance opens abdominal work again
+LETTER = b"%PDF-1.4\n% Dr. Okafor: cleared for soft-tissue work\n%%EOF\n"
+SEARCHED_NAME = "Maya"
+
+
+@dataclass
+class World:
+    users: dict
+    client: Client
+    intake: Intake
+    clearance: object
+    consent: object
+    signed: TreatmentSession
+    draft: TreatmentSession
+    extra: dict = field(default_factory=dict)
+
+
+def bulk_entries(session, segment, *, count, after):
+    """Feedback entries beyond those recorded through the service, all in the session's open segment."""
+    FeedbackEntry._base_manager.bulk_create(
+        [
+            FeedbackEntry(
+                session=session,
+                segment=segment,
+                at=after + timedelta(seconds=10 * (n + 1)),
+                side="right",
+                technique="sustained_pressure",
+                pressure=1 + n % 4,
+                pain=2 + n % 5,
+                response=["comfortable", "tender", "referred"][n % 3],
+                token=uuid.uuid4(),
+            )
+            for n in range(count)
+        ]
+    )
+
+
+def live_session(client, *, therapist, entries):
+    """A draft session with abdominal work open and `entries` feedback entries (two through the service)."""
+    session = h.draft_session(client, therapist=therapist, before=6)
+    h.abdominal_work(session, by=therapist, pains=(4, 3))
+    segment = session.segments.get()
+    last = session.entries.order_by("-at").first().at
+    bulk_entries(session, segment, count=entries - 2, after=last)
+    return session
+
+
+def past_sessions(client, *, therapist, intakes, count):
+    """Signed sessions, a week apart before today, each with its pains and a short stretch of abdominal work.
+    Written in bulk (as seed_load does), as drafts and then signed in one UPDATE: the database refuses rows
+    added to a signed session. Hundreds through the services would take most of a minute."""
+    now = timezone.now()
+    starts = [now - timedelta(days=7 * (count - n) + 1) for n in range(count)]
+    sessions = TreatmentSession._base_manager.bulk_create(
+        [
+            TreatmentSession(
+                client=client,
+                therapist=therapist,
+                intake=intakes[n % len(intakes)],
+                started_at=started,
+                ended_at=started + timedelta(minutes=55),
+                subjective=f"Visit {n}",
+                content_hash=f"{n:064x}",
+            )
+            for n, started in enumerate(starts)
+        ]
+    )
+    if sessions[0].pk is None:  # a database that returns no ids from a bulk insert
+        sessions = list(TreatmentSession._base_manager.filter(client=client, subjective__startswith="Visit "))
+    complaints = {i.pk: list(Complaint.objects.filter(intake=i)) for i in intakes}
+    ComplaintPain._base_manager.bulk_create(
+        [ComplaintPain(session=s, complaint=c, before=6, after=3) for s in sessions for c in complaints[s.intake_id]]
+    )
+    segments = AbdominalSegment._base_manager.bulk_create(
+        [
+            AbdominalSegment(
+                session=s,
+                reconfirmed_at=s.started_at,
+                reconfirmed_by=therapist,
+                ended_at=s.started_at + timedelta(minutes=5),
+                end_reason="finished",
+            )
+            for s in sessions
+        ]
+    )
+    if segments[0].pk is None:
+        segments = list(AbdominalSegment._base_manager.select_related("session").filter(session__in=sessions))
+    for segment in segments:
+        bulk_entries(segment.session, segment, count=2, after=segment.reconfirmed_at)
+    TreatmentSession._base_manager.filter(pk__in=[s.pk for s in sessions]).update(
+        status=TreatmentSession.Status.SIGNED, signed_at=F("ended_at")
+    )
+
+
+def other_clients(*, count, team):
+    """The rest of the client list: half called Maya (the search finds them), every other one referred."""
+    now = timezone.now()
+    clients = Client._base_manager.bulk_create(
+        [
+            Client(
+                first_name=SEARCHED_NAME if n % 2 else "Robert",
+                last_name=f"Okonkwo{n:03d}",
+                date_of_birth=timezone.localdate().replace(year=1980) - timedelta(days=n),
+                phone=f"416-555-{n:04d}",
+                phone_digits=f"416555{n:04d}",
+                screening_iliopsoas="consider" if n % 3 else "not_indicated",
+                screening_abdominal_work=["ok", "caution", "contraindicated"][n % 3],
+                screening_refer=n % 2 == 0,
+                screened_at=now,
+            )
+            for n in range(count)
+        ]
+    )
+    if clients and clients[0].pk is None:
+        clients = list(Client._base_manager.filter(last_name__startswith="Okonkwo"))
+    through = Client.care_team.through
+    through._base_manager.bulk_create([through(client=c, user=u) for c in clients for u in team])
+    return clients
+
+
+def audit_entries(*, count, users, clients):
+    """Reads and changes by several people about several clients, over the last days."""
+    now = timezone.now()
+    kinds = [ContentType.objects.get_for_model(model) for model in (Client, Intake, TreatmentSession)]
+    LogEntry.objects.bulk_create(
+        [
+            LogEntry(
+                content_type=kinds[n % 3],
+                object_pk=str(n),
+                object_id=n,
+                object_repr=f"Record {n}",
+                action=LogEntry.Action.ACCESS if n % 4 else LogEntry.Action.UPDATE,
+                changes={} if n % 4 else {"phone": ["416-555-0000", f"416-555-{n:04d}"]},
+                actor=users[n % len(users)],
+                remote_addr=f"10.0.0.{n % 250 + 1}",
+                timestamp=now - timedelta(minutes=7 * n),
+                additional_data={"client": str(clients[n % len(clients)].public_id)},
+            )
+            for n in range(count)
+        ]
+    )
+
+
+def build_world(size: Size) -> World:
+    desk = factories.front_desk_user(username="qc-desk")
+    therapist = factories.therapist_user(username="qc-theo")
+    admin = factories.clinic_admin_user(username="qc-boss")
+    outsider = factories.therapist_user(username="qc-outsider")
+    team = [therapist] + [factories.therapist_user(username=f"qc-colleague{n}") for n in range(size.care_team - 1)]
+    client = factories.ClientFactory(first_name=SEARCHED_NAME, last_name="Chen", care_team=team)
+
+    complaints = COMPLAINTS[: size.complaints]
+    intakes = [h.take_intake(client, by=desk, complaints=complaints, red_flags=REFERRED) for _ in range(size.intakes)]
+    for n, intake in enumerate(intakes[: size.clearances - 1]):
+        intake_services.record_clearance(
+            intake=intake,
+            by=therapist,
+            cleared_on=timezone.localdate(),
+            clinician_name=f"Dr. {n}",
+            what_was_cleared="Massage",
+        )
+    intake = intakes[-1]
+    clearance = intake_services.record_clearance(
+        intake=intake,
+        by=therapist,
+        cleared_on=timezone.localdate(),
+        clinician_name="Dr. Okafor",
+        what_was_cleared="Soft-tissue work including the hip flexors",
+        letter=SimpleUploadedFile("letter.pdf", LETTER, content_type="application/pdf"),
+        letter_content_type="application/pdf",
+    )
+
+    earlier = [
+        h.give_consent(client, by=desk, kind="treatment" if n % 2 == 0 else "abdominal")
+        for n in range(size.consents - 1)
+    ]
+    for consent in earlier[: size.withdrawn]:
+        h.withdraw(consent, by=desk)
+    consent = h.give_consent(client, by=desk, kind="abdominal")
+
+    if size.past_sessions:
+        past_sessions(client, therapist=therapist, intakes=intakes, count=size.past_sessions)
+    signed = live_session(client, therapist=therapist, entries=size.entries)
+    signed = services.sign_session(session=signed, by=therapist)
+    for n in range(size.addenda):
+        h.add_addendum(signed, by=therapist, text=f"Follow-up call {n}: soreness gone next day.")
+    draft = live_session(client, therapist=therapist, entries=size.entries)
+
+    for n in range(size.grants):
+        visitor = factories.therapist_user(username=f"qc-visitor{n}")
+        clinic_services.grant_emergency_access(client=client, user=visitor, reason="Covering for Theo today, urgent")
+
+    others = other_clients(count=size.clients - 1, team=team)
+    audit_entries(count=size.audit_entries, users=[desk, therapist, admin, *team], clients=[client, *others])
+    users = {"desk": desk, "therapist": therapist, "admin": admin, "outsider": outsider}
+    return World(users, client, intake, clearance, consent, signed, draft)
+
+
+# -- The pages ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    view_name: str
+    role: str | None  # None: signed out
+    url: object  # (world, browser) -> the address to measure; may POST first (a search, a hand-over)
+    # The request made before the measured one, when not the page itself (the PDF takes seconds to lay out).
+    warm_up: object = None
+    # Replace WeasyPrint (HTML parsing and layout: CPU only, no SQL) with a stub; the page's template is still
+    # rendered for real. At the large size WeasyPrint takes 10-40 s on these machines, and what this file measures
+    # is SQL; tests/test_exports.py checks the real PDF.
+    stub_pdf_layout: bool = False
+
+
+def posted_then_redirected(path, data):
+    """A page reached by POSTing a form that redirects (the search text stays in the session, out of the URL)."""
+
+    def url(world, browser):
+        response = browser.post(path, data)
+        assert response.status_code == 302, (path, response.status_code)
+        return response["Location"]
+
+    return url
+
+
+def handover_page(world, browser):
+    browser.post(f"/clients/{world.client.public_id}/consents/handover/", {"kind": "abdominal"})
+    return "/handover/"
+
+
+def audit_filtered(world, browser):
+    day = timezone.localdate().isoformat()
+    return (
+        f"/audit/?client={world.client.public_id}&user={world.users['therapist'].pk}"
+        f"&action={LogEntry.Action.ACCESS}&date_from={day}&date_to={day}"
+    )
+
+
+def disposal_page(world, browser):
+    """A disposal request awaiting a second admin (made directly: the service refuses a record this recent)."""
+    disposal = RecordDisposal.objects.create(
+        client=world.client,
+        reason="Retention period over",
+        keep_until=timezone.localdate() - timedelta(days=1),
+        requested_by=world.users["therapist"],
+    )
+    return f"/disposals/{disposal.public_id}/"
+
+
+def two_factor_verify_page(world, browser):
+    TOTPDevice.objects.create(user=world.users["admin"], name="Authenticator app", confirmed=True)
+    return "/account/two-factor/verify/"
+
+
+def client_url(suffix=""):
+    return lambda w, b: f"/clients/{w.client.public_id}/{suffix}"
+
+
+PAGES = [
+    Page("sign-in", "login", None, lambda w, b: "/accounts/login/"),
+    Page("sign-out confirmation", "logout", "desk", lambda w, b: "/accounts/logout/"),
+    Page("home, front desk", "clinic:home", "desk", lambda w, b: "/"),
+    Page("home, therapist", "clinic:home", "therapist", lambda w, b: "/"),
+    Page("home, clinic admin", "clinic:home", "admin", lambda w, b: "/"),
+    Page("client list", "clinic:client-list", "desk", lambda w, b: "/clients/"),
+    Page("client list by flag", "clinic:client-list", "therapist", lambda w, b: "/clients/?flag=refer"),
+    Page("client search", "clinic:client-list", "desk", posted_then_redirected("/clients/", {"q": SEARCHED_NAME})),
+    Page("client list CSV", "clinic:client-list-csv", "admin", lambda w, b: "/clients/export.csv"),
+    Page("client new", "clinic:client-create", "desk", lambda w, b: "/clients/new/"),
+    Page("client detail, front desk", "clinic:client-detail", "desk", client_url()),
+    Page("client detail, therapist", "clinic:client-detail", "therapist", client_url()),
+    Page("client detail, clinic admin", "clinic:client-detail", "admin", client_url()),
+    Page("client edit", "clinic:client-edit", "admin", client_url("edit/")),
+    Page("emergency access", "clinic:client-emergency-access", "outsider", client_url("emergency-access/")),
+    Page("two-factor overview", "clinic:two-factor", "admin", lambda w, b: "/account/two-factor/"),
+    Page("two-factor enrol", "clinic:two-factor-enrol", "admin", lambda w, b: "/account/two-factor/enrol/"),
+    Page("two-factor verify", "clinic:two-factor-verify", "admin", two_factor_verify_page),
+    Page("audit log", "clinic:audit-log", "admin", lambda w, b: "/audit/"),
+    Page("audit log filtered", "clinic:audit-log", "admin", audit_filtered),
+    Page(
+        "audit log by client name", "clinic:audit-log", "admin", posted_then_redirected("/audit/", {"client": "Chen"})
+    ),
+    Page("intake new", "intake:intake-new", "desk", client_url("intakes/new/")),
+    Page("intake detail, front desk", "intake:intake-detail", "desk", lambda w, b: f"/intakes/{w.intake.public_id}/"),
+    Page(
+        "intake detail, therapist", "intake:intake-detail", "therapist", lambda w, b: f"/intakes/{w.intake.public_id}/"
+    ),
+    Page("intake edit", "intake:intake-edit", "desk", lambda w, b: f"/intakes/{w.intake.public_id}/edit/"),
+    Page(
+        "clearance new",
+        "intake:clearance-new",
+        "therapist",
+        lambda w, b: f"/intakes/{w.intake.public_id}/clearances/new/",
+    ),
+    Page(
+        "clearance letter",
+        "intake:clearance-letter",
+        "therapist",
+        lambda w, b: f"/clearances/{w.clearance.public_id}/letter/",
+    ),
+    Page("consent new", "notes:consent-new", "desk", client_url("consents/new/")),
+    Page("consent hand-over", "notes:handover", "desk", handover_page),
+    Page("consent detail", "notes:consent-detail", "desk", lambda w, b: f"/consents/{w.consent.public_id}/"),
+    Page(
+        "consent withdraw", "notes:consent-withdraw", "desk", lambda w, b: f"/consents/{w.consent.public_id}/withdraw/"
+    ),
+    Page("session new", "notes:session-new", "therapist", client_url("sessions/new/")),
+    Page(
+        "session detail, signed", "notes:session-detail", "therapist", lambda w, b: f"/sessions/{w.signed.public_id}/"
+    ),
+    Page("session detail, draft", "notes:session-detail", "therapist", lambda w, b: f"/sessions/{w.draft.public_id}/"),
+    Page("session edit", "notes:session-edit", "therapist", lambda w, b: f"/sessions/{w.draft.public_id}/edit/"),
+    Page("session sign", "notes:session-sign", "therapist", lambda w, b: f"/sessions/{w.draft.public_id}/sign/"),
+    Page(
+        "addendum new",
+        "notes:addendum-new",
+        "therapist",
+        lambda w, b: f"/sessions/{w.signed.public_id}/addenda/new/",
+    ),
+    Page("disposal new", "notes:disposal-new", "admin", client_url("disposal/new/")),
+    Page("disposal detail", "notes:disposal-detail", "admin", disposal_page),
+    Page("history, therapist", "notes:client-history", "therapist", client_url("history/")),
+    Page("history, clinic admin", "notes:client-history", "admin", client_url("history/")),
+    Page(
+        "export PDF",
+        "notes:client-export-pdf",
+        "therapist",
+        lambda w, b: f"/clients/{w.client.public_id}/export.pdf",
+        warm_up=lambda w, b: f"/clients/{w.client.public_id}/export.fhir.json",
+        stub_pdf_layout=True,
+    ),
+    Page(
+        "export FHIR",
+        "notes:client-export-fhir",
+        "therapist",
+        lambda w, b: f"/clients/{w.client.public_id}/export.fhir.json",
+    ),
+]
+
+# Named URL patterns that are not pages, each with why. Everything else must have a row in PAGES.
+NOT_PAGES = {
+    # POST-only actions (GET answers 405, checked below); their forms sit on pages measured above.
+    "clinic:client-archive": "POST only, from the client page",
+    "clinic:client-restore": "POST only, from the client page",
+    "intake:intake-assess": "POST only, from the intake page",
+    "notes:handover-start": "POST only, from the consent page (measured through the hand-over page it opens)",
+    "notes:handover-exit": "POST only, from the hand-over page",
+    "notes:session-abdominal": "POST only, from the session page",
+    "notes:session-feedback": "POST only, from the session page",
+    "notes:disposal-approve": "POST only, from the disposal page",
+    "notes:disposal-cancel": "POST only, from the disposal page",
+}
+# Django's own admin: a maintenance tool for clinic admins, with Django's own list pages; not the app's pages.
+NOT_PAGE_NAMESPACES = ("admin:",)
+
+
+# -- Measuring ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Measurement:
+    status: int | None = None
+    queries: list = field(default_factory=list)
+    error: str = ""
+
+
+def fetch(browser, url):
+    response = browser.get(url)
+    if response.streaming:
+        b"".join(response.streaming_content)  # a streamed body runs its queries as it is read
+    return response
+
+
+def measure(page: Page, world: World) -> Measurement:
+    browser = Browser()
+    if page.role is not None:
+        browser.force_login(world.users[page.role])
+    try:
+        url = page.url(world, browser)
+        # Warm up: the session row's once-a-minute refresh, the content-type cache.
+        fetch(browser, page.warm_up(world, browser) if page.warm_up else url)
+        stub = {"return_value.write_pdf.return_value": b"%PDF-1.7 stub"}
+        layout = mock.patch("weasyprint.HTML", **stub) if page.stub_pdf_layout else nullcontext()
+        with layout, CaptureQueriesContext(connection) as captured:
+            response = fetch(browser, url)
+    except Exception:  # noqa: BLE001 - reported by the page's test, not here, so every other page is still measured
+        return Measurement(error=traceback.format_exc())
+    return Measurement(response.status_code, [query["sql"] for query in captured.captured_queries])
+
+
+def census(world: World) -> dict:
+    """What the world holds, to check that the builder made the sizes it was asked for."""
+    client = world.client
+    return {
+        "intakes": client.intakes.count(),
+        "complaints": world.intake.complaints.count(),
+        "clearances": client.clearances.count(),
+        "consents": client.consents.count(),
+        "withdrawn": client.consents.filter(withdrawn_at__isnull=False).count(),
+        "past_sessions": client.sessions.filter(status="signed").count() - 1,
+        "entries": (world.signed.entries.count(), world.draft.entries.count()),
+        "addenda": world.signed.addenda.count(),
+        "clients": Client.objects.count(),
+        "care_team": client.care_team.count(),
+        "grants": client.emergency_accesses.count(),
+        "audit_entries": LogEntry.objects.filter(remote_addr__startswith="10.0.0.").count(),
+    }
+
+
+def measure_all(world: World) -> dict:
+    results = {}
+    for page in PAGES:
+        with transaction.atomic():
+            results[page.label] = measure(page, world)
+            transaction.set_rollback(True)
+    return results
+
+
+def get_statuses(world: World) -> dict:
+    """What a GET of each POST-only endpoint answers, as a user allowed to POST to it."""
+    pk = {"client": world.client.public_id, "intake": world.intake.public_id, "session": world.draft.public_id}
+    urls = {
+        "clinic:client-archive": ("admin", f"/clients/{pk['client']}/archive/"),
+        "clinic:client-restore": ("admin", f"/clients/{pk['client']}/restore/"),
+        "intake:intake-assess": ("therapist", f"/intakes/{pk['intake']}/assessment/"),
+        "notes:handover-start": ("desk", f"/clients/{pk['client']}/consents/handover/"),
+        "notes:handover-exit": ("desk", "/handover/exit/"),
+        "notes:session-abdominal": ("therapist", f"/sessions/{pk['session']}/abdominal/"),
+        "notes:session-feedback": ("therapist", f"/sessions/{pk['session']}/feedback/"),
+        "notes:disposal-approve": ("admin", f"/disposals/{uuid.uuid4()}/approve/"),
+        "notes:disposal-cancel": ("admin", f"/disposals/{uuid.uuid4()}/cancel/"),
+    }
+    statuses = {}
+    for name, (role, url) in urls.items():
+        with transaction.atomic():
+            browser = Browser()
+            browser.force_login(world.users[role])
+            statuses[name] = browser.get(url).status_code
+            transaction.set_rollback(True)
+    return statuses
+
+
+@pytest.fixture(scope="module")
+def measured(django_db_setup, django_db_blocker):
+    """Each world built in a transaction, every page measured in it, then all of it rolled back."""
+    results = {}
+    with django_db_blocker.unblock():
+        for name, size in SIZES.items():
+            with transaction.atomic():
+                world = build_world(size)
+                results[name] = measure_all(world)
+                results[f"{name} census"] = census(world)
+                if name == "small":
+                    results["post_only"] = get_statuses(world)
+                transaction.set_rollback(True)
+    return results
+
+
+# -- Reporting ---------------------------------------------------------------------------------------------------
+
+
+def shape(sql: str) -> str:
+    """The statement with its values taken out, so the same query for other rows counts as a repeat."""
+    sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
+    sql = re.sub(r"\b\d+(\.\d+)?\b", "?", sql)
+    sql = re.sub(r'"s\d+_x\d+"|s\w+_x\d+', "SP", sql)  # savepoint names
+    sql = re.sub(r"\(\?(, \?)*\)", "(...)", sql)  # IN lists
+    sql = re.sub(r'\(("\w+"\."\w+" = \?)( OR \1)+\)', r"\1", sql)  # an OR chain on one column
+    return re.sub(r"(\([^()]*\))(, \1)+", r"\1", sql)  # the rows of a multi-row INSERT, tuples in an IN
+
+
+def readable(sql: str) -> str:
+    """The statement without its column list, short enough to read in a failure message."""
+    if sql.startswith("SELECT "):
+        depth = 0
+        for at, char in enumerate(sql):
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth == 0 and sql.startswith(" FROM ", at):
+                sql = "SELECT ..." + sql[at:]
+                break
+    return sql if len(sql) <= 400 else sql[:400] + " ..."
+
+
+def explain(small: Measurement, large: Measurement) -> str:
+    counts = {size: Counter(shape(sql) for sql in m.queries) for size, m in (("small", small), ("large", large))}
+    lines = [f"queries: small {len(small.queries)}, large {len(large.queries)} (at most {MAX_QUERIES})"]
+    repeated = [
+        (sql, counts["small"][sql], counts["large"][sql])
+        for sql in dict.fromkeys([*counts["large"], *counts["small"]])
+        if counts["large"][sql] != counts["small"][sql] or counts["large"][sql] > 1
+    ]
+    if repeated:
+        lines.append("statements that repeat or grow (times at small -> at large):")
+        lines += [f"  {s} -> {g}: {readable(sql)}" for sql, s, g in repeated]
+    lines.append("every statement at the large size:")
+    lines += [f"  {n}. {readable(sql)}" for n, sql in enumerate(large.queries, 1)]
+    return "\n".join(lines)
+
+
+# -- Tests -------------------------------------------------------------------------------------------------------
+
+
+# The mark makes pytest-django create the test database; the measurements happen in the module fixture.
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", PAGES, ids=[row.label for row in PAGES])
+def test_page_costs_the_same_bounded_queries_at_both_sizes(measured, row):
+    small, large = measured["small"][row.label], measured["large"][row.label]
+    assert not small.error, small.error
+    assert not large.error, large.error
+    assert (small.status, large.status) == (200, 200)
+
+    at_small, at_large = len(small.queries), len(large.queries)
+    assert at_large == at_small, explain(small, large)
+    assert at_large <= MAX_QUERIES, explain(small, large)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", SIZES)
+def test_each_world_holds_what_its_size_says(measured, size):
+    wanted = SIZES[size]
+
+    held = measured[f"{size} census"]
+
+    assert held == {
+        **{name: getattr(wanted, name) for name in held},
+        "entries": (wanted.entries, wanted.entries),
+    }
+
+
+def named_patterns(resolver=None, prefix=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from named_patterns(pattern, f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield prefix + pattern.name
+
+
+def test_every_named_page_of_the_project_has_a_query_count_row():
+    names = set(named_patterns())
+    in_table = {page.view_name for page in PAGES}
+
+    unmeasured = {n for n in names - in_table - NOT_PAGES.keys() if not n.startswith(NOT_PAGE_NAMESPACES)}
+
+    assert not unmeasured, f"pages without a row in PAGES (or a reason in NOT_PAGES): {sorted(unmeasured)}"
+    assert in_table | NOT_PAGES.keys() <= names, "rows or exclusions for URL names that no longer exist"
+
+
+@pytest.mark.django_db
+def test_what_is_left_out_as_post_only_refuses_get(measured):
+    assert measured["post_only"] == dict.fromkeys(NOT_PAGES, 405)
