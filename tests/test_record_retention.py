@@ -293,3 +293,14 @@ def test_disposal_posts_need_the_csrf_token_and_approval_refuses_get(record, cli
 
     assert (without_token.status_code, by_get.status_code) == (403, 405)
     assert RecordDisposal.objects.get().status == RecordDisposal.Status.REQUESTED
+
+
+def test_after_disposal_the_client_page_says_so_to_every_role(record, clinic_admin, second_admin, front_desk):
+    with years_later(30):
+        requested = disposal.request_disposal(client=record.client, by=clinic_admin, reason="Retention over")
+        disposal.approve_disposal(disposal=requested, by=second_admin)
+        page = signed_in(front_desk).get(f"/clients/{record.client.public_id}/").content.decode()
+
+    assert "The clinical record was disposed of" in page
+    assert "Maya" not in page and "416-555-0100" not in page
+    assert f"/disposals/{requested.public_id}/" not in page

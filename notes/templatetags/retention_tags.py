@@ -18,13 +18,12 @@ def record_retention(context, client):
     """Until when the record is kept; for clinic admins, its disposal (requested, or the way to request it)."""
     request = context.get("request")
     may_manage = request is not None and request.user.is_clinic_admin
-    latest_disposal = None
-    if may_manage:
-        latest_disposal = (
-            client.disposals.exclude(status=RecordDisposal.Status.CANCELLED)
-            .select_related("requested_by", "decided_by")
-            .first()
-        )
+    # Everyone sees that a record was disposed of; only clinic admins see a request waiting for approval.
+    latest_disposal = (
+        client.disposals.exclude(status=RecordDisposal.Status.CANCELLED)
+        .select_related("requested_by", "decided_by")
+        .first()
+    )
     return {
         "client": client,
         "retention": disposal.retention_for(client),
