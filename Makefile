@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 # `make run` is the development demo: DEBUG on unless you say otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run test venv migrate seed lint format check-migrations clean bench load audit
+.PHONY: run test venv migrate seed lint format check-migrations clean bench load audit faults
 
 venv: $(STAMP)
 
@@ -68,3 +68,8 @@ bench: venv
 # Creates and drops its own database (LOAD_DB, default clinic_load); LOAD_SECONDS bounds each phase (60).
 load: venv
 	$(PY) bench/load.py
+
+# Fault drill (not part of `make test`): a throwaway PostgreSQL cluster (initdb, another port) stopped and started
+# under load, a gunicorn worker killed; checks every acknowledged write is stored once. About a minute.
+faults: venv
+	$(PY) tests/faults/run_faults.py

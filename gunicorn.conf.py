@@ -15,3 +15,6 @@ keepalive = 5
 # Log to standard error, like the app: the service manager (systemd, docker) keeps and rotates it.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
+# No runtime control socket: restarts go through the service manager, and two servers started by one user would
+# otherwise share ~/.gunicorn/gunicorn.ctl.
+control_socket_disable = True

@@ -48,6 +48,16 @@ def is_database_outage(exc: BaseException | None) -> bool:
     return False
 
 
+def incident_for(request: HttpRequest, what: str, exc: BaseException | None) -> str:
+    """The request's incident id, logged with the exception the first time only: a middleware that touches the
+    database again on the way out (the session, say) fails again, and that is still the same incident."""
+    incident = getattr(request, "incident_id", None)
+    if incident is None:
+        incident = request.incident_id = new_incident_id()
+        logger.error("%s, incident %s: %s %s", what, incident, request.method, request.path, exc_info=exc)
+    return incident
+
+
 def is_htmx(request: HttpRequest) -> bool:
     # The header, not request.htmx: the failure may come before django-htmx's middleware ran.
     return request.headers.get("HX-Request") == "true"
@@ -73,8 +83,7 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
     exc = sys.exc_info()[1]
     if is_database_outage(exc):
         return database_unavailable(request, exc)
-    incident = new_incident_id()
-    logger.error("Server error, incident %s: %s %s", incident, request.method, request.path, exc_info=exc)
+    incident = incident_for(request, "Server error", exc)
     if is_htmx(request):
         message = _("Something went wrong and nothing was saved. Incident %(id)s.") % {"id": incident}
         return _fragment(message, 500, incident=incident)
@@ -83,8 +92,7 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
 
 
 def database_unavailable(request: HttpRequest, exc: BaseException) -> HttpResponse:
-    incident = new_incident_id()
-    logger.error("Database unavailable, incident %s: %s %s", incident, request.method, request.path, exc_info=exc)
+    incident = incident_for(request, "Database unavailable", exc)
     if is_htmx(request):
         message = _(
             "Not saved: the clinic records are not reachable right now (incident %(id)s). What you entered is "
@@ -141,16 +149,17 @@ def _page(template_name: str, context: dict, *, status: int, incident: str) -> H
             _("Incident"),
             incident,
         )
-    response = HttpResponse(html, status=status)
+    return _logged(HttpResponse(html, status=status), incident)
+
+
+def _fragment(message: str, status: int, *, incident: str) -> HttpResponse:
+    html = format_html('<div class="alert alert-warning db-fault" role="alert">{}</div>', message)
+    return _logged(HttpResponse(html, status=status), incident)
+
+
+def _logged(response: HttpResponse, incident: str) -> HttpResponse:
     response["X-Incident-Id"] = incident
     response["Cache-Control"] = "no-store"
-    return response
-
-
-def _fragment(message: str, status: int, *, incident: str = "") -> HttpResponse:
-    html = format_html('<div class="alert alert-warning db-fault" role="alert">{}</div>', message)
-    response = HttpResponse(html, status=status)
-    if incident:
-        response["X-Incident-Id"] = incident
-    response["Cache-Control"] = "no-store"
+    # Logged above with its incident id and exception: django.request need not log it (and its traceback) again.
+    response._has_been_logged = True
     return response

@@ -94,16 +94,20 @@ def test_an_htmx_request_gets_a_short_fragment_not_a_page(browser, draft):
     assert "Not saved" in body
 
 
-def test_database_down_before_the_view_still_answers_503(browser, draft):
+def test_database_down_before_the_view_still_answers_503(browser, draft, caplog):
     """The session and the user are read from the database by the middleware, before any view runs."""
-    with database_down():
+    with database_down(), caplog.at_level(logging.ERROR):
         page = browser.get(f"/sessions/{draft.public_id}/")
         fragment = browser.get("/clients/?q=chen", headers={"HX-Request": "true"})
 
-    body, _incident = assert_friendly_503(page)
+    body, incident = assert_friendly_503(page)
     assert "<html" in body and "Chen" not in body
     fragment_body, _incident = assert_friendly_503(fragment)
     assert "<html" not in fragment_body
+    # One record per failed request, with its incident id and the exception: not a second copy from django.request.
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.name for r in errors] == ["clinic.errors", "clinic.errors"]
+    assert incident in errors[0].getMessage() and isinstance(errors[0].exc_info[1], OperationalError)
 
 
 def test_the_503_page_shows_back_the_text_typed_and_a_form_to_send_it_again(therapist, draft):
