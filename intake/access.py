@@ -42,13 +42,27 @@ def get_intake_for(user, public_id) -> Intake:
     )
 
 
+def get_intake_to_read(user, public_id) -> Intake:
+    """An intake to read: as `get_intake_for`, plus a therapist's clients under emergency access (read-only)."""
+    _require_a_role(user)
+    only_therapist = user.is_therapist and not (user.is_front_desk or user.is_clinic_admin)
+    clients = Client.objects.clinically_visible_to(user) if only_therapist else intake_clients_for(user)
+    return get_object_or_404(
+        Intake.objects.select_related("client", "taken_by", "assessed_by").filter(client__in=clients),
+        public_id=public_id,
+    )
+
+
 def is_on_care_team(user, client) -> bool:
     return user.is_therapist and client.has_on_care_team(user)
 
 
 def sees_full_screening(user, client) -> bool:
-    """Reasons and sources: clinic admins, and therapists on the client's care team. Others see the summary."""
-    return user.is_clinic_admin or is_on_care_team(user, client)
+    """Reasons and sources: clinic admins, and therapists who may read the client's clinical record (their care
+    team's, or under emergency access). Others see the summary."""
+    if user.is_clinic_admin or is_on_care_team(user, client):
+        return True
+    return user.is_therapist and client.emergency_accesses.unexpired().filter(user=user).exists()
 
 
 def may_assess(user, client) -> bool:

@@ -102,7 +102,7 @@ def intake_edit(request, public_id):
 
 @require_safe
 def intake_detail(request, public_id):
-    intake = access.get_intake_for(request.user, public_id)
+    intake = access.get_intake_to_read(request.user, public_id)
     client = intake.client
     screenings = list(intake.screenings.select_related("screened_by"))
     latest = screenings[0] if screenings else None
@@ -122,6 +122,7 @@ def intake_detail(request, public_id):
             "latest": latest,
             "earlier": screenings[1:] if full else [],
             "full": full,
+            "may_edit": access.may_take_intake(request.user, client),
             "referral_cleared": latest is not None and services.referral_is_cleared(latest),
             "clearances": clearances,
             "assessment_form": AssessmentForm(initial=AssessmentForm.initial_from(intake))

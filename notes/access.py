@@ -37,6 +37,21 @@ def get_consent_for(user, public_id) -> Consent:
     )
 
 
+def get_consent_to_read(user, public_id) -> Consent:
+    """A consent to read: as `get_consent_for`, plus a therapist's clients under emergency access (read-only)."""
+    _require(user, *roles.ALL_ROLES)
+    only_therapist = user.is_therapist and not (user.is_front_desk or user.is_clinic_admin)
+    clients = Client.objects.clinically_visible_to(user) if only_therapist else consent_clients_for(user)
+    return get_object_or_404(
+        Consent.objects.select_related("client", "text", "collected_by", "withdrawn_by").filter(client__in=clients),
+        public_id=public_id,
+    )
+
+
+def may_record_consent_for(user, client) -> bool:
+    return user.is_front_desk or user.is_clinic_admin or (user.is_therapist and client.has_on_care_team(user))
+
+
 def get_client_for_new_session(user, public_id) -> Client:
     """Only a therapist starts a session, and only for a care-team client."""
     _require(user, roles.THERAPIST)

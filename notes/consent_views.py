@@ -111,7 +111,7 @@ def handover_exit(request):
 
 @require_safe
 def consent_detail(request, public_id):
-    consent = access.get_consent_for(request.user, public_id)
+    consent = access.get_consent_to_read(request.user, public_id)
     record_view(consent)
     current = ConsentText.objects.current(consent.kind)
     return render(
@@ -122,6 +122,7 @@ def consent_detail(request, public_id):
             "client": consent.client,
             "is_current_version": current is not None and current.pk == consent.text_id,
             "withdraw_form": WithdrawConsentForm(),
+            "may_withdraw": access.may_record_consent_for(request.user, consent.client),
         },
     )
 

@@ -345,3 +345,53 @@ def test_the_history_page_costs_the_same_queries_for_one_grant_and_fifteen(as_us
 def test_roles_are_unchanged_for_the_rest_of_the_clinic(outsider_therapist):
     assert outsider_therapist.has_role(roles.THERAPIST)
     assert not outsider_therapist.is_clinic_admin
+
+
+# -- The rest of the record, read-only --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def intake_and_consent(care_client, front_desk):
+    intake = h.take_intake(care_client, by=front_desk, red_flags={})
+    consent = h.give_consent(care_client, by=front_desk, kind="treatment")
+    return intake, consent
+
+
+def test_intakes_and_consents_open_read_only_under_emergency_access(
+    as_user, outsider_therapist, care_client, intake_and_consent
+):
+    intake, consent = intake_and_consent
+    browser = as_user(outsider_therapist)
+    before = [
+        browser.get(f"/intakes/{intake.public_id}/").status_code,
+        browser.get(consent.get_absolute_url()).status_code,
+    ]
+    break_the_glass(browser, care_client)
+
+    intake_page = browser.get(f"/intakes/{intake.public_id}/")
+    consent_page = browser.get(consent.get_absolute_url())
+    edit = browser.get(f"/intakes/{intake.public_id}/edit/")
+    withdraw = browser.post(f"/consents/{consent.public_id}/withdraw/", {"reason": "not mine to withdraw"})
+
+    assert before == [404, 404]
+    assert intake_page.status_code == 200
+    assert intake_page.context["full"] is True
+    assert f"/intakes/{intake.public_id}/edit/".encode() not in intake_page.content
+    assert consent_page.status_code == 200
+    assert f"/consents/{consent.public_id}/withdraw/".encode() not in consent_page.content
+    assert edit.status_code == 404
+    assert withdraw.status_code == 404
+    consent.refresh_from_db()
+    assert consent.is_active
+
+
+@pytest.mark.parametrize("role", ["therapist", "front_desk", "clinic_admin"])
+def test_the_others_still_see_the_edit_and_withdraw_links(request, as_user, intake_and_consent, role):
+    intake, consent = intake_and_consent
+    browser = as_user(request.getfixturevalue(role))
+
+    intake_page = browser.get(f"/intakes/{intake.public_id}/")
+    consent_page = browser.get(consent.get_absolute_url())
+
+    assert f"/intakes/{intake.public_id}/edit/".encode() in intake_page.content
+    assert f"/consents/{consent.public_id}/withdraw/".encode() in consent_page.content
