@@ -8,8 +8,10 @@ other's writes (audit entries, session rows). The worlds are built and measured 
 large one through the services for every page would take minutes); the tests then read the measurements.
 
 Counts include the SAVEPOINT / RELEASE of ATOMIC_REQUESTS, which stand for the BEGIN / COMMIT a production request
-costs. Each request is made once before it is measured, so the session row's once-a-minute refresh
-(clinic/session_activity.py) and process-wide caches (content types) are not counted.
+costs. Each page is requested once before it is measured (the PDF: the FHIR export, which is cheaper), so the
+session row's once-a-minute refresh (clinic/session_activity.py) and process-wide caches (content types) are not
+counted. A failing page's message lists the statements that repeat or grow, then every statement at the large size.
+The bulk builders are in tests/history_helpers.py; the sessions under test are made through the services.
 """
 
 import re
@@ -23,10 +25,8 @@ from unittest import mock
 
 import pytest
 from auditlog.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
-from django.db.models import F
 from django.test import Client as Browser
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -36,9 +36,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from clinic import services as clinic_services
 from clinic.models import Client
 from intake import services as intake_services
-from intake.models import Complaint, Intake
+from intake.models import Intake
 from notes import services
-from notes.models import AbdominalSegment, ComplaintPain, FeedbackEntry, RecordDisposal, TreatmentSession
+from notes.models import RecordDisposal, TreatmentSession
 from tests import factories
 from tests import history_helpers as h
 
@@ -114,27 +114,6 @@ class World:
     consent: object
     signed: TreatmentSession
     draft: TreatmentSession
-    extra: dict = field(default_factory=dict)
-
-
-def bulk_entries(session, segment, *, count, after):
-    """Feedback entries beyond those recorded through the service, all in the session's open segment."""
-    FeedbackEntry._base_manager.bulk_create(
-        [
-            FeedbackEntry(
-                session=session,
-                segment=segment,
-                at=after + timedelta(seconds=10 * (n + 1)),
-                side="right",
-                technique="sustained_pressure",
-                pressure=1 + n % 4,
-                pain=2 + n % 5,
-                response=["comfortable", "tender", "referred"][n % 3],
-                token=uuid.uuid4(),
-            )
-            for n in range(count)
-        ]
-    )
 
 
 def live_session(client, *, therapist, entries):
@@ -143,104 +122,8 @@ def live_session(client, *, therapist, entries):
     h.abdominal_work(session, by=therapist, pains=(4, 3))
     segment = session.segments.get()
     last = session.entries.order_by("-at").first().at
-    bulk_entries(session, segment, count=entries - 2, after=last)
+    h.bulk_feedback(session, segment, count=entries - 2, after=last)
     return session
-
-
-def past_sessions(client, *, therapist, intakes, count):
-    """Signed sessions, a week apart before today, each with its pains and a short stretch of abdominal work.
-    Written in bulk (as seed_load does), as drafts and then signed in one UPDATE: the database refuses rows
-    added to a signed session. Hundreds through the services would take most of a minute."""
-    now = timezone.now()
-    starts = [now - timedelta(days=7 * (count - n) + 1) for n in range(count)]
-    sessions = TreatmentSession._base_manager.bulk_create(
-        [
-            TreatmentSession(
-                client=client,
-                therapist=therapist,
-                intake=intakes[n % len(intakes)],
-                started_at=started,
-                ended_at=started + timedelta(minutes=55),
-                subjective=f"Visit {n}",
-                content_hash=f"{n:064x}",
-            )
-            for n, started in enumerate(starts)
-        ]
-    )
-    if sessions[0].pk is None:  # a database that returns no ids from a bulk insert
-        sessions = list(TreatmentSession._base_manager.filter(client=client, subjective__startswith="Visit "))
-    complaints = {i.pk: list(Complaint.objects.filter(intake=i)) for i in intakes}
-    ComplaintPain._base_manager.bulk_create(
-        [ComplaintPain(session=s, complaint=c, before=6, after=3) for s in sessions for c in complaints[s.intake_id]]
-    )
-    segments = AbdominalSegment._base_manager.bulk_create(
-        [
-            AbdominalSegment(
-                session=s,
-                reconfirmed_at=s.started_at,
-                reconfirmed_by=therapist,
-                ended_at=s.started_at + timedelta(minutes=5),
-                end_reason="finished",
-            )
-            for s in sessions
-        ]
-    )
-    if segments[0].pk is None:
-        segments = list(AbdominalSegment._base_manager.select_related("session").filter(session__in=sessions))
-    for segment in segments:
-        bulk_entries(segment.session, segment, count=2, after=segment.reconfirmed_at)
-    TreatmentSession._base_manager.filter(pk__in=[s.pk for s in sessions]).update(
-        status=TreatmentSession.Status.SIGNED, signed_at=F("ended_at")
-    )
-
-
-def other_clients(*, count, team):
-    """The rest of the client list: half called Maya (the search finds them), every other one referred."""
-    now = timezone.now()
-    clients = Client._base_manager.bulk_create(
-        [
-            Client(
-                first_name=SEARCHED_NAME if n % 2 else "Robert",
-                last_name=f"Okonkwo{n:03d}",
-                date_of_birth=timezone.localdate().replace(year=1980) - timedelta(days=n),
-                phone=f"416-555-{n:04d}",
-                phone_digits=f"416555{n:04d}",
-                screening_iliopsoas="consider" if n % 3 else "not_indicated",
-                screening_abdominal_work=["ok", "caution", "contraindicated"][n % 3],
-                screening_refer=n % 2 == 0,
-                screened_at=now,
-            )
-            for n in range(count)
-        ]
-    )
-    if clients and clients[0].pk is None:
-        clients = list(Client._base_manager.filter(last_name__startswith="Okonkwo"))
-    through = Client.care_team.through
-    through._base_manager.bulk_create([through(client=c, user=u) for c in clients for u in team])
-    return clients
-
-
-def audit_entries(*, count, users, clients):
-    """Reads and changes by several people about several clients, over the last days."""
-    now = timezone.now()
-    kinds = [ContentType.objects.get_for_model(model) for model in (Client, Intake, TreatmentSession)]
-    LogEntry.objects.bulk_create(
-        [
-            LogEntry(
-                content_type=kinds[n % 3],
-                object_pk=str(n),
-                object_id=n,
-                object_repr=f"Record {n}",
-                action=LogEntry.Action.ACCESS if n % 4 else LogEntry.Action.UPDATE,
-                changes={} if n % 4 else {"phone": ["416-555-0000", f"416-555-{n:04d}"]},
-                actor=users[n % len(users)],
-                remote_addr=f"10.0.0.{n % 250 + 1}",
-                timestamp=now - timedelta(minutes=7 * n),
-                additional_data={"client": str(clients[n % len(clients)].public_id)},
-            )
-            for n in range(count)
-        ]
-    )
 
 
 def build_world(size: Size) -> World:
@@ -280,8 +163,7 @@ def build_world(size: Size) -> World:
         h.withdraw(consent, by=desk)
     consent = h.give_consent(client, by=desk, kind="abdominal")
 
-    if size.past_sessions:
-        past_sessions(client, therapist=therapist, intakes=intakes, count=size.past_sessions)
+    h.bulk_signed_sessions(client, therapist=therapist, intakes=intakes, count=size.past_sessions)
     signed = live_session(client, therapist=therapist, entries=size.entries)
     signed = services.sign_session(session=signed, by=therapist)
     for n in range(size.addenda):
@@ -292,8 +174,8 @@ def build_world(size: Size) -> World:
         visitor = factories.therapist_user(username=f"qc-visitor{n}")
         clinic_services.grant_emergency_access(client=client, user=visitor, reason="Covering for Theo today, urgent")
 
-    others = other_clients(count=size.clients - 1, team=team)
-    audit_entries(count=size.audit_entries, users=[desk, therapist, admin, *team], clients=[client, *others])
+    others = h.bulk_clients(count=size.clients - 1, team=team, first_names=(SEARCHED_NAME, "Robert"))
+    h.bulk_audit_entries(count=size.audit_entries, users=[desk, therapist, admin, *team], clients=[client, *others])
     users = {"desk": desk, "therapist": therapist, "admin": admin, "outsider": outsider}
     return World(users, client, intake, clearance, consent, signed, draft)
 
