@@ -175,3 +175,9 @@ def multipart_raw(data: dict) -> dict:
         name: [value.encode("utf-8", "surrogatepass")] if isinstance(value, str) else value
         for name, value in data.items()
     }
+
+
+def storable(text: str) -> str:
+    """`text` as it could ever be in the database: decoded as a view receives it, without NUL (forms refuse it
+    and PostgreSQL cannot store it). For records made directly, to test what goes out."""
+    return as_received(text).replace("\x00", "")
