@@ -7,6 +7,8 @@ THERAPIST = "Therapist"
 CLINIC_ADMIN = "Clinic admin"
 
 ALL_ROLES = (FRONT_DESK, THERAPIST, CLINIC_ADMIN)
+# The attribute that tells a user annotated by clinic.backends holds the role (no query for their groups).
+FLAGS = {FRONT_DESK: "holds_front_desk", THERAPIST: "holds_therapist", CLINIC_ADMIN: "holds_clinic_admin"}
 
 LABELS = {
     FRONT_DESK: _("Front desk"),

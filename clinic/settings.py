@@ -140,7 +140,8 @@ AUTH_USER_MODEL = "clinic.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, reading the user's roles with the user (one query a request, not two).
+    "clinic.backends.ClinicBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -6,6 +6,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clinic import roles
@@ -141,3 +143,25 @@ def test_user_without_role_sees_a_notice_on_home(as_user, no_role_user):
 
     assert response.status_code == 200
     assert b"Your account has no role yet" in response.content
+
+
+def test_the_signed_in_user_and_their_roles_are_read_in_one_query(as_user, front_desk):
+    browser = as_user(front_desk)
+    browser.get("/clients/")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = browser.get("/clients/")
+
+    assert response.status_code == 200
+    user_reads = [q["sql"] for q in queries.captured_queries if 'FROM "clinic_user"' in q["sql"]]
+    assert len(user_reads) == 1 and "auth_group" in user_reads[0]
+    assert not any(q["sql"].startswith('SELECT "auth_group"."name"') for q in queries.captured_queries)
+
+
+def test_a_role_taken_away_takes_effect_on_the_next_request(as_user, front_desk):
+    browser = as_user(front_desk)
+    assert browser.get("/clients/new/").status_code == 200
+
+    front_desk.groups.clear()
+
+    assert browser.get("/clients/new/").status_code == 403
