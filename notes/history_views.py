@@ -1,8 +1,11 @@
 """The client history page: timeline, pain trend, outcomes and, for clinic admins, who saw what."""
 
+import json
+
 from auditlog.models import LogEntry
 from django import forms
-from django.http import HttpResponse, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -93,13 +96,17 @@ def client_export_pdf(request, public_id):
     return response
 
 
+# The same JSON with <, > and & written as \u escapes: no "</script>" or markup in it, wherever it is pasted.
+JSON_MARKUP_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
 @require_safe
 @role_required(THERAPIST, CLINIC_ADMIN)
 def client_export_fhir(request, public_id):
     client = get_exportable_client_for(request.user, public_id)
     bundle = fhir.client_bundle(client)
     record_export(client, "fhir")
-    response = JsonResponse(bundle, json_dumps_params={"indent": 2, "ensure_ascii": False})
-    response["Content-Type"] = "application/fhir+json"
+    body = json.dumps(bundle, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False).translate(JSON_MARKUP_ESCAPES)
+    response = HttpResponse(body, content_type="application/fhir+json")
     response["Content-Disposition"] = f'attachment; filename="client-record-{client.public_id}.fhir.json"'
     return response

@@ -1,6 +1,10 @@
 """The text a therapist types survives a reload (or a failed save) in the browser, and is offered back."""
 
+import re
+from unittest import mock
+
 import pytest
+from django.db import OperationalError
 from playwright.sync_api import expect
 
 from notes import services
@@ -62,3 +66,19 @@ def test_signing_out_deletes_the_drafts_of_this_browser(signed_in_page, live_ser
 
     page.wait_for_url(f"{live_server.url}/accounts/login/")
     page.wait_for_function(NO_DRAFT)
+
+
+def test_an_htmx_entry_lost_to_a_database_outage_says_so_and_keeps_the_form(signed_in_page, live_server, draft_session):
+    page = signed_in_page(draft_session.therapist)
+    page.goto(f"{live_server.url}/sessions/{draft_session.public_id}/")
+    page.get_by_label("Note").fill("Tender at the second breath")
+    lost = OperationalError("server closed the connection unexpectedly")
+
+    with mock.patch.object(services, "record_feedback", side_effect=lost):
+        page.get_by_role("button", name="Comfortable").click()
+        banner = page.locator("#fault-banner")
+        expect(banner).to_contain_text("Not saved")
+
+    expect(banner).to_contain_text(re.compile(r"incident [0-9A-F]{10}"))
+    expect(page.get_by_label("Note")).to_have_value("Tender at the second breath")
+    expect(page.locator(".timeline-entry")).to_have_count(0)
