@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from clinic import services
@@ -21,12 +20,8 @@ def emergency_access(request, public_id):
         return redirect(history_url)
     form = EmergencyAccessForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        grant = services.grant_emergency_access(client=client, user=request.user, reason=form.cleaned_data["reason"])
-        messages.warning(
-            request,
-            _("Emergency access to %(name)s until %(until)s, read-only. Every page you open is recorded.")
-            % {"name": client.display_name, "until": formats.time_format(timezone.localtime(grant.expires_at))},
-        )
+        # The history page says for how long, and that it is read-only and recorded.
+        services.grant_emergency_access(client=client, user=request.user, reason=form.cleaned_data["reason"])
         return redirect(history_url)
     hours = settings.EMERGENCY_ACCESS_DURATION.total_seconds() / 3600
     return render(request, "clinic/emergency_access.html", {"client": client, "form": form, "hours": f"{hours:g}"})

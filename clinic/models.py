@@ -294,7 +294,7 @@ class EmergencyAccess(models.Model):
         verbose_name_plural = _("emergency accesses")
 
     def __str__(self):
-        return f"{self.user} → {self.client} ({self.granted_at:%Y-%m-%d %H:%M})"
+        return f"{self.user} → {self.client} ({timezone.localtime(self.granted_at):%Y-%m-%d %H:%M})"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
