@@ -13,9 +13,9 @@ time (LOAD_SECONDS, default 60):
 Virtual users (closed loop, no think time) sign in through the real form: front desk (client list, search,
 client page), therapists (a live session: start, verbal re-confirmation, feedback entries through htmx with a
 "stop" now and then and a new re-confirmation after it, sign; between entries their clients' pages, signed
-sessions and history), clinic admin (audit log, history). Any unexpected status, a refused or missing entry
-is an error. After each phase the database is asked how many entries it stored, against the posts the server
-acknowledged. Writes bench/LOAD.md, then drops the database (LOAD_KEEP_DB=1 keeps it).
+sessions and history), clinic admin (a TOTP second factor, audit log, history). Any unexpected status, a
+refused or missing entry is an error. After each phase the database is asked how many entries it stored, against
+the posts the server acknowledged. Writes bench/LOAD.md, then drops the database (LOAD_KEEP_DB=1 keeps it).
 """
 
 import argparse
@@ -78,6 +78,7 @@ def seed(*, clients: int, sessions: int, entries: int, therapists: int, desks: i
     from django.contrib.auth.models import Group
     from django.core.management import call_command
     from django.db import transaction
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from clinic import roles, services
     from clinic.models import Client, User
@@ -95,7 +96,7 @@ def seed(*, clients: int, sessions: int, entries: int, therapists: int, desks: i
         force=True,
     )
     hashed = make_password(PASSWORD)
-    plan = {"therapists": [], "desks": [], "admins": []}
+    plan = {"therapists": [], "desks": [], "admins": [], "totp_keys": {}}
     with transaction.atomic():
         for role, prefix, count, key in (
             (roles.FRONT_DESK, "load-desk", desks, "desks"),
@@ -107,6 +108,10 @@ def seed(*, clients: int, sessions: int, entries: int, therapists: int, desks: i
                 user.save(update_fields=["password"])
                 user.groups.add(Group.objects.get(name=role))
                 plan[key].append(user.username)
+                if role == roles.CLINIC_ADMIN:
+                    # The audit log asks clinic admins for a second factor: an authenticator app set up already.
+                    device = TOTPDevice.objects.create(user=user, name="Load test authenticator", confirmed=True)
+                    plan["totp_keys"][user.username] = device.key
         desk = User.objects.get(username="load-desk-0") if desks else User.objects.filter(is_active=True).first()
         for n in range(therapists):
             therapist = User.objects.get(username=f"load-therapist-{n}")
@@ -358,7 +363,12 @@ def front_desk(browser: Browser, plan: dict, username: str, rng: random.Random, 
 
 
 def clinic_admin(browser: Browser, plan: dict, username: str, rng: random.Random, until: float) -> None:
+    from django_otp.oath import totp
+
     browser.sign_in(username)
+    browser.request("second factor page", "/account/two-factor/verify/?next=/audit/")
+    code = f"{totp(bytes.fromhex(plan['totp_keys'][username])):06d}"
+    browser.request("second factor", "/account/two-factor/verify/", {"code": code, "next": "/audit/"}, expect=(302,))
     while time.monotonic() < until:
         browser.request("audit log", "/audit/")
         browser.request("history page", f"/clients/{rng.choice(plan['clients'])}/history/")
@@ -610,7 +620,8 @@ def main():  # noqa: PLR0915
             f"- Data at the start: {size}",
             f"- Virtual users (closed loop, no think time): {len(plan['desks'])} front desk, "
             f"{len(plan['therapists'])} therapists, {len(plan['admins'])} clinic admin; each signs in through "
-            "the login form. Therapists run live sessions (start, verbal re-confirmation, "
+            "the login form (the admin then passes the TOTP second factor). Therapists run live sessions (start, "
+            "verbal re-confirmation, "
             f"{args.entries_per_visit} feedback entries through htmx with a stop and a new re-confirmation every "
             "10, sign) and read their clients' pages, signed sessions and history between entries.",
             "- gunicorn sync workers, DEBUG off, static files collected (WhiteNoise), sessions in PostgreSQL.",
