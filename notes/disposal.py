@@ -55,19 +55,32 @@ LAST_WRITTEN = {
 }
 
 
-def last_entry_at(client: Client) -> datetime | None:
-    """When anything was last written in the client's clinical record (one query)."""
+def _last_entry_and_disposal(client: Client) -> tuple[datetime | None, int | None]:
+    """When anything was last written in the client's clinical record, and the id of their latest disposal
+    not cancelled, if any: one query."""
+    latest_disposal = (
+        RecordDisposal.objects.filter(client=OuterRef("pk"))
+        .exclude(status=RecordDisposal.Status.CANCELLED)
+        .order_by("-requested_at", "-id")
+        .values("pk")[:1]
+    )
     row = (
         Client.objects.filter(pk=client.pk)
         .annotate(**{f"last_{kind}": latest() for kind, latest in LAST_WRITTEN.items()})
-        .values(*[f"last_{kind}" for kind in LAST_WRITTEN])
+        .annotate(latest_disposal=Subquery(latest_disposal))
+        .values(*[f"last_{kind}" for kind in LAST_WRITTEN], "latest_disposal")
         .get()
     )
-    return max((moment for moment in row.values() if moment is not None), default=None)
+    disposal_id = row.pop("latest_disposal")
+    return max((moment for moment in row.values() if moment is not None), default=None), disposal_id
 
 
-def retention_for(client: Client, *, today: date | None = None) -> Retention:
-    last = last_entry_at(client)
+def last_entry_at(client: Client) -> datetime | None:
+    """When anything was last written in the client's clinical record (one query)."""
+    return _last_entry_and_disposal(client)[0]
+
+
+def _retention(client: Client, last: datetime | None, today: date | None) -> Retention:
     last_day = timezone.localtime(last).date() if last is not None else None
     kept_until = retention.keep_until(born=client.date_of_birth, last_entry=last_day)
     today = today or timezone.localdate()
@@ -76,6 +89,20 @@ def retention_for(client: Client, *, today: date | None = None) -> Retention:
         keep_until=kept_until,
         may_dispose=retention.may_dispose(kept_until=kept_until, today=today),
     )
+
+
+def retention_for(client: Client, *, today: date | None = None) -> Retention:
+    return _retention(client, last_entry_at(client), today)
+
+
+def retention_and_disposal(client: Client) -> tuple[Retention, RecordDisposal | None]:
+    """The retention of the client's record and their latest disposal not cancelled: one query, two when there is
+    a disposal (rare), for the pages that show both."""
+    last, disposal_id = _last_entry_and_disposal(client)
+    latest = None
+    if disposal_id is not None:
+        latest = RecordDisposal.objects.select_related("requested_by", "decided_by").get(pk=disposal_id)
+    return _retention(client, last, None), latest
 
 
 def _require_clinic_admin(user: User) -> None:

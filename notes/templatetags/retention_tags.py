@@ -3,7 +3,6 @@
 from django import template
 
 from notes import disposal
-from notes.models import RecordDisposal
 
 register = template.Library()
 
@@ -19,14 +18,5 @@ def record_retention(context, client):
     request = context.get("request")
     may_manage = request is not None and request.user.is_clinic_admin
     # Everyone sees that a record was disposed of; only clinic admins see a request waiting for approval.
-    latest_disposal = (
-        client.disposals.exclude(status=RecordDisposal.Status.CANCELLED)
-        .select_related("requested_by", "decided_by")
-        .first()
-    )
-    return {
-        "client": client,
-        "retention": disposal.retention_for(client),
-        "may_manage": may_manage,
-        "disposal": latest_disposal,
-    }
+    kept, latest_disposal = disposal.retention_and_disposal(client)
+    return {"client": client, "retention": kept, "may_manage": may_manage, "disposal": latest_disposal}
