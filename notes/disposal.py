@@ -185,24 +185,45 @@ def _delete_clinical_record(disposal: RecordDisposal) -> dict[str, int]:
     letters = [
         name for name in PhysicianClearance.objects.filter(client_id=client_id).values_list("letter", flat=True) if name
     ]
-    of_sessions = "session_id IN (SELECT id FROM notes_treatmentsession WHERE client_id = %s)"
-    of_intakes = "intake_id IN (SELECT id FROM intake_intake WHERE client_id = %s)"
+    # Children first; each statement is written out whole (no SQL assembled from strings).
     steps = [
-        ("feedback entries", "notes_feedbackentry", of_sessions),
-        ("abdominal segments", "notes_abdominalsegment", of_sessions),
-        ("pain ratings", "notes_complaintpain", of_sessions),
-        ("addenda", "notes_addendum", of_sessions),
-        ("sessions", "notes_treatmentsession", "client_id = %s"),
-        ("consents", "notes_consent", "client_id = %s"),
-        ("physician clearances", "intake_physicianclearance", "client_id = %s"),
-        ("screenings", "intake_screening", of_intakes),
-        ("complaints", "intake_complaint", of_intakes),
-        ("intakes", "intake_intake", "client_id = %s"),
+        (
+            "feedback entries",
+            "DELETE FROM notes_feedbackentry WHERE session_id IN "
+            "(SELECT id FROM notes_treatmentsession WHERE client_id = %s)",
+        ),
+        (
+            "abdominal segments",
+            "DELETE FROM notes_abdominalsegment WHERE session_id IN "
+            "(SELECT id FROM notes_treatmentsession WHERE client_id = %s)",
+        ),
+        (
+            "pain ratings",
+            "DELETE FROM notes_complaintpain WHERE session_id IN "
+            "(SELECT id FROM notes_treatmentsession WHERE client_id = %s)",
+        ),
+        (
+            "addenda",
+            "DELETE FROM notes_addendum WHERE session_id IN "
+            "(SELECT id FROM notes_treatmentsession WHERE client_id = %s)",
+        ),
+        ("sessions", "DELETE FROM notes_treatmentsession WHERE client_id = %s"),
+        ("consents", "DELETE FROM notes_consent WHERE client_id = %s"),
+        ("physician clearances", "DELETE FROM intake_physicianclearance WHERE client_id = %s"),
+        (
+            "screenings",
+            "DELETE FROM intake_screening WHERE intake_id IN (SELECT id FROM intake_intake WHERE client_id = %s)",
+        ),
+        (
+            "complaints",
+            "DELETE FROM intake_complaint WHERE intake_id IN (SELECT id FROM intake_intake WHERE client_id = %s)",
+        ),
+        ("intakes", "DELETE FROM intake_intake WHERE client_id = %s"),
     ]
     counts = {}
     with connection.cursor() as cursor:
-        for label, table, where in steps:
-            cursor.execute(f"DELETE FROM {table} WHERE {where}", [client_id])  # noqa: S608 (constants above)
+        for label, statement in steps:
+            cursor.execute(statement, [client_id])
             counts[label] = cursor.rowcount
     if letters:
         storage = PhysicianClearance._meta.get_field("letter").storage
