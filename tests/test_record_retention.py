@@ -4,17 +4,20 @@ clinical is deleted before that date, and after it only when one clinic admin re
 from contextlib import contextmanager
 from datetime import date, timedelta
 from io import BytesIO
+from pathlib import Path
 from unittest import mock
 
 import pytest
 from auditlog.models import LogEntry
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as Browser
 from django.utils import timezone
 from pypdf import PdfReader
 
 from clinic.models import Client
 from clinic.services import archive_client
+from intake import services as intake_services
 from intake.models import Complaint, Intake, Screening
 from notes import disposal
 from notes.models import (
@@ -304,3 +307,28 @@ def test_after_disposal_the_client_page_says_so_to_every_role(record, clinic_adm
     assert "The clinical record was disposed of" in page
     assert "Maya" not in page and "416-555-0100" not in page
     assert f"/disposals/{requested.public_id}/" not in page
+
+
+def test_disposal_removes_a_clearance_letter_once_it_commits(
+    record, clinic_admin, second_admin, front_desk, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    referred = factories.screened_intake(record.client, by=front_desk, red_flags={"night_pain_unrelieved": True})
+    clearance = intake_services.record_clearance(
+        intake=referred,
+        by=front_desk,
+        cleared_on=timezone.localdate(),
+        clinician_name="Dr. Okafor",
+        what_was_cleared="Soft-tissue work",
+        letter=SimpleUploadedFile("letter.pdf", b"%PDF-1.4 letter", content_type="application/pdf"),
+        letter_content_type="application/pdf",
+    )
+    letter = Path(clearance.letter.path)
+    assert letter.exists()
+
+    with years_later(30), django_capture_on_commit_callbacks(execute=True):
+        requested = disposal.request_disposal(client=record.client, by=clinic_admin, reason="Retention over")
+        done = disposal.approve_disposal(disposal=requested, by=second_admin)
+
+    assert done.counts["physician clearances"] == 1
+    assert not letter.exists()
