@@ -4,11 +4,13 @@ Every entry about a client carries the client's public id in `additional_data["c
 filtered by client whatever the object (the client, an intake, a session...).
 """
 
+from contextvars import ContextVar
+from functools import wraps
+
 from auditlog.cid import get_cid
 from auditlog.middleware import AuditlogMiddleware
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
-from auditlog.signals import accessed
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import pre_delete, pre_save
@@ -43,6 +45,7 @@ CLIENT_SUMMARY_FIELDS = [
     "referral_cleared",
     "screened_at",
     "last_session_at",
+    "last_emergency_access_at",
 ]
 
 
@@ -69,16 +72,20 @@ def describe_changes(changes: dict | None) -> list[str]:
     return lines
 
 
+# The reads of one page, gathered by `reads_audited_together` and written in one INSERT.
+_pending_reads: ContextVar[list | None] = ContextVar("pending_audited_reads", default=None)
+
+
 def record_view(instance) -> None:
     """Write an ACCESS entry: the current request's user looked at `instance`."""
-    accessed.send(sender=instance.__class__, instance=instance)
+    record_views([instance])
 
 
 def record_views(instances) -> None:
-    """ACCESS entries for several records read on one page, written in one INSERT.
+    """ACCESS entries for records read on one page, written in one INSERT (or with the page's other reads).
 
-    Each entry is what `record_view` writes: django-auditlog's own receivers (pre_save) fill in the actor and
-    the address, and a failure fails the request, as for any other write."""
+    Each entry is what django-auditlog's `accessed` signal would write: its own receivers (pre_save) fill in the
+    actor and the address, and a failure fails the request, as for any other write."""
     entries = []
     for instance in instances:
         if instance is None or instance.pk is None or not auditlog.contains(instance.__class__):
@@ -94,8 +101,30 @@ def record_views(instances) -> None:
         )
         pre_save.send(sender=LogEntry, instance=entry, raw=False, using=entry._state.db, update_fields=None)
         entries.append(entry)
-    if entries:
+    pending = _pending_reads.get()
+    if pending is not None:
+        pending.extend(entries)
+    elif entries:
         LogEntry.objects.bulk_create(entries)
+
+
+def reads_audited_together(view):
+    """Write every read a view (and its template's tags) records in one INSERT, inside the request's
+    transaction: a page that shows a client, their screening and their consents costs one write, not three."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        token = _pending_reads.set([])
+        try:
+            response = view(request, *args, **kwargs)
+            entries = _pending_reads.get()
+        finally:
+            _pending_reads.reset(token)
+        if entries:
+            LogEntry.objects.bulk_create(entries)
+        return response
+
+    return wrapped
 
 
 def record_second_factor_enrolment(device) -> None:

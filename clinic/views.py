@@ -23,7 +23,7 @@ from clinic.access import (
     get_client_for,
     role_required,
 )
-from clinic.audit import record_view
+from clinic.audit import reads_audited_together, record_view
 from clinic.audit_views import with_clients
 from clinic.emergency_views import emergency_access_offer
 from clinic.forms import ArchiveClientForm, ClientForm
@@ -147,6 +147,7 @@ def client_create(request):
 
 
 @require_safe
+@reads_audited_together
 def client_detail(request, public_id):
     client = get_client_for(request.user, public_id)
     record_view(client)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clinic.audit import record_view, record_views
+from clinic.audit import reads_audited_together, record_view, record_views
 from intake import access, labels, services
 from intake.forms import AssessmentForm, ClearanceForm, ComplaintForm, ComplaintFormSet, IntakeForm
 from intake.screening import ScreeningInputError, validate
@@ -101,6 +101,7 @@ def intake_edit(request, public_id):
 
 
 @require_safe
+@reads_audited_together
 def intake_detail(request, public_id):
     intake = access.get_intake_to_read(request.user, public_id)
     client = intake.client

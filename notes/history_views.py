@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from clinic.access import get_clinical_client_for, get_exportable_client_for, role_required
-from clinic.audit import record_export, record_view
+from clinic.audit import reads_audited_together, record_export, record_view
 from clinic.audit_views import with_clients
 from clinic.forms import DateInput
 from clinic.models import EmergencyAccess
@@ -44,6 +44,7 @@ class HistoryFilterForm(forms.Form):
 
 
 @require_safe
+@reads_audited_together
 @role_required(THERAPIST, CLINIC_ADMIN)
 def client_history(request, public_id):
     client = get_clinical_client_for(request.user, public_id)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clinic.audit import record_view, record_views
+from clinic.audit import reads_audited_together, record_view, record_views
 from intake import labels
 from intake.models import Screening
 from intake.services import referral_is_cleared
@@ -89,6 +89,7 @@ def _load_session(request, public_id, *, own: bool):
 
 
 @require_safe
+@reads_audited_together
 def session_detail(request, public_id):
     session = _load_session(request, public_id, own=False)
     context = _session_context(request, session)

@@ -4,7 +4,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from clinic.audit import record_views
-from intake import access, labels, services
+from intake import access, labels
 from intake.models import Intake, Screening
 
 register = template.Library()
@@ -83,6 +83,7 @@ def client_intake_panel(context, client):
         "intakes": intakes,
         "latest": latest,
         "full": access.sees_full_screening(user, client),
-        "referral_cleared": latest is not None and services.referral_is_cleared(latest),
+        # The client's summary, kept with the latest screening and its clearances in one transaction.
+        "referral_cleared": latest is not None and client.referral_cleared,
         "clearances": clearances,
     }
