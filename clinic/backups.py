@@ -16,10 +16,7 @@ import hashlib
 import io
 import json
 import os
-import re
 import shutil
-import sqlite3
-import subprocess  # nosec B404
 import tarfile
 import time
 from dataclasses import dataclass
@@ -33,17 +30,13 @@ from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
-# subprocess runs only pg_dump and pg_restore (and their --version), by absolute path, never through a shell.
+from clinic.backup_databases import BackupError, copy_in, copy_out
 
 FORMAT = 1
 MANIFEST = "manifest.json"
 DB_MEMBER = {"postgresql": "db.dump", "sqlite": "db.sqlite3"}
 MEDIA = "media"
 CHUNK = 1024 * 1024
-
-
-class BackupError(Exception):
-    """A backup or restore refused or failed; the message says why and what to do."""
 
 
 @dataclass
@@ -153,13 +146,13 @@ def create_backup(*, output: Path, work: Path) -> dict:
     migrations = applied_migrations()
     database_file = work / DB_MEMBER[vendor]
     database = {"name": str(connection.settings_dict["NAME"])}
-    if vendor == "postgresql":
-        database["server_version"] = postgres_dump(database_file)
-    else:
-        sqlite_copy_out(database_file)
+    database.update(copy_out(database_file))
     files: dict[str, dict] = {}
     partial = output.with_name(f".{output.name}.partial")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError as error:
+        raise BackupError(f"{partial} is left from an interrupted backup (or one is running): delete it.") from error
     try:
         with os.fdopen(descriptor, "wb") as out, tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
             _add_file(tar, DB_MEMBER[vendor], database_file, files)
@@ -176,10 +169,22 @@ def create_backup(*, output: Path, work: Path) -> dict:
                 "files": files,
             }
             _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode())
-        os.replace(partial, output)
+        _publish(partial, output)
     finally:
         partial.unlink(missing_ok=True)
     return manifest
+
+
+def _publish(partial: Path, output: Path) -> None:
+    """Give the finished archive its name without ever replacing a file of that name."""
+    try:
+        os.link(partial, output)
+    except FileExistsError as error:
+        raise BackupError(f"{output} already exists; choose another --output.") from error
+    except OSError:  # a file system without hard links: a rename, checked just before
+        if output.exists():
+            raise BackupError(f"{output} already exists; choose another --output.") from None
+        os.replace(partial, output)
 
 
 # --- checking --------------------------------------------------------------------------------------------------
@@ -278,10 +283,7 @@ def _extract_checked(tar: tarfile.TarFile, member: tarfile.TarInfo, expected: di
 
 def restore_backup(verified: Verified) -> dict:
     """Replace the database with the backup's, then copy its files into MEDIA_ROOT. Returns what was done."""
-    if connection.vendor == "postgresql":
-        postgres_restore(verified.database_file)
-    else:
-        sqlite_copy_in(verified.database_file)
+    copy_in(verified.database_file)
     connections.close_all()
     root = media_root()
     if root is None:
@@ -291,131 +293,10 @@ def restore_backup(verified: Verified) -> dict:
         relative = PurePosixPath(name).relative_to(MEDIA)
         target = root.joinpath(*relative.parts)
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(verified.folder / name, target)
-        os.chmod(target, 0o600)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(descriptor, 0o600)  # also when the file was there before
+        with open(verified.folder / name, "rb") as source, os.fdopen(descriptor, "wb") as out:
+            shutil.copyfileobj(source, out, CHUNK)
         restored += 1
     not_in_backup = {name for name, _ in media_paths(root)} - set(verified.media_files)
     return {"media_restored": restored, "media_not_in_backup": len(not_in_backup), "media_skipped": 0}
-
-
-def sqlite_copy_out(target: Path) -> None:
-    connection.ensure_connection()
-    destination = sqlite3.connect(target)
-    try:
-        connection.connection.backup(destination)
-    finally:
-        destination.close()
-
-
-def sqlite_copy_in(source_file: Path) -> None:
-    source = sqlite3.connect(f"file:{source_file}?mode=ro", uri=True)
-    try:
-        # A fresh connection of Django's own: no transaction or cached state from before the restore.
-        connection.close()
-        connection.ensure_connection()
-        source.backup(connection.connection)
-    finally:
-        source.close()
-        connection.close()
-
-
-# --- PostgreSQL ------------------------------------------------------------------------------------------------
-
-SSL_OPTIONS = {
-    "sslmode": "PGSSLMODE",
-    "sslrootcert": "PGSSLROOTCERT",
-    "sslcert": "PGSSLCERT",
-    "sslkey": "PGSSLKEY",
-    "connect_timeout": "PGCONNECT_TIMEOUT",
-    "service": "PGSERVICE",
-    "passfile": "PGPASSFILE",
-}
-
-
-def postgres_environment() -> dict[str, str]:
-    """libpq settings for pg_dump/pg_restore from DATABASES["default"]; the password only ever in PGPASSWORD."""
-    params = connection.settings_dict
-    # A stray PGHOST or PGDATABASE in our own environment must never redirect a restore.
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PG")}
-    for key, variable in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD")):
-        if params.get(key):
-            env[variable] = str(params[key])
-    for option, variable in SSL_OPTIONS.items():
-        if params.get("OPTIONS", {}).get(option):
-            env[variable] = str(params["OPTIONS"][option])
-    # The app's statement_timeout (if any) is for web requests, not for a dump; wait a minute at most for locks.
-    env["PGOPTIONS"] = "-c statement_timeout=0 -c lock_timeout=60s"
-    return env
-
-
-def _dbname_conninfo() -> str:
-    name = str(connection.settings_dict["NAME"])
-    return "dbname='" + name.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def _tool_major(path: str) -> int | None:
-    try:
-        # An absolute path we chose, a fixed argument, no shell.
-        result = subprocess.run(  # noqa: S603  # nosec B603
-            [path, "--version"], capture_output=True, text=True, timeout=30, check=False
-        )
-    except OSError:
-        return None
-    match = re.search(r"\(PostgreSQL\) (\d+)", result.stdout)
-    return int(match.group(1)) if match else None
-
-
-def postgres_tool(name: str) -> str:
-    """The pg_dump/pg_restore of the server's major version (a different one fails or writes what the other can't
-    read): Debian's versioned folder first, then PATH."""
-    major = connection.pg_version // 10000
-    candidates = [f"/usr/lib/postgresql/{major}/bin/{name}", shutil.which(name)]
-    seen = []
-    for candidate in candidates:
-        if candidate and os.path.isfile(candidate):
-            found = _tool_major(candidate)
-            if found == major:
-                return candidate
-            seen.append(f"{candidate} is {found}")
-    raise BackupError(
-        f"No {name} for PostgreSQL {major} found ({'; '.join(seen) or 'none installed'}). "
-        f"Install postgresql-client-{major}."
-    )
-
-
-def _run(command: list[str]) -> None:
-    # pg_dump/pg_restore by absolute path, arguments from our settings, no shell; the password only in PGPASSWORD.
-    result = subprocess.run(  # noqa: S603  # nosec B603
-        command, env=postgres_environment(), capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        detail = result.stderr.strip().splitlines()[-5:]
-        raise BackupError(f"{Path(command[0]).name} failed (exit {result.returncode}): " + " | ".join(detail))
-
-
-def postgres_dump(target: Path) -> str:
-    tool = postgres_tool("pg_dump")
-    _run([tool, "--format=custom", "--no-password", f"--file={target}", f"--dbname={_dbname_conninfo()}"])
-    os.chmod(target, 0o600)
-    major, minor = divmod(connection.pg_version, 10000)
-    return f"{major}.{minor}"
-
-
-def postgres_restore(dump: Path) -> None:
-    """Drop and recreate every object of the dump (tables, sequences, indexes, trigger functions and triggers) in
-    one transaction: on any error nothing changes. Only this database is touched."""
-    tool = postgres_tool("pg_restore")
-    connections.close_all()
-    _run(
-        [
-            tool,
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--single-transaction",
-            "--exit-on-error",
-            "--no-password",
-            f"--dbname={_dbname_conninfo()}",
-            str(dump),
-        ]
-    )
