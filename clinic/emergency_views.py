@@ -31,4 +31,5 @@ def emergency_access_offer(user, client) -> dict:
     """For the client page: a therapist outside the care team is offered emergency access, or sees their grant."""
     if not user.is_therapist or user.is_clinic_admin or client.has_on_care_team(user):
         return {"offers_emergency_access": False, "emergency_access": None}
-    return {"offers_emergency_access": True, "emergency_access": active_emergency_access(user, client)}
+    grant = active_emergency_access(user, client) if client.last_emergency_access_at is not None else None
+    return {"offers_emergency_access": True, "emergency_access": grant}

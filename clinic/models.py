@@ -194,6 +194,8 @@ class Client(models.Model):
     screened_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Kept by the notes app when a session is signed: "new since their last session" compares with it.
     last_session_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Kept by `grant_emergency_access`: pages look for grants only for a client who ever had one.
+    last_emergency_access_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ClientQuerySet.as_manager()
 

@@ -70,10 +70,13 @@ def grant_emergency_access(*, client: Client, user: User, reason: str) -> Emerge
     if len(reason) < settings.EMERGENCY_ACCESS_MIN_REASON:
         raise EmergencyAccessRefused("Emergency access needs a reason.")
     granted_at = timezone.now()
-    return EmergencyAccess.objects.create(
+    grant = EmergencyAccess.objects.create(
         client=client,
         user=user,
         reason=reason,
         granted_at=granted_at,
         expires_at=granted_at + settings.EMERGENCY_ACCESS_DURATION,
     )
+    client.last_emergency_access_at = granted_at
+    client.save(update_fields=["last_emergency_access_at"])
+    return grant

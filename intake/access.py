@@ -62,7 +62,11 @@ def sees_full_screening(user, client) -> bool:
     team's, or under emergency access). Others see the summary."""
     if user.is_clinic_admin or is_on_care_team(user, client):
         return True
-    return user.is_therapist and client.emergency_accesses.unexpired().filter(user=user).exists()
+    return (
+        user.is_therapist
+        and client.last_emergency_access_at is not None
+        and client.emergency_accesses.unexpired().filter(user=user).exists()
+    )
 
 
 def may_assess(user, client) -> bool:

@@ -59,7 +59,9 @@ def client_history(request, public_id):
     query = request.GET.copy()
     query.pop("page", None)
     # Every emergency access to this record, for the care team and the admins to see (and the reader's own).
-    emergency_accesses = list(EmergencyAccess.objects.filter(client=client).select_related("user")[:20])
+    emergency_accesses = []
+    if client.last_emergency_access_at is not None:  # no query for the many clients never opened this way
+        emergency_accesses = list(EmergencyAccess.objects.filter(client=client).select_related("user")[:20])
     own_emergency_access = next((g for g in emergency_accesses if g.user_id == request.user.pk and g.is_active), None)
     audit_rows = []
     if request.user.is_clinic_admin:

@@ -395,3 +395,16 @@ def test_the_others_still_see_the_edit_and_withdraw_links(request, as_user, inta
 
     assert f"/intakes/{intake.public_id}/edit/".encode() in intake_page.content
     assert f"/consents/{consent.public_id}/withdraw/".encode() in consent_page.content
+
+
+@pytest.mark.parametrize("role", ["therapist", "clinic_admin", "outsider_therapist"])
+def test_pages_of_a_client_never_opened_this_way_do_not_look_for_grants(request, as_user, care_client, role):
+    browser = as_user(request.getfixturevalue(role))
+    paths = [page(care_client, "client")] + ([] if role == "outsider_therapist" else [page(care_client, "history")])
+
+    with CaptureQueriesContext(connection) as captured:
+        statuses = [browser.get(path).status_code for path in paths]
+
+    assert statuses == [200] * len(paths)
+    # (The care-team check's subquery on grants is part of the client's own query, not a statement of its own.)
+    assert not [q["sql"] for q in captured if q["sql"].startswith('SELECT "clinic_emergencyaccess"')]
