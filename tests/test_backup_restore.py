@@ -107,18 +107,10 @@ def test_restore_drill_brings_back_exactly_what_was_backed_up(records, therapist
         assert letter.read() == LETTER
     assert "OK: 1 signed session(s) match their hashes." in report
     call_command("verify_notes", stdout=io.StringIO())  # raises CommandError on any altered note
-
-
-def test_restored_database_still_refuses_raw_sql_changes_to_signed_notes(records, tmp_path):
-    """The trigger functions and triggers (notes migration 0004) come back with the tables."""
-    archive = back_up(tmp_path)
-    restore(archive, yes=True)
-
+    # The record triggers (trigger functions included) came back with the tables: raw SQL is still refused.
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE notes_treatmentsession SET subjective = %s WHERE id = %s", ["rewritten", records["session"].pk]
-        )
-    assert TreatmentSession.objects.get(pk=records["session"].pk).subjective == "Guarding eased"
+        cursor.execute("UPDATE notes_treatmentsession SET subjective = %s WHERE id = %s", ["rewritten", signed.pk])
+    assert TreatmentSession.objects.get(pk=signed.pk).subjective == "Guarding eased"
 
 
 def test_backup_is_private_and_its_manifest_describes_every_piece(records, tmp_path):
