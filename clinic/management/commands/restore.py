@@ -74,7 +74,8 @@ class Command(BaseCommand):
         )
         try:
             return input().strip() == "restore"
-        except EOFError:
+        except EOFError:  # no one to answer (a script, a pipe)
+            self.stdout.write("")
             return False
 
     @staticmethod
