@@ -235,6 +235,10 @@ PAIN_MCID_POINTS = float(os.environ.get("PAIN_MCID_POINTS", "2"))
 PAIN_MCID_PERCENT = float(os.environ.get("PAIN_MCID_PERCENT", "30"))
 PAIN_MCID_RULE = os.environ.get("PAIN_MCID_RULE", "both")  # both, either, points or percent
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Clinic records")
+# A record with more signed sessions than this is exported as a PDF in the background (notes/export_jobs.py):
+# "thread" renders in the app server once the request commits, "worker" leaves it to `manage.py render_exports`.
+EXPORT_INLINE_MAX_SESSIONS = env_int("EXPORT_INLINE_MAX_SESSIONS", 40)
+EXPORT_RENDERER = os.environ.get("EXPORT_RENDERER", "thread")
 # A second factor (TOTP) for /admin/ and /audit/: on unless DEBUG (so the demo runs without an authenticator
 # app). When off here, a clinic admin may still turn it on for the clinic (clinic/two_factor.py).
 REQUIRE_2FA_FOR_ADMIN = env_bool("REQUIRE_2FA_FOR_ADMIN", not DEBUG)

@@ -219,6 +219,7 @@ def _delete_clinical_record(disposal: RecordDisposal) -> dict[str, int]:
             "DELETE FROM intake_complaint WHERE intake_id IN (SELECT id FROM intake_intake WHERE client_id = %s)",
         ),
         ("intakes", "DELETE FROM intake_intake WHERE client_id = %s"),
+        ("PDF exports", "DELETE FROM notes_recordexport WHERE client_id = %s"),
     ]
     counts = {}
     with connection.cursor() as cursor:

@@ -17,7 +17,7 @@ from clinic.audit_views import with_clients
 from clinic.forms import DateInput
 from clinic.models import EmergencyAccess
 from clinic.roles import CLINIC_ADMIN, THERAPIST
-from notes import exports, fhir, history
+from notes import fhir, history
 from notes.charts import pain_trend_svg
 
 KIND_LABELS = {
@@ -86,17 +86,6 @@ def client_history(request, public_id):
             "own_emergency_access": own_emergency_access,
         },
     )
-
-
-@require_safe
-@role_required(THERAPIST, CLINIC_ADMIN)
-def client_export_pdf(request, public_id):
-    client = get_exportable_client_for(request.user, public_id)
-    pdf = exports.client_record_pdf(client, base_url=request.build_absolute_uri("/"))
-    record_export(client, "pdf")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="client-record-{client.public_id}.pdf"'
-    return response
 
 
 # The same JSON with <, > and & written as \u escapes: no "</script>" or markup in it, wherever it is pasted.

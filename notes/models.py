@@ -364,3 +364,37 @@ class RecordDisposal(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.REQUESTED
+
+
+class RecordExport(models.Model):
+    """A PDF of a large client record, rendered off the request path (notes/export_jobs.py) and kept an hour for
+    the person who asked for it. A convenience copy, not a record: it is deleted when it expires."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="record_exports")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    sessions = models.PositiveIntegerField(default=0)
+    base_url = models.CharField(max_length=300, blank=True)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(fields=["requested_by", "client", "-requested_at"], name="export_requester_idx"),
+            models.Index(fields=["status", "requested_at"], name="export_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"PDF of {self.client} for {self.requested_by} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("notes:record-export", kwargs={"public_id": self.public_id})

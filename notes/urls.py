@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notes import consent_views, disposal_views, history_views, session_views
+from notes import consent_views, disposal_views, export_views, history_views, session_views
 
 app_name = "notes"
 
@@ -12,7 +12,8 @@ urlpatterns = [
     path("consents/<uuid:public_id>/", consent_views.consent_detail, name="consent-detail"),
     path("consents/<uuid:public_id>/withdraw/", consent_views.consent_withdraw, name="consent-withdraw"),
     path("clients/<uuid:public_id>/history/", history_views.client_history, name="client-history"),
-    path("clients/<uuid:public_id>/export.pdf", history_views.client_export_pdf, name="client-export-pdf"),
+    path("clients/<uuid:public_id>/export.pdf", export_views.client_export_pdf, name="client-export-pdf"),
+    path("exports/<uuid:public_id>/", export_views.record_export_status, name="record-export"),
     path("clients/<uuid:public_id>/export.fhir.json", history_views.client_export_fhir, name="client-export-fhir"),
     path("clients/<uuid:public_id>/disposal/new/", disposal_views.disposal_new, name="disposal-new"),
     path("disposals/<uuid:public_id>/", disposal_views.disposal_detail, name="disposal-detail"),

@@ -16,3 +16,5 @@ MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 # Serve static files from the apps' folders, as in development (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Long records' PDFs render in the request's on-commit callback, inside the test's transaction.
+EXPORT_RENDERER = "inline"

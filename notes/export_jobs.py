@@ -1,0 +1,108 @@
+"""PDF exports of large records, prepared off the request path.
+
+A record of a few dozen sessions renders while the person waits (well under a second). A long course of care
+(hundreds of sessions, a hundred pages) takes seconds and would grow past the server's request timeout, so it is
+rendered in the background: the request answers at once with a page that refreshes until the PDF is ready.
+
+Where the rendering happens is `settings.EXPORT_RENDERER`:
+- "thread" (default): a thread of the app server, started when the request's transaction commits;
+- "worker": left for `python manage.py render_exports`, run by a timer or as a service (`--loop`);
+- "inline": in the request's own on-commit callback (tests).
+A request that finds its export pending for longer than `STALE_AFTER` (its thread died with its worker) starts it
+again, so no export is stuck for good whichever renderer runs.
+"""
+
+import logging
+import threading
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import close_old_connections, connections, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from clinic.models import Client, User
+from notes.exports import client_record_pdf
+from notes.models import RecordExport, TreatmentSession
+
+logger = logging.getLogger(__name__)
+
+KEPT_FOR = timedelta(hours=1)
+STALE_AFTER = timedelta(minutes=2)
+
+
+def renders_inline(client: Client) -> bool:
+    """Whether this client's record is small enough to render while the person waits."""
+    signed = TreatmentSession.objects.for_client(client).signed()
+    return not signed[settings.EXPORT_INLINE_MAX_SESSIONS : settings.EXPORT_INLINE_MAX_SESSIONS + 1].exists()
+
+
+@transaction.atomic
+def request_export(*, client: Client, by: User, base_url: str) -> RecordExport:
+    """A new export of the client's record as it stands now; the requester's expired exports are deleted."""
+    RecordExport.objects.filter(requested_by=by, requested_at__lt=timezone.now() - KEPT_FOR).delete()
+    export = RecordExport.objects.create(client=client, requested_by=by, base_url=base_url[:300])
+    transaction.on_commit(lambda: start_rendering(export.pk))
+    return export
+
+
+def start_rendering(export_id: int) -> None:
+    renderer = settings.EXPORT_RENDERER
+    if renderer == "inline":
+        render_export(export_id)
+    elif renderer == "thread":
+        threading.Thread(
+            target=_render_in_thread, args=(export_id,), name=f"pdf-export-{export_id}", daemon=True
+        ).start()
+
+
+def _render_in_thread(export_id: int) -> None:
+    close_old_connections()
+    try:
+        render_export(export_id)
+    finally:
+        connections.close_all()
+
+
+def render_export(export_id: int) -> bool:
+    """Render one pending export; False when another process took it first or it is no longer pending."""
+    with transaction.atomic():
+        claimed = (
+            RecordExport.objects.select_for_update(skip_locked=True)
+            .filter(pk=export_id, status=RecordExport.Status.PENDING)
+            .filter(Q(started_at__isnull=True) | Q(started_at__lt=timezone.now() - STALE_AFTER))
+            .first()
+        )
+        if claimed is None:
+            return False
+        claimed.started_at = timezone.now()
+        claimed.save(update_fields=["started_at"])
+    export = RecordExport.objects.select_related("client").get(pk=export_id)
+    try:
+        pdf = client_record_pdf(export.client, base_url=export.base_url or "http://localhost/")
+    except Exception:
+        logger.exception("PDF export %s failed", export.public_id)
+        export.status, export.finished_at = RecordExport.Status.FAILED, timezone.now()
+        export.save(update_fields=["status", "finished_at"])
+        return False
+    export.pdf, export.status, export.finished_at = pdf, RecordExport.Status.READY, timezone.now()
+    export.sessions = TreatmentSession.objects.for_client(export.client).signed().count()
+    export.save(update_fields=["pdf", "status", "finished_at", "sessions"])
+    return True
+
+
+def restart_if_stale(export: RecordExport) -> None:
+    """Start the rendering again when the pending export's thread or worker is gone."""
+    since = export.started_at or export.requested_at
+    if export.status == RecordExport.Status.PENDING and timezone.now() - since > STALE_AFTER:
+        with transaction.atomic():
+            RecordExport.objects.filter(pk=export.pk, status=RecordExport.Status.PENDING).update(started_at=None)
+        transaction.on_commit(lambda: start_rendering(export.pk))
+
+
+def pending_exports():
+    return RecordExport.objects.filter(status=RecordExport.Status.PENDING).order_by("requested_at")
+
+
+def is_expired(export: RecordExport) -> bool:
+    return timezone.now() - export.requested_at > KEPT_FOR
