@@ -3,8 +3,29 @@ from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models.constants import LOOKUP_SEP
 
 from clinic.models import Client, User
+
+
+class AllowListedFiltersMixin:
+    """A change list filters only by what its sidebar offers (`list_filter`, `date_hierarchy`): any other lookup
+    in the URL answers 400 (DisallowedModelAdminLookup). No field (a password hash, a note) can be probed with
+    `?field__startswith=`, and no regular expression from a URL reaches the database."""
+
+    def lookup_allowed(self, lookup, value, request=None):
+        parts = lookup.split(LOOKUP_SEP)
+        if parts[-1] in ("regex", "iregex"):
+            return False
+        offered = {self.date_hierarchy}
+        for item in self.get_list_filter(request) if request is not None else self.list_filter:
+            if isinstance(item, str):
+                offered.add(item.split(LOOKUP_SEP)[0])
+            elif isinstance(item, (tuple, list)):
+                offered.add(item[0].split(LOOKUP_SEP)[0])
+            else:
+                offered.add(getattr(item, "parameter_name", None))
+        return parts[0] in offered and super().lookup_allowed(lookup, value, request)
 
 
 class NoDeleteMixin:
@@ -14,7 +35,7 @@ class NoDeleteMixin:
         return False
 
 
-class ReadOnlyAdmin(NoDeleteMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(AllowListedFiltersMixin, NoDeleteMixin, admin.ModelAdmin):
     """Clinical records are written through the app, where screening, the gate and signing rules live."""
 
     def has_add_permission(self, request, obj=None):
@@ -25,7 +46,7 @@ class ReadOnlyAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(User)
-class ClinicUserAdmin(NoDeleteMixin, UserAdmin):
+class ClinicUserAdmin(AllowListedFiltersMixin, NoDeleteMixin, UserAdmin):
     list_display = ("username", "first_name", "last_name", "email", "is_active", "roles")
     list_filter = ("is_active", "groups")
 
@@ -45,7 +66,7 @@ class ClinicUserAdmin(NoDeleteMixin, UserAdmin):
 
 
 @admin.register(Client)
-class ClientAdmin(NoDeleteMixin, admin.ModelAdmin):
+class ClientAdmin(AllowListedFiltersMixin, NoDeleteMixin, admin.ModelAdmin):
     list_display = ("last_name", "first_name", "preferred_name", "date_of_birth", "phone", "archived_at")
     search_fields = ("last_name", "first_name", "preferred_name", "phone")
     list_filter = ("archived_at",)
@@ -57,7 +78,7 @@ admin.site.unregister(LogEntry)
 
 
 @admin.register(LogEntry)
-class AppendOnlyLogEntryAdmin(NoDeleteMixin, LogEntryAdmin):
+class AppendOnlyLogEntryAdmin(AllowListedFiltersMixin, NoDeleteMixin, LogEntryAdmin):
     def has_add_permission(self, request):
         return False
 

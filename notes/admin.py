@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from clinic.admin import ReadOnlyAdmin
+from clinic.admin import AllowListedFiltersMixin, ReadOnlyAdmin
 from notes.models import (
     AbdominalSegment,
     Addendum,
@@ -14,7 +14,7 @@ from notes.models import (
 
 
 @admin.register(ConsentText)
-class ConsentTextAdmin(admin.ModelAdmin):
+class ConsentTextAdmin(AllowListedFiltersMixin, admin.ModelAdmin):
     """Clinic admins publish new versions; a published version is never edited or removed."""
 
     list_display = ("kind", "version", "title", "published_at")
