@@ -23,9 +23,10 @@ def _error_page(template: str, status: int) -> HttpResponse:
 
 def _declared_length(request) -> int | None:
     try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return None
+    return length if length >= 0 else None
 
 
 def _has_nul(query) -> bool:
