@@ -112,6 +112,15 @@ def test_a_search_posted_on_one_server_opens_on_the_other(front_desk, care_clien
     assert care_client.get_absolute_url() in page
 
 
+def test_a_tablet_handed_over_on_one_server_stays_locked_on_the_other(front_desk, care_client):
+    first = signed_in(front_desk)
+
+    post(first, f"/clients/{care_client.public_id}/consents/handover/", {"kind": "abdominal"})
+    escape = other_server(first).get("/clients/")
+
+    assert (escape.status_code, escape["Location"]) == (302, "/handover/")
+
+
 def test_failed_sign_ins_on_two_servers_add_up_to_one_lock_out(front_desk):
     front_desk.set_password(PASSWORD)
     front_desk.save()
