@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from clinic import services
 from clinic.access import active_emergency_access, get_client_for_emergency_access
 from clinic.forms import EmergencyAccessForm
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def emergency_access(request, public_id):
     """GET asks for the reason; POST records the grant and opens the client's history (the clinical record)."""
     client = get_client_for_emergency_access(request.user, public_id)
