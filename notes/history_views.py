@@ -5,7 +5,7 @@ import json
 from auditlog.models import LogEntry
 from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -56,8 +56,10 @@ def client_history(request, public_id):
         client, kinds=kinds, start=data.get("start"), end=data.get("end"), page_number=request.GET.get("page")
     )
     series, outcomes = history.pain_series(client)
-    query = request.GET.copy()
-    query.pop("page", None)
+    # The pages' links carry the filter's own fields only: nothing else in the URL is echoed back.
+    query = QueryDict(mutable=True)
+    for name in HistoryFilterForm.base_fields:
+        query.setlist(name, request.GET.getlist(name))
     # Every emergency access to this record, for the care team and the admins to see (and the reader's own).
     emergency_accesses = []
     if client.last_emergency_access_at is not None:  # no query for the many clients never opened this way
