@@ -78,9 +78,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A database that does not answer: a 503 page with an incident id (clinic/errors.py), never a traceback.
     "clinic.errors.DatabaseUnavailableMiddleware",
-    # Oversized bodies (413), NUL in query strings (400); no-store on every page but static files.
-    "clinic.request_guard.RequestGuardMiddleware",
+    # No-store on every page but static files (outermost, so the guard's own 400/413 carry it too);
+    # oversized bodies (413), NUL in query strings (400).
     "clinic.request_guard.NoStoreMiddleware",
+    "clinic.request_guard.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "clinic.session_activity.IdleTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
