@@ -1,6 +1,6 @@
 """When the database is unreachable: a 503 page with an incident id, never a stack trace.
 
-Two paths lead here. A view (or its ATOMIC_REQUESTS transaction) that fails on the database reaches
+Two paths lead here. A view (or the transaction around it) that fails on the database reaches
 `DatabaseUnavailableMiddleware.process_exception`. A failure before the view (the session or the user, loaded by
 the auth middleware) or after it (the session saved on the way out) is turned into a response by Django's
 handler500, which is `server_error` below: it looks at the exception being handled and answers 503 as well.
