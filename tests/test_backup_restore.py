@@ -55,8 +55,7 @@ def records(therapist, front_desk, media_root):
 
 
 def back_up(tmp_path):
-    out = io.StringIO()
-    call_command("backup", output=tmp_path / "clinic.tar", stdout=out)
+    call_command("backup", output=tmp_path / "clinic.tar", stdout=io.StringIO())
     return tmp_path / "clinic.tar"
 
 
