@@ -113,7 +113,7 @@ def test_the_fhir_bundle_carries_hostile_text_exactly_and_no_raw_markup(
 def test_the_csv_neutralises_every_formula_and_keeps_every_other_value_exact(as_user, clinic_admin):
     for n, payload in enumerate(hostile.TEXT.values()):
         text = hostile.storable(payload)
-        ClientFactory(first_name=text, last_name=f"Row{n:02d}", address=text, desk_notes=text, phone=text)
+        ClientFactory(first_name=text, last_name=f"Row{n:02d}", address=text, emergency_contact_name=text)
 
     response = as_user(clinic_admin).get("/clients/export.csv")
 
@@ -124,6 +124,6 @@ def test_the_csv_neutralises_every_formula_and_keeps_every_other_value_exact(as_
     for row, payload in zip(sorted(rows, key=lambda r: r["legal_last_name"]), hostile.TEXT.values(), strict=True):
         text = hostile.storable(payload)
         expected = f"'{text}" if text.startswith(FORMULA_STARTS) else text
-        assert (row["legal_first_name"], row["address"], row["phone"]) == (expected, expected, expected), payload
+        assert (row["legal_first_name"], row["address"], row["emergency_contact"]) == (expected,) * 3, payload
     for row in rows:
         assert not any(cell.startswith(FORMULA_STARTS) for cell in row.values())

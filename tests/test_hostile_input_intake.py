@@ -273,3 +273,18 @@ def test_oversized_intake_and_clearance_forms_answer_400_and_save_nothing(
     assert Complaint.objects.count() == 1
     assert referred_intake.notes == before
     assert not PhysicianClearance.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "99999999999999999999", "1e3", "", "<script>", "\x00", "21"])
+@pytest.mark.parametrize("field", ["complaints-TOTAL_FORMS", "complaints-INITIAL_FORMS", "complaints-MAX_NUM_FORMS"])
+def test_a_tampered_complaint_management_form_is_refused_or_ignored(as_user, front_desk, care_client, field, value):
+    data = intake_form_data(**{field: value})
+
+    response = hostile.post_raw(as_user(front_desk), f"/clients/{care_client.public_id}/intakes/new/", data)
+
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        refused(response)
+        assert not Intake.objects.exists()
+    else:
+        assert Intake.objects.get().complaints.count() == 1
