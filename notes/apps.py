@@ -1,4 +1,21 @@
+import importlib
+
 from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.db import connections
+
+
+def publish_first_consent_texts(sender, *, using, apps=global_apps, **kwargs) -> None:
+    """Migration 0002 publishes the first consent texts; this post_migrate handler keeps them after a database
+    flush (as between browser tests), as clinic.roles.ensure_roles keeps the roles. A flush sends no `apps`."""
+    try:
+        model = apps.get_model("notes", "ConsentText")
+    except LookupError:  # notes not migrated (yet, or any more)
+        return
+    if model._meta.db_table not in connections[using].introspection.table_names():
+        return
+    migration = importlib.import_module("notes.migrations.0002_first_consent_texts")
+    migration.publish(apps, None)
 
 
 class NotesConfig(AppConfig):
@@ -7,6 +24,9 @@ class NotesConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(publish_first_consent_texts, sender=self, dispatch_uid="notes-first-consent-texts")
 
         from notes.models import (
             AbdominalSegment,
