@@ -4,7 +4,6 @@ import uuid
 from datetime import datetime, time, timedelta
 
 from auditlog.models import LogEntry
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from clinic import roles
 from clinic.access import role_required
 from clinic.forms import AuditFilterForm
 from clinic.models import Client
+from clinic.pagination import CappedPaginator
 from clinic.searches import recalled_search, remember_search
 from clinic.two_factor import second_factor_required
 
@@ -89,7 +89,7 @@ def audit_log(request):
         params["search"] = request.GET.get("search", "")
         client = recalled_search(request, params["search"])
     form = AuditFilterForm({**params, "client": client})
-    page = Paginator(filtered_entries(form), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(filtered_entries(form), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     rows = with_clients(page.object_list)
     return render(
         request,
@@ -98,14 +98,19 @@ def audit_log(request):
     )
 
 
-def with_clients(entries) -> list[tuple]:
-    """Pair each entry with the client it concerns, fetching all those clients in one query."""
+def with_clients(entries, *, known=()) -> list[tuple]:
+    """Pair each entry with the client it concerns, fetching all those clients in one query (none for the
+    `known` clients already at hand, such as the one whose history page lists its entries)."""
     entries = list(entries)
+    clients = {str(c.public_id): c for c in known}
     wanted = set()
     for entry in entries:
         try:
-            wanted.add(uuid.UUID(str((entry.additional_data or {}).get("client"))))
+            public_id = uuid.UUID(str((entry.additional_data or {}).get("client")))
         except ValueError:
             continue
-    clients = {str(c.public_id): c for c in Client.objects.filter(public_id__in=wanted)} if wanted else {}
+        if str(public_id) not in clients:
+            wanted.add(public_id)
+    if wanted:
+        clients |= {str(c.public_id): c for c in Client.objects.filter(public_id__in=wanted)}
     return [(entry, clients.get((entry.additional_data or {}).get("client"))) for entry in entries]

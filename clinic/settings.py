@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "clinic.audit.AuditMiddleware",
     "notes.middleware.ConsentHandoverMiddleware",
+    # The view's transaction, for requests that write (clinic/transactions.py).
+    "clinic.transactions.AtomicWritesMiddleware",
     # django-axes wants to be last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -127,11 +129,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# Every request is one transaction: a failure anywhere leaves no half-saved record.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Every request that changes something is one transaction, and a failure leaves no half-saved record; pages
+# that only read run without one (clinic/transactions.py).
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # PostgreSQL cancels a statement running longer than this, well below gunicorn's 30 s request timeout
 # (gunicorn.conf.py), so a stuck query ends as a 503 rather than a killed worker. 0 turns it off.
-STATEMENT_TIMEOUT_MS = env_int("STATEMENT_TIMEOUT_MS", 15000)
+# Management commands (migrate, seed_load, backup...) run without it unless it is set: a migration building an
+# index on ten million rows takes longer, and nobody waits on a request for it.
+_MANAGEMENT_COMMAND = sys.argv[1] if Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 else None
+STATEMENT_TIMEOUT_MS = env_int("STATEMENT_TIMEOUT_MS", 0 if _MANAGEMENT_COMMAND not in (None, "runserver") else 15000)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and STATEMENT_TIMEOUT_MS > 0:
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
     _db_options["options"] = f"{_db_options.get('options', '')} -c statement_timeout={STATEMENT_TIMEOUT_MS}".strip()

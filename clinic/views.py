@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from clinic.audit_views import with_clients
 from clinic.emergency_views import emergency_access_offer
 from clinic.forms import ArchiveClientForm, ClientForm
 from clinic.models import SCREENING_FLAGS, Client, EmergencyAccess, User
+from clinic.pagination import CappedPaginator
 from clinic.searches import recalled_search, remember_search
 
 CLIENTS_PER_PAGE = 25
@@ -115,7 +115,7 @@ def client_list(request):
     clients = clients.search(q).prefetch_related(care_team_prefetch())
     if flag:
         clients = flag_filter(request.user, clients, flag)
-    page = Paginator(clients, CLIENTS_PER_PAGE).get_page(params.get("page"))
+    page = CappedPaginator(clients, CLIENTS_PER_PAGE).get_page(params.get("page"))
     return render(
         request,
         "clinic/client_list.html",

@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import close_old_connections, connections, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from clinic.models import Client, User
@@ -31,10 +31,18 @@ KEPT_FOR = timedelta(hours=1)
 STALE_AFTER = timedelta(minutes=2)
 
 
-def renders_inline(client: Client) -> bool:
-    """Whether this client's record is small enough to render while the person waits."""
-    signed = TreatmentSession.objects.for_client(client).signed()
-    return not signed[settings.EXPORT_INLINE_MAX_SESSIONS : settings.EXPORT_INLINE_MAX_SESSIONS + 1].exists()
+def session_counts(client: Client) -> tuple[int, int]:
+    """The client's signed sessions and drafts, in one query: whether the PDF renders while the person waits
+    (EXPORT_INLINE_MAX_SESSIONS signed sessions at most), and what it says of the drafts it leaves out."""
+    counts = TreatmentSession.objects.for_client(client).aggregate(
+        signed=Count("pk", filter=Q(status=TreatmentSession.Status.SIGNED)),
+        drafts=Count("pk", filter=Q(status=TreatmentSession.Status.DRAFT)),
+    )
+    return counts["signed"], counts["drafts"]
+
+
+def renders_inline(signed_sessions: int) -> bool:
+    return signed_sessions <= settings.EXPORT_INLINE_MAX_SESSIONS
 
 
 @transaction.atomic

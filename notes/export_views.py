@@ -22,8 +22,10 @@ def _pdf_response(client, pdf: bytes) -> HttpResponse:
 @role_required(THERAPIST, CLINIC_ADMIN)
 def client_export_pdf(request, public_id):
     client = get_exportable_client_for(request.user, public_id)
-    if export_jobs.renders_inline(client):
-        return _pdf_response(client, exports.client_record_pdf(client, base_url=request.build_absolute_uri("/")))
+    signed, drafts = export_jobs.session_counts(client)
+    if export_jobs.renders_inline(signed):
+        pdf = exports.client_record_pdf(client, base_url=request.build_absolute_uri("/"), drafts=drafts)
+        return _pdf_response(client, pdf)
     export = export_jobs.request_export(client=client, by=request.user, base_url=request.build_absolute_uri("/"))
     return redirect(export)
 

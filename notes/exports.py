@@ -1,51 +1,70 @@
 """Exports of a client's record: the PDF (WeasyPrint) and the FHIR R4 bundle."""
 
+from collections import defaultdict
+
 from django.conf import settings
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from clinic.models import Client
-from intake.models import Intake, PhysicianClearance
+from intake.models import PhysicianClearance
 from notes.charts import pain_trend_svg
-from notes.history import pain_series
-from notes.models import Consent, TreatmentSession
+from notes.history import complaints_with_outcome_data, intakes_with_latest_screening, pain_series
+from notes.models import Addendum, ComplaintPain, Consent, TreatmentSession
 
 
-def record_for_export(client: Client) -> dict:
-    """Everything the exports show: demographics, intakes and screenings, consents, signed sessions, clearances."""
-    series, outcomes = pain_series(client)
+def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
+    """Everything the exports show: demographics, intakes and screenings, consents, signed sessions, clearances.
+    A bounded number of queries however long the record (`drafts`: the count, when the caller has it)."""
+    complaints = complaints_with_outcome_data(client)
+    intakes = sorted(intakes_with_latest_screening(client=client).values(), key=lambda i: (i.taken_at, i.pk))
+    by_intake = defaultdict(list)
+    for complaint in complaints:
+        by_intake[complaint.intake_id].append(complaint)
+    for intake in intakes:
+        intake.complaint_list = [c for c in by_intake[intake.pk] if c.removed_at is None]
     sessions = (
         TreatmentSession.objects.for_client(client)
         .signed()
         .select_related("therapist")
-        .prefetch_related("pains__complaint", "entries", "addenda__author")
+        .prefetch_related(
+            Prefetch("pains", queryset=ComplaintPain.objects.select_related("complaint")),
+            "entries",
+            Prefetch("addenda", queryset=Addendum.objects.select_related("author")),
+        )
         .order_by("started_at", "id")
     )
+    sessions = list(sessions)
+    rows = [
+        (pain.complaint_id, session.started_at, session.ended_at, pain.before, pain.after)
+        for session in sessions
+        for pain in session.pains.all()
+        if pain.before is not None or pain.after is not None
+    ]
+    series, outcomes = pain_series(client, complaints=complaints, rows=rows)
+    if drafts is None:
+        drafts = TreatmentSession.objects.for_client(client).drafts().count()
     return {
         "client": client,
-        "care_team": list(client.care_team.all()),
-        "intakes": list(
-            Intake.objects.for_client(client)
-            .order_by("taken_at")
-            .select_related("taken_by")
-            .prefetch_related("complaints", "screenings")
-        ),
+        "care_team": client.care_team_members,
+        "intakes": intakes,
         "consents": list(
             Consent.objects.filter(client=client).select_related("text", "collected_by").order_by("signed_at")
         ),
-        "sessions": list(sessions),
-        "drafts": TreatmentSession.objects.for_client(client).drafts().count(),
+        "sessions": sessions,
+        "drafts": drafts,
         "clearances": list(PhysicianClearance.objects.filter(client=client).order_by("cleared_on")),
         "series": series,
         "outcomes": outcomes,
     }
 
 
-def client_record_pdf(client: Client, *, base_url: str) -> bytes:
+def client_record_pdf(client: Client, *, base_url: str, drafts: int | None = None) -> bytes:
     from weasyprint import HTML  # heavy: import only when exporting
 
-    record = record_for_export(client)
+    record = record_for_export(client, drafts=drafts)
     html = render_to_string(
         "notes/export_pdf.html",
         {

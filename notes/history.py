@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce, Trunc
 from django.utils import timezone
 
 from clinic.models import Client
-from intake.models import Complaint, Intake, PhysicianClearance
+from intake.models import Complaint, Intake, PhysicianClearance, Screening
 from notes.charts import Point, Series
 from notes.models import ComplaintPain, Consent, TreatmentSession
 from notes.outcomes import Outcome, Rating, outcome
@@ -113,7 +113,6 @@ def timeline_page(client: Client, *, kinds: set[str], start=None, end=None, page
     for kind, pk, _at in rows:
         ids["consent" if kind == "withdrawal" else kind].append(pk)
     loaded = {
-        "intake": Intake.objects.filter(pk__in=ids["intake"]).select_related("taken_by").with_latest_screening(),
         "consent": Consent.objects.filter(pk__in=ids["consent"]).select_related("text", "collected_by", "withdrawn_by"),
         "session": TreatmentSession.objects.filter(pk__in=ids["session"])
         .select_related("therapist")
@@ -122,11 +121,32 @@ def timeline_page(client: Client, *, kinds: set[str], start=None, end=None, page
         "clearance": PhysicianClearance.objects.filter(pk__in=ids["clearance"]).select_related("recorded_by"),
     }
     records = {kind: {r.pk: r for r in queryset} if ids[kind] else {} for kind, queryset in loaded.items()}
+    records["intake"] = intakes_with_latest_screening(ids=ids["intake"])
     events = [
         Event(at=at, kind=kind, record=records["consent" if kind == "withdrawal" else kind].get(pk))
         for kind, pk, at in rows
     ]
     return page, events
+
+
+def intakes_with_latest_screening(*, ids=None, client: Client | None = None) -> dict[int, Intake]:
+    """Intakes (those with these ids, or all the client's), each with `latest_screening`, in one query: read
+    through their screenings, newest first (the app screens every intake when it saves it)."""
+    if ids is not None and not ids:
+        return {}
+    screenings = Screening.objects.select_related("intake__taken_by")
+    screenings = screenings.filter(intake_id__in=ids) if ids is not None else screenings.filter(intake__client=client)
+    intakes: dict[int, Intake] = {}
+    for screening in screenings.order_by("intake_id", "-screened_at", "-id"):
+        if screening.intake_id not in intakes:
+            intake = screening.intake
+            intake.latest_screening = screening
+            intakes[intake.pk] = intake
+    if ids is not None:
+        for intake in Intake.objects.filter(pk__in=set(ids) - set(intakes)).select_related("taken_by"):
+            intake.latest_screening = None  # never screened: not made by the app, but shown all the same
+            intakes[intake.pk] = intake
+    return intakes
 
 
 def complaint_label(complaint: Complaint) -> str:
@@ -140,14 +160,16 @@ CHART_MAX_PERIODS = 80
 PERIODS = (("week", 7), ("month", 31), ("quarter", 92), ("year", 366))
 
 
-def pain_series(client: Client) -> tuple[list[Series], dict[str, Outcome]]:
+def pain_series(client: Client, *, complaints=None, rows=None) -> tuple[list[Series], dict[str, Outcome]]:
     """Every pain rating of the client, per complaint region and side: at intake, and before and after each
     signed session. Returns the chart's series and each complaint's outcome.
 
     The work is bounded whatever the length of the course of care: the outcomes come from per-complaint
     aggregates and the chart from at most CHART_MAX_PERIODS means a line once there are more than
-    CHART_EXACT_SESSIONS sessions, all computed by the database."""
-    complaints = list(_complaints_with_outcome_data(client))
+    CHART_EXACT_SESSIONS sessions, computed by the database. An export, which loads every signed session anyway,
+    passes its `rows` (complaint id, started, ended, before, after) and the means are taken from them."""
+    if complaints is None:
+        complaints = complaints_with_outcome_data(client)
     label_of = {c.pk: complaint_label(c) for c in complaints}
     ratings: dict[str, list[Point]] = defaultdict(list)
     for complaint in complaints:
@@ -157,8 +179,10 @@ def pain_series(client: Client) -> tuple[list[Series], dict[str, Outcome]]:
         session__client=client,
         session__status=TreatmentSession.Status.SIGNED,
     )
-    if max((c.rated_sessions or 0 for c in complaints), default=0) <= CHART_EXACT_SESSIONS:
-        rows = rated.values_list("complaint_id", "session__started_at", "session__ended_at", "before", "after")
+    exact = max((c.rated_sessions or 0 for c in complaints), default=0) <= CHART_EXACT_SESSIONS
+    if exact:
+        if rows is None:
+            rows = rated.values_list("complaint_id", "session__started_at", "session__ended_at", "before", "after")
         for complaint_id, started, ended, before, after in rows:
             label = label_of[complaint_id]
             if before is not None:
@@ -167,13 +191,16 @@ def pain_series(client: Client) -> tuple[list[Series], dict[str, Outcome]]:
                 ratings[label].append(Point(ended or started, after, "after"))
     else:
         kind = _period_for(min(c.first_at for c in complaints if c.first_at is not None))
-        rows = (
-            rated.annotate(period=Trunc("session__started_at", kind))
-            .values("complaint_id", "period")
-            .annotate(at=Min("session__started_at"), before=Avg("before"), after=Avg("after"))
-            .values_list("complaint_id", "at", "before", "after")
-        )
-        for complaint_id, at, before, after in rows:
+        if rows is None:
+            means = (
+                rated.annotate(period=Trunc("session__started_at", kind))
+                .values("complaint_id", "period")
+                .annotate(at=Min("session__started_at"), before=Avg("before"), after=Avg("after"))
+                .values_list("complaint_id", "at", "before", "after")
+            )
+        else:
+            means = _means_by_period(rows, kind)
+        for complaint_id, at, before, after in means:
             label = label_of[complaint_id]
             if before is not None:
                 ratings[label].append(Point(at, round(before, 1), "before"))
@@ -184,6 +211,38 @@ def pain_series(client: Client) -> tuple[list[Series], dict[str, Outcome]]:
     return series, outcomes
 
 
+def _period_start(at: datetime, kind: str) -> date:
+    """The first day of `at`'s week (Monday), month, quarter or year in the clinic's time zone, as SQL's Trunc."""
+    day = timezone.localtime(at).date()
+    if kind == "week":
+        return day - timedelta(days=day.weekday())
+    if kind == "month":
+        return day.replace(day=1)
+    if kind == "quarter":
+        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return date(day.year, 1, 1)
+
+
+def _means_by_period(rows, kind: str) -> list[tuple]:
+    """(complaint id, first moment, mean before, mean after) per complaint and period, from rows already loaded."""
+    groups: dict[tuple, list] = defaultdict(list)
+    for complaint_id, started, _ended, before, after in rows:
+        groups[(complaint_id, _period_start(started, kind))].append((started, before, after))
+    means = []
+    for (complaint_id, _period), ratings in groups.items():
+        befores = [b for _s, b, _a in ratings if b is not None]
+        afters = [a for _s, _b, a in ratings if a is not None]
+        means.append(
+            (
+                complaint_id,
+                min(started for started, _b, _a in ratings),
+                sum(befores) / len(befores) if befores else None,
+                sum(afters) / len(afters) if afters else None,
+            )
+        )
+    return means
+
+
 def _period_for(first: datetime) -> str:
     days = max((timezone.now() - first).days, 1)
     for kind, length in PERIODS:
@@ -192,14 +251,14 @@ def _period_for(first: datetime) -> str:
     return "year"
 
 
-def _complaints_with_outcome_data(client: Client):
+def complaints_with_outcome_data(client: Client) -> list[Complaint]:
     """The client's complaints, each with its first and latest session rating and its count of rated sessions."""
     pains = ComplaintPain.objects.filter(complaint=OuterRef("pk"), session__status=TreatmentSession.Status.SIGNED)
     first = pains.filter(before__isnull=False).order_by("session__started_at", "session_id")
     latest = pains.filter(Q(before__isnull=False) | Q(after__isnull=False)).order_by(
         "-session__started_at", "-session_id"
     )
-    return (
+    return list(
         Complaint.objects.filter(intake__client=client)
         .select_related("intake")
         .annotate(

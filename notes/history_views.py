@@ -70,7 +70,8 @@ def client_history(request, public_id):
         audit_rows = with_clients(
             LogEntry.objects.filter(additional_data__client=str(client.public_id))
             .select_related("actor", "content_type")
-            .order_by("-timestamp", "-id")[:30]
+            .order_by("-timestamp", "-id")[:30],
+            known=[client],
         )
     return render(
         request,

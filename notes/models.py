@@ -271,6 +271,8 @@ class FeedbackEntry(PartOfSession):
     class Meta:
         ordering = ["at", "id"]
         constraints = [models.UniqueConstraint(fields=["session", "token"], name="one_entry_per_form_token")]
+        # The session page reads the newest entries of one session a window at a time (notes/timeline.py).
+        indexes = [models.Index(fields=["session", "at", "id"], name="entry_session_time_idx")]
 
     def __str__(self):
         return f"{self.at:%H:%M:%S} pressure {self.pressure}, pain {self.pain}, {self.get_response_display()}"
