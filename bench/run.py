@@ -4,8 +4,8 @@ For each page: SQL queries per request, median and p95 latency through the Djang
 the median to the floor view's (an authenticated page rendering the base template with one indexed query),
 measured in the same run. Writes bench/RESULTS.md.
 
-Run with `make bench` (it sets DATABASE_URL to a throwaway PostgreSQL database). Sizes: BENCH_CLIENTS and
-BENCH_SESSIONS (per client); defaults keep a run to a few minutes on 2 cores.
+Run with `make bench` (it sets DATABASE_URL to the PostgreSQL database clinic_bench, kept between runs). Sizes:
+BENCH_CLIENTS, BENCH_SESSIONS (per client) and BENCH_ENTRIES (per session); the defaults are a chain's ten years.
 """
 
 import os
@@ -38,14 +38,19 @@ from intake.models import Intake  # noqa: E402
 from notes import export_jobs, hashing  # noqa: E402
 from notes.models import AbdominalSegment, ComplaintPain, FeedbackEntry, RecordExport, TreatmentSession  # noqa: E402
 
-CLIENTS = int(os.environ.get("BENCH_CLIENTS", "20000"))
+# A chain's ten years: 100,000 clients, 1,000,000 sessions, 10,000,000 feedback entries (minutes to seed).
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "100000"))
 SESSIONS = int(os.environ.get("BENCH_SESSIONS", "10"))
+ENTRIES = int(os.environ.get("BENCH_ENTRIES", "10"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "25"))
 
 
 def seed():
     if Client.objects.count() < CLIENTS:
-        call_command("seed_load", clients=CLIENTS, sessions_per_client=SESSIONS, therapists=20)
+        missing = CLIENTS - Client.objects.count()
+        call_command(
+            "seed_load", clients=missing, sessions_per_client=SESSIONS, entries_per_session=ENTRIES, therapists=20
+        )
     big = Client.objects.filter(last_name="Bench-Longcourse").first()
     if big is None:
         call_command("seed_load", clients=1, sessions_per_client=500, entries_per_session=0, therapists=20)
