@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from clinic import roles
@@ -73,6 +73,10 @@ LAST = [
 ]
 REGIONS = ["low_back", "anterior_hip_groin", "anterior_thigh", "deep_hip", "buttock"]
 BATCH = 2000
+ENTRY_COPY = (
+    "COPY notes_feedbackentry (public_id, session_id, segment_id, at, side, technique, pressure, pain, response, "
+    "note, token) FROM STDIN"
+)
 
 
 class Command(BaseCommand):
@@ -231,24 +235,36 @@ class Command(BaseCommand):
             [AbdominalSegment(session=s, reconfirmed_at=s.started_at, reconfirmed_by=s.therapist) for s in sessions],
             batch_size=BATCH,
         )
-        entries = []
-        for segment in segments:
-            for n in range(per_session):
-                entries.append(
-                    FeedbackEntry(
-                        session_id=segment.session_id,
-                        segment=segment,
-                        at=segment.reconfirmed_at + timedelta(seconds=20 * n),
-                        side="right",
-                        technique="sustained_pressure",
-                        pressure=rng.randint(1, 4),
-                        pain=rng.randint(1, 6),
-                        response=rng.choice(["comfortable", "tender", "tender", "referred"]),
-                        token=uuid.uuid4(),
-                    )
-                )
-            if len(entries) >= BATCH * 5:
-                FeedbackEntry._base_manager.bulk_create(entries, batch_size=BATCH)
-                entries = []
-        if entries:
-            FeedbackEntry._base_manager.bulk_create(entries, batch_size=BATCH)
+        rows = (
+            (
+                uuid.uuid4(),
+                segment.session_id,
+                segment.pk,
+                segment.reconfirmed_at + timedelta(seconds=20 * n),
+                "right",
+                "sustained_pressure",
+                rng.randint(1, 4),
+                rng.randint(1, 6),
+                rng.choice(["comfortable", "tender", "tender", "referred"]),
+                "",
+                uuid.uuid4(),
+            )
+            for segment in segments
+            for n in range(per_session)
+        )
+        if connection.vendor == "postgresql":
+            # COPY: ten million rows in minutes rather than the better part of an hour.
+            with connection.cursor() as cursor, cursor.cursor.copy(ENTRY_COPY) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        fields = ("public_id", "session_id", "segment_id", "at", "side", "technique", "pressure", "pain")
+        fields += ("response", "note", "token")
+        batch = []
+        for row in rows:
+            batch.append(FeedbackEntry(**dict(zip(fields, row, strict=True))))
+            if len(batch) >= BATCH * 5:
+                FeedbackEntry._base_manager.bulk_create(batch, batch_size=BATCH)
+                batch = []
+        if batch:
+            FeedbackEntry._base_manager.bulk_create(batch, batch_size=BATCH)
