@@ -254,6 +254,13 @@ def main():
         f"- A record of 5 sessions renders while the person waits: median {small_pdf[1]:.0f} ms, "
         f"{small_pdf[0]} queries ({small_pdf[1] / floor:.0f}x the floor: laying out a PDF is work no page does).",
     ]
+    load = ROOT / "bench" / "LOAD.md"
+    if load.exists():  # `make load`'s last figures (gunicorn on loopback), kept beside these
+        lines += ["", "## Load test (`make load`, bench/LOAD.md)", ""]
+        lines += [
+            line.replace("# ", "### ", 1) if line.startswith("#") else line
+            for line in load.read_text().splitlines()[1:]
+        ]
     (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines) + "\n")
     sys.stdout.write("\n".join(lines) + "\n\nwritten to bench/RESULTS.md\n")
 
