@@ -108,6 +108,12 @@ def restart_if_stale(export: RecordExport) -> None:
         transaction.on_commit(lambda: start_rendering(export.pk))
 
 
+def delete_expired() -> int:
+    """Delete every export older than KEPT_FOR: they are copies of clinical records, kept no longer than needed."""
+    deleted, _ = RecordExport.objects.filter(requested_at__lt=timezone.now() - KEPT_FOR).delete()
+    return deleted
+
+
 def pending_exports():
     return RecordExport.objects.filter(status=RecordExport.Status.PENDING).order_by("requested_at")
 

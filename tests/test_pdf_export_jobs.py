@@ -150,3 +150,15 @@ def test_an_export_left_pending_by_a_dead_worker_is_started_again(
         browser.get(status_url)
 
     assert browser.get(status_url).content.startswith(b"%PDF-")
+
+
+def test_the_worker_deletes_exports_past_their_hour(as_user, therapist, long_record, settings):
+    settings.EXPORT_RENDERER = "worker"
+    as_user(therapist).get(pdf_url(long_record))
+    RecordExport.objects.update(requested_at=timezone.now() - timedelta(hours=2))
+    out = io.StringIO()
+
+    call_command("render_exports", stdout=out)
+
+    assert not RecordExport.objects.exists()
+    assert "deleted 1 expired" in out.getvalue()

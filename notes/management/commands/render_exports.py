@@ -1,10 +1,11 @@
-"""`python manage.py render_exports [--loop]`: render the PDF exports waiting in the queue (EXPORT_RENDERER=worker)."""
+"""`python manage.py render_exports [--loop]`: render the PDF exports waiting in the queue (EXPORT_RENDERER=worker)
+and delete those past their hour (run it from a timer even with the default thread renderer)."""
 
 import time
 
 from django.core.management.base import BaseCommand
 
-from notes.export_jobs import pending_exports, render_export
+from notes.export_jobs import delete_expired, pending_exports, render_export
 
 
 class Command(BaseCommand):
@@ -16,9 +17,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop, every, **options):
         while True:
+            expired = delete_expired()
             done = sum(render_export(pk) for pk in pending_exports().values_list("pk", flat=True)[:20])
-            if done:
-                self.stdout.write(f"Rendered {done} export(s).")
+            if done or expired:
+                self.stdout.write(f"Rendered {done} export(s); deleted {expired} expired.")
             if not loop:
                 return
             time.sleep(every)
