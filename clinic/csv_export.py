@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from clinic import roles
 from clinic.access import role_required
 from clinic.models import Client
+from clinic.two_factor import second_factor_required
 
 COLUMNS = [
     ("id", lambda c: c.public_id),
@@ -54,6 +55,7 @@ def _rows(clients):
 
 @require_safe
 @role_required(roles.CLINIC_ADMIN)
+@second_factor_required
 def client_list_csv(request):
     clients = Client.objects.order_by("last_name", "first_name", "id").prefetch_related("care_team")
     LogEntry.objects.create(

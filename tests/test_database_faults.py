@@ -27,7 +27,7 @@ def draft(care_client, therapist):
 
 
 @pytest.fixture
-def browser(therapist):
+def therapist_browser(therapist):
     """A signed-in browser that shows error pages instead of re-raising, as a real server would."""
     client = Client(raise_request_exception=False)
     client.force_login(therapist)
@@ -67,10 +67,12 @@ def assert_friendly_503(response):
 # -- The 503 page ---------------------------------------------------------------------------------------------------
 
 
-def test_a_view_failing_on_the_database_answers_503_with_an_incident_id(browser, draft, caplog):
+def test_a_view_failing_on_the_database_answers_503_with_an_incident_id(therapist_browser, draft, caplog):
     lost = OperationalError("server closed the connection unexpectedly")
     with mock.patch.object(services, "update_session", side_effect=lost), caplog.at_level(logging.ERROR):
-        response = browser.post(f"/sessions/{draft.public_id}/edit/", soap(draft, assessment="Psoas tender right."))
+        response = therapist_browser.post(
+            f"/sessions/{draft.public_id}/edit/", soap(draft, assessment="Psoas tender right.")
+        )
 
     body, incident = assert_friendly_503(response)
     assert INCIDENT.search(body)[1] == incident
@@ -79,10 +81,10 @@ def test_a_view_failing_on_the_database_answers_503_with_an_incident_id(browser,
     assert logged and incident in logged[0].getMessage() and logged[0].exc_info[1] is lost
 
 
-def test_an_htmx_request_gets_a_short_fragment_not_a_page(browser, draft):
+def test_an_htmx_request_gets_a_short_fragment_not_a_page(therapist_browser, draft):
     lost = OperationalError("server closed the connection unexpectedly")
     with mock.patch.object(services, "record_feedback", side_effect=lost):
-        response = browser.post(
+        response = therapist_browser.post(
             f"/sessions/{draft.public_id}/feedback/",
             {"token": "4a0f5c3e-9a55-4bd6-8f0a-7d5fbb1f3f10", "side": "right", "technique": "sustained_pressure"}
             | {"pressure": "2", "pain": "3", "response": "comfortable"},
@@ -94,11 +96,11 @@ def test_an_htmx_request_gets_a_short_fragment_not_a_page(browser, draft):
     assert "Not saved" in body
 
 
-def test_database_down_before_the_view_still_answers_503(browser, draft, caplog):
+def test_database_down_before_the_view_still_answers_503(therapist_browser, draft, caplog):
     """The session and the user are read from the database by the middleware, before any view runs."""
     with database_down(), caplog.at_level(logging.ERROR):
-        page = browser.get(f"/sessions/{draft.public_id}/")
-        fragment = browser.get("/clients/?q=chen", headers={"HX-Request": "true"})
+        page = therapist_browser.get(f"/sessions/{draft.public_id}/")
+        fragment = therapist_browser.get("/clients/?q=chen", headers={"HX-Request": "true"})
 
     body, incident = assert_friendly_503(page)
     assert "<html" in body and "Chen" not in body
@@ -142,9 +144,9 @@ def test_the_503_page_echoes_nothing_posted_without_a_valid_csrf_token(therapist
     assert "Injected" not in body and "Send again" not in body
 
 
-def test_another_server_error_shows_an_incident_id_and_no_traceback(browser, draft):
+def test_another_server_error_shows_an_incident_id_and_no_traceback(therapist_browser, draft):
     with mock.patch.object(services, "update_session", side_effect=RuntimeError("boom")):
-        response = browser.post(f"/sessions/{draft.public_id}/edit/", soap(draft, assessment="Text"))
+        response = therapist_browser.post(f"/sessions/{draft.public_id}/edit/", soap(draft, assessment="Text"))
 
     body = response.content.decode()
     assert response.status_code == 500

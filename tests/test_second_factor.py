@@ -15,7 +15,7 @@ from tests.test_settings import PRODUCTION_ENV, manage
 
 pytestmark = pytest.mark.django_db
 
-ADMIN_PAGES = ["/admin/", "/admin/clinic/client/", "/audit/"]
+ADMIN_PAGES = ["/admin/", "/admin/clinic/client/", "/audit/", "/clients/export.csv"]
 VERIFY = "/account/two-factor/verify/"
 ENROL = "/account/two-factor/enrol/"
 OVERVIEW = "/account/two-factor/"
