@@ -4,12 +4,14 @@ Transactional tests: pg_dump and pg_restore are other processes and only see com
 dump and restore the test database (connection.settings_dict["NAME"]) and nothing else.
 """
 
+import importlib
 import io
 import json
 import stat
 import tarfile
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -22,8 +24,7 @@ from notes.models import FeedbackEntry, TreatmentSession
 from tests import factories
 from tests.history_helpers import draft_session, give_consent, signed_session, take_intake
 
-# serialized_rollback: each test starts with what the data migrations wrote (roles, consent texts).
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 LETTER = b"%PDF-1.4\n% Dr. Okafor: cleared for soft-tissue work\n%%EOF\n"
 
@@ -35,7 +36,14 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def records(therapist, front_desk, media_root):
+def consent_texts(transactional_db):
+    """The consent texts notes migration 0002 publishes: a transactional test before this one may have flushed them
+    (the role groups come back by themselves, clinic.roles.ensure_roles)."""
+    importlib.import_module("notes.migrations.0002_first_consent_texts").publish(apps, None)
+
+
+@pytest.fixture
+def records(therapist, front_desk, media_root, consent_texts):
     """Two clients; one referred and cleared with a scanned letter, consented, with a signed abdominal session."""
     maya = factories.ClientFactory(first_name="Maya", care_team=[therapist])
     factories.ClientFactory(first_name="Jonas", care_team=[therapist])
