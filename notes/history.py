@@ -78,7 +78,7 @@ def _page_of_events(events, number: int) -> tuple[list[tuple], int]:
     offset = (number - 1) * EVENTS_PER_PAGE
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT event_kind, pk, at, COUNT(*) OVER () FROM ({sql}) events "  # noqa: S608 (the ORM's own SQL)
+            f"SELECT event_kind, pk, at, COUNT(*) OVER () FROM ({sql}) events "  # noqa: S608 (the ORM's own SQL)  # nosec B608
             "ORDER BY at DESC, pk DESC LIMIT %s OFFSET %s",
             [*params, EVENTS_PER_PAGE, offset],
         )
