@@ -103,7 +103,8 @@ def database_unavailable(request: HttpRequest, exc: BaseException) -> HttpRespon
         context = {
             "incident_id": incident,
             "retry_after": RETRY_AFTER_SECONDS,
-            "path": request.path,
+            # This site's path only: "//evil.example/x" would otherwise be a link to another site.
+            "path": "/" + request.path.lstrip("/"),
             "kept": kept_input(request),
         }
         response = _page("503.html", context, status=503, incident=incident)

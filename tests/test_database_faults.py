@@ -209,3 +209,12 @@ def test_statement_timeout_is_set_below_gunicorns_request_timeout(db):
 
 def test_connections_are_health_checked_so_the_app_recovers_when_the_database_returns():
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+def test_the_503_page_links_back_to_this_site_only(therapist_browser):
+    with mock.patch("django.contrib.sessions.backends.db.SessionStore.load", side_effect=OperationalError("down")):
+        response = therapist_browser.get("/", PATH_INFO="//evil.example/x")
+
+    assert response.status_code == 503
+    assert 'href="//evil.example' not in response.content.decode()
+    assert 'href="/evil.example/x"' in response.content.decode()
