@@ -68,7 +68,8 @@ class ClinicUserAdmin(AllowListedFiltersMixin, NoDeleteMixin, UserAdmin):
 @admin.register(Client)
 class ClientAdmin(AllowListedFiltersMixin, NoDeleteMixin, admin.ModelAdmin):
     list_display = ("last_name", "first_name", "preferred_name", "date_of_birth", "phone", "archived_at")
-    search_fields = ("last_name", "first_name", "preferred_name", "phone")
+    # No search box here or on any clinical record: it would put names in the address (?q=). Find a client with
+    # the app's own search (the text stays in the session), then follow the links.
     list_filter = ("archived_at",)
     readonly_fields = ("public_id", "created_at", "updated_at", "created_by", "archived_by")
     filter_horizontal = ("care_team",)

@@ -20,7 +20,6 @@ class ComplaintInline(admin.TabularInline):
 @admin.register(Intake)
 class IntakeAdmin(ReadOnlyAdmin):
     list_display = ("client", "taken_at", "taken_by", "assessed_by")
-    search_fields = ("client__last_name", "client__first_name")
     list_select_related = ("client", "taken_by", "assessed_by")
     date_hierarchy = "taken_at"
     inlines = [ComplaintInline]
@@ -30,14 +29,12 @@ class IntakeAdmin(ReadOnlyAdmin):
 class ScreeningAdmin(ReadOnlyAdmin):
     list_display = ("intake", "screened_at", "ruleset", "iliopsoas", "abdominal_work", "refer", "score")
     list_filter = ("ruleset", "iliopsoas", "abdominal_work", "refer")
-    search_fields = ("intake__client__last_name",)
     list_select_related = ("intake__client",)
 
 
 @admin.register(PhysicianClearance)
 class PhysicianClearanceAdmin(ReadOnlyAdmin):
     list_display = ("client", "cleared_on", "clinician_name", "recorded_by")
-    search_fields = ("client__last_name", "clinician_name")
     list_select_related = ("client", "recorded_by")
 
 

@@ -42,7 +42,6 @@ class ConsentTextAdmin(AllowListedFiltersMixin, admin.ModelAdmin):
 class ConsentAdmin(ReadOnlyAdmin):
     list_display = ("client", "kind", "text", "signed_at", "collected_by", "withdrawn_at")
     list_filter = ("kind",)
-    search_fields = ("client__last_name", "client__first_name", "signed_name")
     list_select_related = ("client", "text", "collected_by")
 
 
@@ -72,7 +71,6 @@ class AddendumInline(admin.TabularInline):
 class TreatmentSessionAdmin(ReadOnlyAdmin):
     list_display = ("client", "therapist", "started_at", "status", "signed_at")
     list_filter = ("status",)
-    search_fields = ("client__last_name", "client__first_name", "therapist__username")
     list_select_related = ("client", "therapist")
     date_hierarchy = "started_at"
     exclude = ("objective_tests",)
@@ -83,14 +81,12 @@ class TreatmentSessionAdmin(ReadOnlyAdmin):
 class FeedbackEntryAdmin(ReadOnlyAdmin):
     list_display = ("session", "at", "pressure", "pain", "response")
     list_filter = ("response", "technique")
-    search_fields = ("session__client__last_name",)
     list_select_related = ("session__client",)
 
 
 @admin.register(Addendum)
 class AddendumAdmin(ReadOnlyAdmin):
     list_display = ("session", "at", "author", "reason")
-    search_fields = ("session__client__last_name", "reason")
     list_select_related = ("session__client", "author")
 
 

@@ -164,3 +164,17 @@ def test_the_sign_in_redirect_keeps_only_the_path_and_the_token(as_user, front_d
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
     assert not leaks(response["Location"])
+
+
+def test_the_admin_offers_no_search_that_would_put_names_in_its_addresses():
+    from django.contrib import admin
+
+    # Staff accounts and sign-in records (django-axes) may be searched; nothing about clients may.
+    clinical = {
+        model.__name__: model_admin
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in {"clinic", "intake", "notes"} and model.__name__ != "User"
+    }
+
+    assert "Client" in clinical and "TreatmentSession" in clinical
+    assert [name for name, model_admin in clinical.items() if model_admin.search_fields] == []
