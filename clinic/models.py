@@ -5,7 +5,8 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -113,7 +114,10 @@ class ClientQuerySet(AuditedQuerySet):
         query = Q()
         for term in text.split()[:5]:
             query &= Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(preferred_name__icontains=term)
-        return self.filter(query)
+        # The same order as the list, through an expression the name index cannot serve: otherwise PostgreSQL
+        # walks that index in name order hoping for 25 matches early, and a name late in the alphabet means reading
+        # most of 100,000 clients (115 ms measured) instead of the trigram matches, then sorting them (4 ms).
+        return self.filter(query).order_by(Concat("last_name", Value("")), Concat("first_name", Value("")), "id")
 
     def needing_review(self):
         """Referred and not yet cleared, or screened since the last session."""
