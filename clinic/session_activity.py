@@ -19,6 +19,9 @@ class IdleTimeoutMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
+        # After a server error (the database may be down: a 503) the session is left alone.
+        if response.status_code >= 500:
+            return response
         if session is not None and not session.is_empty() and session.session_key is not None:
             now = int(time.time())
             if now - session.get(SEEN_KEY, 0) >= settings.SESSION_TOUCH_SECONDS:

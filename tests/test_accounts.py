@@ -1,17 +1,19 @@
 """Signing in and out, lock-out after repeated failures, password hashing and session lifetime."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clinic import roles
-from clinic.session_activity import SEEN_KEY
+from clinic.session_activity import SEEN_KEY, IdleTimeoutMiddleware
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +167,15 @@ def test_a_role_taken_away_takes_effect_on_the_next_request(as_user, front_desk)
     front_desk.groups.clear()
 
     assert browser.get("/clients/new/").status_code == 403
+
+
+def test_after_a_server_error_the_session_is_not_read_again(rf):
+    # The database may be down (a 503): reading the session for its once-a-minute refresh would fail again.
+    request = rf.get("/")
+    request.session = mock.Mock(**{"get.side_effect": AssertionError("session read"), "is_empty.return_value": False})
+    middleware = IdleTimeoutMiddleware(lambda request: HttpResponse(status=503))
+
+    response = middleware(request)
+
+    assert response.status_code == 503
+    request.session.get.assert_not_called()
