@@ -66,7 +66,6 @@ def _session_context(request, session, *, feedback_form=None, abdominal_form=Non
         "client": session.client,
         "gate": state,
         "timeline": timeline,
-        "timeline_url": session.get_absolute_url(),
         "pains": services.complaint_pains(session),
         "addenda": list(session.addenda.select_related("author", "session__client")),
         "is_own_draft": is_own_draft,
