@@ -7,21 +7,16 @@ triggers (notes migration 0004) refuse those deletes at any other time.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from clinic.models import Client, User
-from intake.models import Intake, PhysicianClearance, Screening
+from intake.models import PhysicianClearance
 from notes import retention
 from notes.models import (
-    Addendum,
-    Consent,
-    FeedbackEntry,
     RecordDisposal,
-    TreatmentSession,
 )
 
 ANONYMISED_FIRST_NAME = "Disposed"
@@ -38,41 +33,46 @@ class Retention:
     may_dispose: bool
 
 
-def _latest(queryset, field: str):
-    return Subquery(queryset.filter(**{f"{field}__isnull": False}).order_by(f"-{field}").values(field)[:1])
+# One statement: the latest moment each kind of clinical entry was written for a client, and the id of the
+# client's latest disposal not cancelled. Written once as SQL (portable: scalar subqueries and MAX), because the
+# ORM took 3.5 ms to compile its nine subqueries on every client and history page, for 1 ms of work.
+LAST_WRITTEN_SQL = """
+SELECT
+  (SELECT MAX(updated_at) FROM intake_intake WHERE client_id = %(client)s),
+  (SELECT MAX(s.screened_at) FROM intake_screening s JOIN intake_intake i ON i.id = s.intake_id
+    WHERE i.client_id = %(client)s),
+  (SELECT MAX(recorded_at) FROM intake_physicianclearance WHERE client_id = %(client)s),
+  (SELECT MAX(signed_at) FROM notes_consent WHERE client_id = %(client)s),
+  (SELECT MAX(withdrawn_at) FROM notes_consent WHERE client_id = %(client)s),
+  (SELECT MAX(updated_at) FROM notes_treatmentsession WHERE client_id = %(client)s),
+  (SELECT MAX(e.at) FROM notes_feedbackentry e JOIN notes_treatmentsession s ON s.id = e.session_id
+    WHERE s.client_id = %(client)s),
+  (SELECT MAX(a.at) FROM notes_addendum a JOIN notes_treatmentsession s ON s.id = a.session_id
+    WHERE s.client_id = %(client)s),
+  (SELECT id FROM notes_recorddisposal WHERE client_id = %(client)s AND status <> %(cancelled)s
+    ORDER BY requested_at DESC, id DESC LIMIT 1)
+"""
 
 
-# Every kind of clinical entry and the moment it was last written.
-LAST_WRITTEN = {
-    "intake": lambda: _latest(Intake.objects.filter(client=OuterRef("pk")), "updated_at"),
-    "screening": lambda: _latest(Screening.objects.filter(intake__client=OuterRef("pk")), "screened_at"),
-    "clearance": lambda: _latest(PhysicianClearance.objects.filter(client=OuterRef("pk")), "recorded_at"),
-    "consent": lambda: _latest(Consent.objects.filter(client=OuterRef("pk")), "signed_at"),
-    "withdrawal": lambda: _latest(Consent.objects.filter(client=OuterRef("pk")), "withdrawn_at"),
-    "session": lambda: _latest(TreatmentSession.objects.filter(client=OuterRef("pk")), "updated_at"),
-    "feedback": lambda: _latest(FeedbackEntry.objects.filter(session__client=OuterRef("pk")), "at"),
-    "addendum": lambda: _latest(Addendum.objects.filter(session__client=OuterRef("pk")), "at"),
-}
+# Every kind of clinical entry whose last write counts: intakes, screenings, clearances, consents given and
+# withdrawn, sessions, feedback entries and addenda (in the statement's order).
+LAST_WRITTEN = ("intake", "screening", "clearance", "consent", "withdrawal", "session", "feedback", "addendum")
 
 
 def _last_entry_and_disposal(client: Client) -> tuple[datetime | None, int | None]:
     """When anything was last written in the client's clinical record, and the id of their latest disposal
     not cancelled, if any: one query."""
-    latest_disposal = (
-        RecordDisposal.objects.filter(client=OuterRef("pk"))
-        .exclude(status=RecordDisposal.Status.CANCELLED)
-        .order_by("-requested_at", "-id")
-        .values("pk")[:1]
-    )
-    row = (
-        Client.objects.filter(pk=client.pk)
-        .annotate(**{f"last_{kind}": latest() for kind, latest in LAST_WRITTEN.items()})
-        .annotate(latest_disposal=Subquery(latest_disposal))
-        .values(*[f"last_{kind}" for kind in LAST_WRITTEN], "latest_disposal")
-        .get()
-    )
-    disposal_id = row.pop("latest_disposal")
-    return max((moment for moment in row.values() if moment is not None), default=None), disposal_id
+    with connection.cursor() as cursor:
+        cursor.execute(LAST_WRITTEN_SQL, {"client": client.pk, "cancelled": RecordDisposal.Status.CANCELLED.value})
+        *moments, disposal_id = cursor.fetchone()
+    return max((_aware(moment) for moment in moments if moment is not None), default=None), disposal_id
+
+
+def _aware(moment) -> datetime:
+    """A moment as a raw query returns it: aware from PostgreSQL, UTC text from SQLite."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return timezone.make_aware(moment, UTC) if timezone.is_naive(moment) else moment
 
 
 def last_entry_at(client: Client) -> datetime | None:

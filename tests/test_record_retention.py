@@ -132,6 +132,23 @@ def test_the_last_entry_is_the_latest_write_of_any_kind(therapist, front_desk, r
     assert kept.keep_until == add_years(timezone.localtime(later).date(), 10)
 
 
+def test_the_last_entry_statement_reads_every_clinical_table_by_its_current_name():
+    """The last-entry query is written as SQL: a renamed table must fail here, not on a client page."""
+    from intake.models import PhysicianClearance
+
+    for model in (Intake, Screening, PhysicianClearance, Consent, TreatmentSession, FeedbackEntry, Addendum):
+        assert f" {model._meta.db_table} " in disposal.LAST_WRITTEN_SQL
+    assert f" {RecordDisposal._meta.db_table} " in disposal.LAST_WRITTEN_SQL
+
+
+def test_a_later_feedback_entry_or_addendum_moves_the_last_entry(therapist, record):
+    session = TreatmentSession.objects.filter(client=record.client).first()
+    later = timezone.now() + timedelta(days=70)
+    Addendum.objects.create(session=session, author=therapist, at=later, reason="Late note", text="Phoned.")
+
+    assert disposal.retention_for(record.client).last_entry == timezone.localtime(later).date()
+
+
 # -- Archived clients stay readable ---------------------------------------------------------------------------------
 
 
