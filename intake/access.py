@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from clinic import roles
+from clinic.access import may_read_clinical_record
 from clinic.models import Client
 from intake.models import Intake, PhysicianClearance
 
@@ -43,14 +44,15 @@ def get_intake_for(user, public_id) -> Intake:
 
 
 def get_intake_to_read(user, public_id) -> Intake:
-    """An intake to read: as `get_intake_for`, plus a therapist's clients under emergency access (read-only)."""
+    """An intake to read: as `get_intake_for`, plus a therapist's clients under emergency access (read-only).
+
+    Loaded by its id, then checked against the client's care team, which the page reads anyway: the same 404s
+    as filtering by the clients the user may see, without compiling that filter's subqueries on every view."""
     _require_a_role(user)
-    only_therapist = user.is_therapist and not (user.is_front_desk or user.is_clinic_admin)
-    clients = Client.objects.clinically_visible_to(user) if only_therapist else intake_clients_for(user)
-    return get_object_or_404(
-        Intake.objects.select_related("client", "taken_by", "assessed_by").filter(client__in=clients),
-        public_id=public_id,
-    )
+    intake = get_object_or_404(Intake.objects.select_related("client", "taken_by", "assessed_by"), public_id=public_id)
+    if user.is_front_desk or may_read_clinical_record(user, intake.client):
+        return intake
+    raise Http404
 
 
 def is_on_care_team(user, client) -> bool:
@@ -60,13 +62,7 @@ def is_on_care_team(user, client) -> bool:
 def sees_full_screening(user, client) -> bool:
     """Reasons and sources: clinic admins, and therapists who may read the client's clinical record (their care
     team's, or under emergency access). Others see the summary."""
-    if user.is_clinic_admin or is_on_care_team(user, client):
-        return True
-    return (
-        user.is_therapist
-        and client.last_emergency_access_at is not None
-        and client.emergency_accesses.unexpired().filter(user=user).exists()
-    )
+    return may_read_clinical_record(user, client)
 
 
 def may_assess(user, client) -> bool:
