@@ -18,13 +18,7 @@ from notes.models import Addendum, ComplaintPain, Consent, TreatmentSession
 def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
     """Everything the exports show: demographics, intakes and screenings, consents, signed sessions, clearances.
     A bounded number of queries however long the record (`drafts`: the count, when the caller has it)."""
-    complaints = complaints_with_outcome_data(client)
     intakes = sorted(intakes_with_latest_screening(client=client).values(), key=lambda i: (i.taken_at, i.pk))
-    by_intake = defaultdict(list)
-    for complaint in complaints:
-        by_intake[complaint.intake_id].append(complaint)
-    for intake in intakes:
-        intake.complaint_list = [c for c in by_intake[intake.pk] if c.removed_at is None]
     sessions = (
         TreatmentSession.objects.for_client(client)
         .signed()
@@ -37,12 +31,19 @@ def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
         .order_by("started_at", "id")
     )
     sessions = list(sessions)
-    rows = [
-        (pain.complaint_id, session.started_at, session.ended_at, pain.before, pain.after)
+    rated = [  # as history._rated_pains reads them, from the sessions loaded anyway
+        (pain.complaint_id, session.pk, session.started_at, session.ended_at, pain.before, pain.after)
         for session in sessions
         for pain in session.pains.all()
         if pain.before is not None or pain.after is not None
     ]
+    rows = [(complaint, started, ended, before, after) for complaint, _s, started, ended, before, after in rated]
+    complaints = complaints_with_outcome_data(client, rated=rated)
+    by_intake = defaultdict(list)
+    for complaint in complaints:
+        by_intake[complaint.intake_id].append(complaint)
+    for intake in intakes:
+        intake.complaint_list = [c for c in by_intake[intake.pk] if c.removed_at is None]
     series, outcomes = pain_series(client, complaints=complaints, rows=rows)
     if drafts is None:
         drafts = TreatmentSession.objects.for_client(client).drafts().count()

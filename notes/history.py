@@ -8,8 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Avg, CharField, Count, F, Min, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Trunc
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from clinic.models import Client
@@ -29,35 +28,50 @@ class Event:
     record: object
 
 
-def _events_query(client: Client, kinds: set[str], start: date | None, end: date | None):
-    def moments(queryset, kind: str, field: str):
-        return queryset.annotate(event_kind=Value(kind, output_field=CharField()), at=F(field)).values_list(
-            "event_kind", "pk", "at"
-        )
+# Each kind of event: its moment, by client. Written as SQL (static fragments, values passed as parameters):
+# compiling the ORM's union of five querysets cost more than running it.
+EVENT_SOURCES = {
+    "intake": "SELECT 'intake' AS event_kind, id AS pk, taken_at AS at FROM intake_intake WHERE client_id = %(client)s",
+    "consent": "SELECT 'consent' AS event_kind, id AS pk, signed_at AS at FROM notes_consent "
+    "WHERE client_id = %(client)s",
+    "withdrawal": "SELECT 'withdrawal' AS event_kind, id AS pk, withdrawn_at AS at FROM notes_consent "
+    "WHERE client_id = %(client)s AND withdrawn_at IS NOT NULL",
+    "session": "SELECT 'session' AS event_kind, id AS pk, started_at AS at FROM notes_treatmentsession "
+    "WHERE client_id = %(client)s",
+    "clearance": "SELECT 'clearance' AS event_kind, id AS pk, recorded_at AS at FROM intake_physicianclearance "
+    "WHERE client_id = %(client)s",
+}
+# A session's counts, for the page's rows only (evaluated after the LIMIT).
+PAGE_OF_EVENTS = """
+SELECT e.event_kind, e.pk, e.at, e.total,
+  CASE WHEN e.event_kind = 'session' THEN (SELECT COUNT(*) FROM notes_addendum a WHERE a.session_id = e.pk) END,
+  CASE WHEN e.event_kind = 'session' THEN (SELECT COUNT(*) FROM notes_abdominalsegment g WHERE g.session_id = e.pk) END
+FROM (
+  SELECT event_kind, pk, at, COUNT(*) OVER () AS total FROM ({events}) events {where}
+  ORDER BY at DESC, pk DESC LIMIT %(limit)s OFFSET %(offset)s
+) e
+ORDER BY e.at DESC, e.pk DESC
+"""
 
-    parts = {
-        "intake": moments(Intake.objects.filter(client=client), "intake", "taken_at"),
-        "consent": moments(Consent.objects.filter(client=client), "consent", "signed_at"),
-        "withdrawal": moments(
-            Consent.objects.filter(client=client, withdrawn_at__isnull=False), "withdrawal", "withdrawn_at"
-        ),
-        "session": moments(TreatmentSession.objects.filter(client=client), "session", "started_at"),
-        "clearance": moments(PhysicianClearance.objects.filter(client=client), "clearance", "recorded_at"),
-    }
-    queries = []
-    for kind in KINDS:
-        if kind not in kinds:
-            continue
-        query = parts[kind]
-        if start:
-            query = query.filter(at__gte=timezone.make_aware(datetime.combine(start, time.min)))
-        if end:
-            query = query.filter(at__lt=timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min)))
-        queries.append(query.order_by())
-    if not queries:
+
+def _events_sql(kinds: set[str], start: date | None, end: date | None) -> tuple[str, str, dict] | None:
+    """The union of the chosen kinds' events, the filter on their moment, and the filter's parameters."""
+    chosen = [EVENT_SOURCES[kind] for kind in KINDS if kind in kinds]
+    if not chosen:
         return None
-    first, *rest = queries
-    return first.union(*rest, all=True)
+    conditions, params = [], {}
+    if start:
+        conditions.append("at >= %(start)s")
+        params["start"] = connection.ops.adapt_datetimefield_value(
+            timezone.make_aware(datetime.combine(start, time.min))
+        )
+    if end:
+        conditions.append("at < %(end)s")
+        params["end"] = connection.ops.adapt_datetimefield_value(
+            timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+        )
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    return " UNION ALL ".join(chosen), where, params
 
 
 class _CountedPaginator(Paginator):
@@ -72,20 +86,22 @@ class _CountedPaginator(Paginator):
         return self._count
 
 
-def _page_of_events(events, number: int) -> tuple[list[tuple], int]:
-    """The rows of page `number`, newest first, and the number of events in all: one query."""
-    sql, params = events.query.sql_with_params()
-    offset = (number - 1) * EVENTS_PER_PAGE
+def _page_of_events(client: Client, events_sql, number: int) -> tuple[list[tuple], int]:
+    """The rows of page `number`, newest first (kind, pk, moment, addenda, segments), and the number of events in
+    all: one query."""
+    events, where, params = events_sql
+    params = {**params, "client": client.pk, "limit": EVENTS_PER_PAGE, "offset": (number - 1) * EVENTS_PER_PAGE}
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT event_kind, pk, at, COUNT(*) OVER () FROM ({sql}) events "  # noqa: S608 (the ORM's own SQL)  # nosec B608
-            "ORDER BY at DESC, pk DESC LIMIT %s OFFSET %s",
-            [*params, EVENTS_PER_PAGE, offset],
-        )
+        cursor.execute(PAGE_OF_EVENTS.format(events=events, where=where), params)
         fetched = cursor.fetchall()
-    if fetched:
-        return [(kind, pk, _aware(at)) for kind, pk, at, _total in fetched], fetched[0][3]
-    return [], events.count() if number > 1 else 0
+        if fetched:
+            rows = [(kind, pk, _aware(at), addenda, segments) for kind, pk, at, _total, addenda, segments in fetched]
+            return rows, fetched[0][3]
+        if number == 1:
+            return [], 0
+        # Past the last page: the count alone. Only this module's fixed fragments go into the statement.
+        cursor.execute(f"SELECT COUNT(*) FROM ({events}) events {where}", params)  # noqa: S608  # nosec B608
+        return [], cursor.fetchone()[0]
 
 
 def _aware(at) -> datetime:
@@ -97,34 +113,36 @@ def _aware(at) -> datetime:
 
 def timeline_page(client: Client, *, kinds: set[str], start=None, end=None, page_number=None):
     """One page of the timeline (with the count, in one query), each record loaded in one query per kind."""
-    events = _events_query(client, kinds, start, end)
+    events_sql = _events_sql(kinds, start, end)
     try:
         number = max(int(page_number), 1)
     except (TypeError, ValueError):
         number = 1
-    rows, total = _page_of_events(events, number) if events is not None else ([], 0)
+    rows, total = _page_of_events(client, events_sql, number) if events_sql is not None else ([], 0)
     paginator = _CountedPaginator(total, EVENTS_PER_PAGE)
     if not rows and number > paginator.num_pages:  # past the end: the last page, as Paginator.get_page does
         number = paginator.num_pages
-        rows, total = _page_of_events(events, number) if events is not None and total else ([], total)
+        rows, total = _page_of_events(client, events_sql, number) if events_sql is not None and total else ([], total)
     page = paginator.page(number)
-    page.object_list = rows
+    page.object_list = [(kind, pk, at) for kind, pk, at, _addenda, _segments in rows]
     ids = defaultdict(list)
-    for kind, pk, _at in rows:
+    for kind, pk, _at, _addenda, _segments in rows:
         ids["consent" if kind == "withdrawal" else kind].append(pk)
     loaded = {
         "consent": Consent.objects.filter(pk__in=ids["consent"]).select_related("text", "collected_by", "withdrawn_by"),
         "session": TreatmentSession.objects.filter(pk__in=ids["session"])
         .select_related("therapist")
-        .prefetch_related(Prefetch("pains", queryset=ComplaintPain.objects.select_related("complaint")))
-        .annotate(addenda_count=Count("addenda", distinct=True), segment_count=Count("segments", distinct=True)),
+        .prefetch_related(Prefetch("pains", queryset=ComplaintPain.objects.select_related("complaint"))),
         "clearance": PhysicianClearance.objects.filter(pk__in=ids["clearance"]).select_related("recorded_by"),
     }
     records = {kind: {r.pk: r for r in queryset} if ids[kind] else {} for kind, queryset in loaded.items()}
     records["intake"] = intakes_with_latest_screening(ids=ids["intake"])
+    for kind, pk, _at, addenda, segments in rows:
+        if kind == "session" and pk in records["session"]:
+            records["session"][pk].addenda_count, records["session"][pk].segment_count = addenda, segments
     events = [
         Event(at=at, kind=kind, record=records["consent" if kind == "withdrawal" else kind].get(pk))
-        for kind, pk, at in rows
+        for kind, pk, at, _addenda, _segments in rows
     ]
     return page, events
 
@@ -164,26 +182,19 @@ def pain_series(client: Client, *, complaints=None, rows=None) -> tuple[list[Ser
     """Every pain rating of the client, per complaint region and side: at intake, and before and after each
     signed session. Returns the chart's series and each complaint's outcome.
 
-    The work is bounded whatever the length of the course of care: the outcomes come from per-complaint
-    aggregates and the chart from at most CHART_MAX_PERIODS means a line once there are more than
-    CHART_EXACT_SESSIONS sessions, computed by the database. An export, which loads every signed session anyway,
-    passes its `rows` (complaint id, started, ended, before, after) and the means are taken from them."""
+    The work is bounded whatever the length of the course of care: the outcomes come from one row per complaint,
+    and the chart shows every rating up to CHART_EXACT_SESSIONS sessions, then at most CHART_MAX_PERIODS means a
+    line, computed by the database. An export, which loads every signed session anyway, passes its `complaints`
+    and `rows` (complaint id, started, ended, before, after) and everything is taken from them."""
     if complaints is None:
         complaints = complaints_with_outcome_data(client)
     label_of = {c.pk: complaint_label(c) for c in complaints}
     ratings: dict[str, list[Point]] = defaultdict(list)
     for complaint in complaints:
         ratings[label_of[complaint.pk]].append(Point(complaint.intake.taken_at, complaint.pain_now, "intake"))
-    rated = ComplaintPain.objects.filter(
-        Q(before__isnull=False) | Q(after__isnull=False),
-        session__client=client,
-        session__status=TreatmentSession.Status.SIGNED,
-    )
     exact = max((c.rated_sessions or 0 for c in complaints), default=0) <= CHART_EXACT_SESSIONS
     if exact:
-        if rows is None:
-            rows = rated.values_list("complaint_id", "session__started_at", "session__ended_at", "before", "after")
-        for complaint_id, started, ended, before, after in rows:
+        for complaint_id, started, ended, before, after in _rated_pains(client) if rows is None else rows:
             label = label_of[complaint_id]
             if before is not None:
                 ratings[label].append(Point(started, before, "before"))
@@ -191,15 +202,7 @@ def pain_series(client: Client, *, complaints=None, rows=None) -> tuple[list[Ser
                 ratings[label].append(Point(ended or started, after, "after"))
     else:
         kind = _period_for(min(c.first_at for c in complaints if c.first_at is not None))
-        if rows is None:
-            means = (
-                rated.annotate(period=Trunc("session__started_at", kind))
-                .values("complaint_id", "period")
-                .annotate(at=Min("session__started_at"), before=Avg("before"), after=Avg("after"))
-                .values_list("complaint_id", "at", "before", "after")
-            )
-        else:
-            means = _means_by_period(rows, kind)
+        means = _means_in_database(client, kind) if rows is None else _means_by_period(rows, kind)
         for complaint_id, at, before, after in means:
             label = label_of[complaint_id]
             if before is not None:
@@ -251,32 +254,117 @@ def _period_for(first: datetime) -> str:
     return "year"
 
 
-def complaints_with_outcome_data(client: Client) -> list[Complaint]:
-    """The client's complaints, each with its first and latest session rating and its count of rated sessions."""
-    pains = ComplaintPain.objects.filter(complaint=OuterRef("pk"), session__status=TreatmentSession.Status.SIGNED)
-    first = pains.filter(before__isnull=False).order_by("session__started_at", "session_id")
-    latest = pains.filter(Q(before__isnull=False) | Q(after__isnull=False)).order_by(
-        "-session__started_at", "-session_id"
+# The statements behind the chart and the outcomes, written as SQL: the ORM spent longer compiling their
+# subqueries and windows on every history page than the database spent running them. Signed sessions only, and
+# only the complaints rated before or after.
+RATED = """
+FROM notes_complaintpain cp JOIN notes_treatmentsession s ON s.id = cp.session_id
+WHERE s.client_id = %s AND s.status = %s AND (cp.before IS NOT NULL OR cp.after IS NOT NULL)
+"""
+# Every rating, oldest session first: the chart's points up to CHART_EXACT_SESSIONS sessions.
+RATED_PAINS_SQL = (
+    "SELECT cp.complaint_id, s.started_at, s.ended_at, cp.before, cp.after" + RATED + ("ORDER BY s.started_at, s.id")
+)
+# One row per complaint: its first rating before a session, its latest rating, its number of rated sessions.
+OUTCOME_SQL = (
+    """
+SELECT complaint_id, first_before, first_at, latest_value, latest_at, rated FROM (
+  SELECT cp.complaint_id,
+    FIRST_VALUE(cp.before) OVER (PARTITION BY cp.complaint_id
+      ORDER BY CASE WHEN cp.before IS NULL THEN 1 ELSE 0 END, s.started_at, s.id) AS first_before,
+    FIRST_VALUE(s.started_at) OVER (PARTITION BY cp.complaint_id
+      ORDER BY CASE WHEN cp.before IS NULL THEN 1 ELSE 0 END, s.started_at, s.id) AS first_at,
+    COALESCE(cp.after, cp.before) AS latest_value,
+    COALESCE(s.ended_at, s.started_at) AS latest_at,
+    ROW_NUMBER() OVER (PARTITION BY cp.complaint_id ORDER BY s.started_at DESC, s.id DESC) AS newest,
+    COUNT(*) OVER (PARTITION BY cp.complaint_id) AS rated"""
+    + RATED
+    + ") ranked WHERE newest = 1"
+)
+
+
+def _signed(client: Client) -> list:
+    return [client.pk, TreatmentSession.Status.SIGNED.value]
+
+
+def _rated_pains(client: Client) -> list[tuple]:
+    """(complaint id, started, ended, before, after) for every rated complaint of every signed session."""
+    with connection.cursor() as cursor:
+        cursor.execute(RATED_PAINS_SQL, _signed(client))
+        return [
+            (complaint_id, _aware(started), ended and _aware(ended), before, after)
+            for complaint_id, started, ended, before, after in cursor.fetchall()
+        ]
+
+
+def _means_in_database(client: Client, kind: str) -> list[tuple]:
+    """(complaint id, first moment, mean before, mean after) per complaint and `kind` of period, in the clinic's
+    time zone, grouped by the database (one row a period, however many sessions)."""
+    period, period_params = connection.ops.datetime_trunc_sql(
+        kind, "s.started_at", (), timezone.get_current_timezone_name()
     )
-    return list(
-        Complaint.objects.filter(intake__client=client)
-        .select_related("intake")
-        .annotate(
-            first_before=Subquery(first.values("before")[:1]),
-            first_at=Subquery(first.values("session__started_at")[:1]),
-            latest_value=Subquery(latest.annotate(value=Coalesce("after", "before")).values("value")[:1]),
-            latest_at=Subquery(
-                latest.annotate(moment=Coalesce("session__ended_at", "session__started_at")).values("moment")[:1]
-            ),
-            rated_sessions=Subquery(
-                pains.filter(Q(before__isnull=False) | Q(after__isnull=False))
-                .order_by()
-                .values("complaint")
-                .annotate(n=Count("session", distinct=True))
-                .values("n")[:1]
-            ),
-        )
-    )
+    sql = f"SELECT cp.complaint_id, MIN(s.started_at), AVG(cp.before), AVG(cp.after) {RATED} GROUP BY cp.complaint_id, {period}"  # noqa: E501, S608  # nosec B608 (fixed fragments; Django's own truncation)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*_signed(client), *period_params])
+        return [
+            (
+                complaint_id,
+                _aware(at),
+                None if before is None else float(before),
+                None if after is None else float(after),
+            )
+            for complaint_id, at, before, after in cursor.fetchall()
+        ]
+
+
+# The client's complaints with their outcome row (none when never rated), and their intake's moment.
+COMPLAINTS_SQL = (
+    "SELECT c.*, i.taken_at AS intake_taken_at, o.first_before, o.first_at, o.latest_value, o.latest_at, o.rated "
+    "FROM intake_complaint c JOIN intake_intake i ON i.id = c.intake_id LEFT JOIN ("
+    + OUTCOME_SQL
+    + ") o ON o.complaint_id = c.id WHERE i.client_id = %s ORDER BY c.position, c.id"
+)
+
+
+def complaints_with_outcome_data(client: Client, *, rated: list[tuple] | None = None) -> list[Complaint]:
+    """The client's complaints, each with its first and latest session rating and its count of rated sessions:
+    `first_before` and `first_at` (the first signed session with a rating before it), `latest_value` and
+    `latest_at` (the latest rating, after the session if given), `rated_sessions`.
+
+    One query, the outcomes worked out by the database. An export passes the `rated` pains of the sessions it
+    loaded ((complaint id, session id, started, ended, before, after), oldest first): the same from them."""
+    if rated is None:
+        complaints = list(Complaint.objects.raw(COMPLAINTS_SQL, [*_signed(client), client.pk]))
+        for complaint in complaints:
+            # The intake as far as the outcomes need it; any other field is read if asked for (deferred).
+            complaint.intake = Intake.from_db(
+                connection.alias, ["id", "client_id", "taken_at"], [complaint.intake_id, client.pk, None]
+            )
+            complaint.intake.taken_at = _aware(complaint.intake_taken_at)
+            if complaint.first_before is None:
+                complaint.first_at = None
+            else:
+                complaint.first_at = _aware(complaint.first_at)
+            complaint.latest_at = complaint.latest_at and _aware(complaint.latest_at)
+            complaint.rated_sessions = complaint.rated or 0
+        return complaints
+    complaints = list(Complaint.objects.filter(intake__client=client).select_related("intake"))
+    by_id = {complaint.pk: complaint for complaint in complaints}
+    for complaint in complaints:
+        complaint.first_before = complaint.first_at = complaint.latest_value = complaint.latest_at = None
+    sessions: dict[int, set] = defaultdict(set)
+    for complaint_id, session_id, started, ended, before, after in rated:
+        complaint = by_id.get(complaint_id)
+        if complaint is None:
+            continue
+        if before is not None and complaint.first_at is None:
+            complaint.first_before, complaint.first_at = before, started
+        complaint.latest_value = after if after is not None else before
+        complaint.latest_at = ended or started
+        sessions[complaint_id].add(session_id)
+    for complaint in complaints:
+        complaint.rated_sessions = len(sessions[complaint.pk])
+    return complaints
 
 
 def _outcomes(complaints, label_of) -> dict[str, Outcome]:
