@@ -44,7 +44,9 @@ class GateState:
     cautions: list[str] = field(default_factory=list)
 
 
-def gate_state(session: TreatmentSession) -> GateState:
+def gate_state(session: TreatmentSession, *, segments=None) -> GateState:
+    """What abdominal work in this session depends on now. `segments`: the session's segments, when the caller
+    has just loaded them (the session page), to find the open one without another query."""
     client = session.client
     screening = Screening.objects.latest_for_client(client)
     cautions = [r["text"] for r in screening.reasons if r["rule"].startswith("caution.")] if screening else []
@@ -52,9 +54,16 @@ def gate_state(session: TreatmentSession) -> GateState:
         consent=Consent.objects.latest_for(client, ConsentKind.ABDOMINAL),
         screening=screening,
         referral_cleared=bool(screening and referral_is_cleared(screening)),
-        open_segment=session.segments.filter(ended_at__isnull=True).order_by("-reconfirmed_at").first(),
+        open_segment=_open_segment(session, segments),
         cautions=cautions,
     )
+
+
+def _open_segment(session: TreatmentSession, segments):
+    if segments is not None:
+        open_segments = [segment for segment in segments if segment.ended_at is None]
+        return max(open_segments, key=lambda segment: segment.reconfirmed_at, default=None)
+    return session.segments.filter(ended_at__isnull=True).order_by("-reconfirmed_at").first()
 
 
 def check_abdominal_work(

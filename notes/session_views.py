@@ -57,7 +57,7 @@ def session_new(request, public_id):
 
 
 def _session_context(request, session, *, feedback_form=None, abdominal_form=None):
-    state = gate_state(session)
+    state = gate_state(session, segments=session.segments.all())  # prefetched by _load_session
     timeline = session_timeline(session, page=page_number(request.GET.get("timeline")))
     is_own_draft = not session.is_signed and session.therapist_id == request.user.pk
     segment = state.open_segment
@@ -67,7 +67,7 @@ def _session_context(request, session, *, feedback_form=None, abdominal_form=Non
         "gate": state,
         "timeline": timeline,
         "pains": services.complaint_pains(session),
-        "addenda": list(session.addenda.select_related("author", "session__client")),
+        "addenda": list(session.addenda.select_related("author")),  # .session: `session`
         "is_own_draft": is_own_draft,
         "is_own": session.therapist_id == request.user.pk,
         "segment_elapsed": (timezone.now() - segment.reconfirmed_at) if segment else None,

@@ -4,12 +4,14 @@ from datetime import timedelta
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from clinic.audit import record_views
 from intake.access import is_on_care_team
 from notes.charts import feedback_sparkline_svg
-from notes.models import Consent, ConsentKind, ConsentText, TreatmentSession
+from notes.models import ConsentKind, ConsentText, TreatmentSession
 
 register = template.Library()
 
@@ -34,7 +36,7 @@ def client_notes_panel(context, client):
     on_care_team = is_on_care_team(user, client)
     may_read_sessions = user.is_clinic_admin or on_care_team
     latest_consents, current_texts = {}, {}
-    for consent in Consent.objects.filter(client=client).select_related("text", "client").order_by("-signed_at", "-id"):
+    for consent in client.consents.select_related("text").order_by("-signed_at", "-id"):  # .client: `client`
         latest_consents.setdefault(consent.kind, consent)
     for text in ConsentText.objects.order_by("kind", "-version"):
         current_texts.setdefault(text.kind, text)
@@ -76,3 +78,59 @@ def feedback_sparkline(moments):
     if not moments:
         return ""
     return mark_safe(feedback_sparkline_svg(moments))  # noqa: S308 (the SVG escapes its own text)  # nosec B308 B703
+
+
+def _clock(moment) -> str:
+    """A moment as H:M:S in the clinic's time zone (the `date:"H:i:s"` filter, without its 30 µs a call)."""
+    return timezone.localtime(moment).strftime("%H:%M:%S")
+
+
+@register.simple_tag
+def timeline_rows(events):
+    """The session timeline's rows: its entries, and the re-confirmations and stops between them.
+
+    Written here rather than in the template: a window of 50 entries took 8 ms to render through template tags,
+    a third of the session page."""
+    rows = []
+    for at, kind, record, warnings in events:
+        if kind == "entry":
+            rows.append(
+                format_html(
+                    '<li class="list-group-item timeline-entry response-row-{}">\n'
+                    "        <strong>{}</strong> · {} · {} ·\n"
+                    "        {} · {} ·\n"
+                    '        <span class="fw-semibold">{}</span>{}\n'
+                    "        {}\n"
+                    "      </li>",
+                    record.response,
+                    _clock(record.at),
+                    record.get_side_display(),
+                    record.get_technique_display(),
+                    _("pressure %(p)s") % {"p": record.pressure},
+                    _("pain %(n)s/10") % {"n": record.pain},
+                    record.get_response_display(),
+                    format_html(" — {}", record.note) if record.note else "",
+                    format_html_join(
+                        "", '<div class="text-danger small pacing-warning">⚠ {}</div>', ((w,) for w in warnings)
+                    ),
+                )
+            )
+        elif kind == "opened":
+            reviewed = format_html(" ({})", _("precautions reviewed")) if record.precautions_reviewed else ""
+            rows.append(
+                format_html(
+                    '<li class="list-group-item timeline-segment"><strong>{}</strong> · {}{}</li>',
+                    _clock(at),
+                    _("client re-confirmed out loud: abdominal work opened"),
+                    reviewed,
+                )
+            )
+        else:
+            rows.append(
+                format_html(
+                    '<li class="list-group-item timeline-segment-end"><strong>{}</strong> · {}</li>',
+                    _clock(at),
+                    _("abdominal work closed: %(reason)s") % {"reason": record.get_end_reason_display()},
+                )
+            )
+    return mark_safe("\n      ".join(rows))  # noqa: S308  # nosec B308 B703 (each row built by format_html)
