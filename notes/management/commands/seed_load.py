@@ -71,8 +71,24 @@ LAST = [
     "Haas",
     "Moreau",
 ]
+# A chain's client list has thousands of surnames, a few of them common: one client in ten has one of the twenty
+# above (about 0.5% each, as common surnames are), the rest a surname made of two or three syllables (about 6,000
+# of them). A search for part of a common surname then finds hundreds of clients out of 100,000, not one in twenty.
+SYLLABLES = ["ba", "da", "fe", "ga", "ha", "ji", "la", "ma", "ne", "pi", "ra", "sa", "ti", "va", "wen", "yo", "zu"]
+SYLLABLES += ["ber"]
+COMMON_SURNAMES = 0.1
+
+
+def surname(rng) -> str:
+    if rng.random() < COMMON_SURNAMES:
+        return rng.choice(LAST)
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.choice((2, 3)))).capitalize()
+
+
 REGIONS = ["low_back", "anterior_hip_groin", "anterior_thigh", "deep_hip", "buttock"]
 BATCH = 2000
+SEEDED_TABLES = ("clinic_client", "clinic_client_care_team", "intake_intake", "intake_complaint", "intake_screening")
+SEEDED_TABLES += ("notes_treatmentsession", "notes_complaintpain", "notes_abdominalsegment", "notes_feedbackentry")
 ENTRY_COPY = (
     "COPY notes_feedbackentry (public_id, session_id, segment_id, at, side, technique, pressure, pain, response, "
     "note, token) FROM STDIN"
@@ -107,10 +123,21 @@ class Command(BaseCommand):
                 self.seed_batch(rng, run, start, count, staff, desk, sessions_per_client, entries_per_session)
             done += count
             self.progress(done, clients)
+        self.vacuum()
         self.stdout.write(
             f"Seeded {clients} clients, {clients * sessions_per_client} sessions, "
             f"{clients * sessions_per_client * entries_per_session} feedback entries."
         )
+
+    def vacuum(self) -> None:
+        """After a bulk load, what autovacuum would do later: fresh statistics for the planner, and the trigram
+        indexes' pending entries merged (until then every name search reads the whole pending list: 35 ms instead
+        of 2 ms at 100,000 clients)."""
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            return
+        with connection.cursor() as cursor:
+            for table in SEEDED_TABLES:
+                cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(table)}")
 
     def progress(self, done: int, total: int) -> None:
         width = 30
@@ -138,7 +165,7 @@ class Command(BaseCommand):
         now = timezone.now()
         new_clients = []
         for i in range(count):
-            first, last = rng.choice(FIRST), rng.choice(LAST)
+            first, last = rng.choice(FIRST), surname(rng)
             phone = f"{rng.choice(['416', '647', '905', '437'])}-555-{rng.randrange(10000):04d}"
             new_clients.append(
                 Client(
