@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.apps import apps
 
 from tests import factories
 
@@ -66,3 +69,11 @@ def as_user(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def consent_texts(transactional_db):
+    """The consent texts notes migration 0002 publishes, for transactional tests: one before may have flushed them
+    (the role groups come back by themselves, clinic.roles.ensure_roles). Idempotent, unlike serialized_rollback,
+    which fails on a database where they are already back."""
+    importlib.import_module("notes.migrations.0002_first_consent_texts").publish(apps, None)

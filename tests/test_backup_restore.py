@@ -4,14 +4,12 @@ Transactional tests: pg_dump and pg_restore are other processes and only see com
 dump and restore the test database (connection.settings_dict["NAME"]) and nothing else.
 """
 
-import importlib
 import io
 import json
 import stat
 import tarfile
 
 import pytest
-from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -33,13 +31,6 @@ LETTER = b"%PDF-1.4\n% Dr. Okafor: cleared for soft-tissue work\n%%EOF\n"
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def consent_texts(transactional_db):
-    """The consent texts notes migration 0002 publishes: a transactional test before this one may have flushed them
-    (the role groups come back by themselves, clinic.roles.ensure_roles)."""
-    importlib.import_module("notes.migrations.0002_first_consent_texts").publish(apps, None)
 
 
 @pytest.fixture

@@ -161,9 +161,11 @@ def audit_insert(sql):
     return sql.lstrip().upper().startswith('INSERT INTO "AUDITLOG_LOGENTRY"')
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("write", ["soap note", "addendum", "new session"])
-def test_a_failed_audit_insert_leaves_neither_the_note_nor_its_audit_entry(therapist, care_client, write):
+def test_a_failed_audit_insert_leaves_neither_the_note_nor_its_audit_entry(
+    consent_texts, therapist, care_client, write
+):
     screened_intake(care_client, by=therapist, complaints=[LOW_BACK])
     session = services.start_session(client=care_client, therapist=therapist, pain_before={})
     if write == "addendum":
