@@ -111,6 +111,9 @@ def _aware(at) -> datetime:
     return timezone.make_aware(at, UTC) if timezone.is_naive(at) else at
 
 
+THERAPIST_NAME = ("therapist__first_name", "therapist__last_name", "therapist__username")
+
+
 def timeline_page(client: Client, *, kinds: set[str], start=None, end=None, page_number=None):
     """One page of the timeline (with the count, in one query), each record loaded in one query per kind."""
     events_sql = _events_sql(kinds, start, end)
@@ -130,8 +133,10 @@ def timeline_page(client: Client, *, kinds: set[str], start=None, end=None, page
         ids["consent" if kind == "withdrawal" else kind].append(pk)
     loaded = {
         "consent": Consent.objects.filter(pk__in=ids["consent"]).select_related("text", "collected_by", "withdrawn_by"),
+        # What a session's row shows, not its note: the SOAP texts are read on the session's own page.
         "session": TreatmentSession.objects.filter(pk__in=ids["session"])
         .select_related("therapist")
+        .only("public_id", "client_id", "started_at", "status", *THERAPIST_NAME)
         .prefetch_related(Prefetch("pains", queryset=ComplaintPain.objects.select_related("complaint"))),
         "clearance": PhysicianClearance.objects.filter(pk__in=ids["clearance"]).select_related("recorded_by"),
     }
