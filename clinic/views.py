@@ -52,7 +52,16 @@ def flag_filter(user, clients, flag: str):
 
 
 def care_team_prefetch():
-    return Prefetch("care_team", queryset=User.objects.order_by("first_name", "last_name"))
+    """Each listed client's care team, by name: the names only (not password hashes and the rest of the row)."""
+    return Prefetch("care_team", queryset=User.objects.order_by("first_name", "last_name").only(*USER_NAME_FIELDS))
+
+
+USER_NAME_FIELDS = ("id", "username", "first_name", "last_name")
+# What a row of the client list shows (clinic/templatetags/client_tags.py): name, pronouns, date of birth,
+# phone, the screening summary.
+CLIENT_ROW_FIELDS = ("public_id", "first_name", "last_name", "preferred_name", "pronouns", "date_of_birth", "phone")
+CLIENT_ROW_FIELDS += ("screened_at", "screening_iliopsoas", "screening_abdominal_work", "screening_refer")
+CLIENT_ROW_FIELDS += ("referral_cleared", "archived_at")
 
 
 @require_safe
@@ -112,7 +121,7 @@ def client_list(request):
     q = recalled_search(request, search)[:100]
     search = search if q else ""
     clients = Client.objects.archived() if show_archived else Client.objects.active()
-    clients = clients.search(q).prefetch_related(care_team_prefetch())
+    clients = clients.search(q).only(*CLIENT_ROW_FIELDS).prefetch_related(care_team_prefetch())
     if flag:
         clients = flag_filter(request.user, clients, flag)
     page = CappedPaginator(clients, CLIENTS_PER_PAGE).get_page(params.get("page"))

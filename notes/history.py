@@ -112,6 +112,10 @@ def _aware(at) -> datetime:
 
 
 THERAPIST_NAME = ("therapist__first_name", "therapist__last_name", "therapist__username")
+# A session row's ratings: the complaint's region and the two numbers.
+SESSION_ROW_PAINS = ComplaintPain.objects.select_related("complaint").only(
+    "session_id", "before", "after", "complaint__region"
+)
 
 
 def timeline_page(client: Client, *, kinds: set[str], start=None, end=None, page_number=None):
@@ -137,7 +141,7 @@ def timeline_page(client: Client, *, kinds: set[str], start=None, end=None, page
         "session": TreatmentSession.objects.filter(pk__in=ids["session"])
         .select_related("therapist")
         .only("public_id", "client_id", "started_at", "status", *THERAPIST_NAME)
-        .prefetch_related(Prefetch("pains", queryset=ComplaintPain.objects.select_related("complaint"))),
+        .prefetch_related(Prefetch("pains", queryset=SESSION_ROW_PAINS)),
         "clearance": PhysicianClearance.objects.filter(pk__in=ids["clearance"]).select_related("recorded_by"),
     }
     records = {kind: {r.pk: r for r in queryset} if ids[kind] else {} for kind, queryset in loaded.items()}
