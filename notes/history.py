@@ -266,30 +266,43 @@ def _period_for(first: datetime) -> str:
 # The statements behind the chart and the outcomes, written as SQL: the ORM spent longer compiling their
 # subqueries and windows on every history page than the database spent running them. Signed sessions only, and
 # only the complaints rated before or after.
-RATED = """
+RATED_PAINS_SQL = """
+SELECT cp.complaint_id, s.started_at, s.ended_at, cp.before, cp.after
 FROM notes_complaintpain cp JOIN notes_treatmentsession s ON s.id = cp.session_id
 WHERE s.client_id = %s AND s.status = %s AND (cp.before IS NOT NULL OR cp.after IS NOT NULL)
+ORDER BY s.started_at, s.id
 """
-# Every rating, oldest session first: the chart's points up to CHART_EXACT_SESSIONS sessions.
-RATED_PAINS_SQL = (
-    "SELECT cp.complaint_id, s.started_at, s.ended_at, cp.before, cp.after" + RATED + ("ORDER BY s.started_at, s.id")
-)
-# One row per complaint: its first rating before a session, its latest rating, its number of rated sessions.
-OUTCOME_SQL = (
-    """
-SELECT complaint_id, first_before, first_at, latest_value, latest_at, rated FROM (
-  SELECT cp.complaint_id,
-    FIRST_VALUE(cp.before) OVER (PARTITION BY cp.complaint_id
-      ORDER BY CASE WHEN cp.before IS NULL THEN 1 ELSE 0 END, s.started_at, s.id) AS first_before,
-    FIRST_VALUE(s.started_at) OVER (PARTITION BY cp.complaint_id
-      ORDER BY CASE WHEN cp.before IS NULL THEN 1 ELSE 0 END, s.started_at, s.id) AS first_at,
-    COALESCE(cp.after, cp.before) AS latest_value,
-    COALESCE(s.ended_at, s.started_at) AS latest_at,
-    ROW_NUMBER() OVER (PARTITION BY cp.complaint_id ORDER BY s.started_at DESC, s.id DESC) AS newest,
-    COUNT(*) OVER (PARTITION BY cp.complaint_id) AS rated"""
-    + RATED
-    + ") ranked WHERE newest = 1"
-)
+# Per complaint and period: the first moment and the mean ratings. The period's truncation goes into {period}: SQL
+# written by Django's own DatabaseOperations.datetime_trunc_sql for the database in use.
+MEANS_SQL = """
+SELECT cp.complaint_id, MIN(s.started_at), AVG(cp.before), AVG(cp.after)
+FROM notes_complaintpain cp JOIN notes_treatmentsession s ON s.id = cp.session_id
+WHERE s.client_id = %s AND s.status = %s AND (cp.before IS NOT NULL OR cp.after IS NOT NULL)
+GROUP BY cp.complaint_id, {period}
+"""
+# The client's complaints (and their intake's moment), each with one outcome row when it was ever rated: its first
+# rating before a session, its latest rating, its number of rated sessions.
+COMPLAINTS_SQL = """
+SELECT c.*, i.taken_at AS intake_taken_at, o.first_before, o.first_at, o.latest_value, o.latest_at, o.rated
+FROM intake_complaint c JOIN intake_intake i ON i.id = c.intake_id
+LEFT JOIN (
+  SELECT complaint_id, first_before, first_at, latest_value, latest_at, rated FROM (
+    SELECT cp.complaint_id,
+      FIRST_VALUE(cp.before) OVER (PARTITION BY cp.complaint_id
+        ORDER BY CASE WHEN cp.before IS NULL THEN 1 ELSE 0 END, s.started_at, s.id) AS first_before,
+      FIRST_VALUE(s.started_at) OVER (PARTITION BY cp.complaint_id
+        ORDER BY CASE WHEN cp.before IS NULL THEN 1 ELSE 0 END, s.started_at, s.id) AS first_at,
+      COALESCE(cp.after, cp.before) AS latest_value,
+      COALESCE(s.ended_at, s.started_at) AS latest_at,
+      ROW_NUMBER() OVER (PARTITION BY cp.complaint_id ORDER BY s.started_at DESC, s.id DESC) AS newest,
+      COUNT(*) OVER (PARTITION BY cp.complaint_id) AS rated
+    FROM notes_complaintpain cp JOIN notes_treatmentsession s ON s.id = cp.session_id
+    WHERE s.client_id = %s AND s.status = %s AND (cp.before IS NOT NULL OR cp.after IS NOT NULL)
+  ) ranked WHERE newest = 1
+) o ON o.complaint_id = c.id
+WHERE i.client_id = %s
+ORDER BY c.position, c.id
+"""
 
 
 def _signed(client: Client) -> list:
@@ -312,7 +325,7 @@ def _means_in_database(client: Client, kind: str) -> list[tuple]:
     period, period_params = connection.ops.datetime_trunc_sql(
         kind, "s.started_at", (), timezone.get_current_timezone_name()
     )
-    sql = f"SELECT cp.complaint_id, MIN(s.started_at), AVG(cp.before), AVG(cp.after) {RATED} GROUP BY cp.complaint_id, {period}"  # noqa: E501, S608  # nosec B608 (fixed fragments; Django's own truncation)
+    sql = MEANS_SQL.format(period=period)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*_signed(client), *period_params])
         return [
@@ -324,15 +337,6 @@ def _means_in_database(client: Client, kind: str) -> list[tuple]:
             )
             for complaint_id, at, before, after in cursor.fetchall()
         ]
-
-
-# The client's complaints with their outcome row (none when never rated), and their intake's moment.
-COMPLAINTS_SQL = (
-    "SELECT c.*, i.taken_at AS intake_taken_at, o.first_before, o.first_at, o.latest_value, o.latest_at, o.rated "
-    "FROM intake_complaint c JOIN intake_intake i ON i.id = c.intake_id LEFT JOIN ("
-    + OUTCOME_SQL
-    + ") o ON o.complaint_id = c.id WHERE i.client_id = %s ORDER BY c.position, c.id"
-)
 
 
 def complaints_with_outcome_data(client: Client, *, rated: list[tuple] | None = None) -> list[Complaint]:

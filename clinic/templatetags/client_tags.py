@@ -22,7 +22,7 @@ def client_rows(clients, user):
         members = (
             format_html_join(", ", "{}", ((member.display_name,) for member in team))
             if team
-            else mark_safe('<span class="text-body-secondary">—</span>')
+            else format_html('<span class="text-body-secondary">{}</span>', "—")
         )
         rows.append(
             format_html(
