@@ -121,19 +121,20 @@ def measure(browser, url, repeat=REPEAT, status=200):
     return len(queries.captured_queries), statistics.median(times), p95
 
 
-def seed_short_course(big, therapist):
-    """A client with 5 signed sessions, one of them with 10 feedback entries: the small side of the growth check."""
-    short = Client.objects.filter(last_name="Bench-Shortcourse").first()
-    if short is None:
-        call_command("seed_load", clients=1, sessions_per_client=5, entries_per_session=0, therapists=20)
-        short = Client.objects.order_by("-pk").first()
-        short.last_name = "Bench-Shortcourse"
-        short.save(update_fields=["last_name"])
-    short.care_team.add(therapist)
-    session = TreatmentSession.objects.filter(client=short, entries__isnull=False).first()
+def seed_course(therapist, *, name: str, sessions: int, entries: int):
+    """A client with `sessions` signed sessions, one of them (the latest) with `entries` feedback entries: the small
+    sides of the growth check."""
+    client = Client.objects.filter(last_name=name).first()
+    if client is None:
+        call_command("seed_load", clients=1, sessions_per_client=sessions, entries_per_session=0, therapists=20)
+        client = Client.objects.order_by("-pk").first()
+        client.last_name = name
+        client.save(update_fields=["last_name"])
+    client.care_team.add(therapist)
+    session = TreatmentSession.objects.filter(client=client, entries__isnull=False).first()
     if session is None:
-        session = seed_timeline_session(short, therapist, entries=10)
-    return short, session
+        session = seed_timeline_session(client, therapist, entries=entries)
+    return client, session
 
 
 def search_url(browser, text):
@@ -160,7 +161,10 @@ def main():
         sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL (make bench does).")
     big, session = seed()
     therapist = session.therapist
-    short, short_session = seed_short_course(big, therapist)
+    short, short_session = seed_course(therapist, name="Bench-Shortcourse", sessions=5, entries=10)
+    # A page as full as the long record's: 30 sessions fill the history page's 25 rows, 60 entries the session
+    # page's window of 50. Against these, what grows is the record's length alone, not what the page shows.
+    full, full_session = seed_course(therapist, name="Bench-Fullpage", sessions=30, entries=60)
     admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("bench-admin", None, None)
     browser = Browser()
     browser.force_login(therapist)
@@ -203,6 +207,18 @@ def main():
                 f"/sessions/{session.public_id}/",
                 "10 vs 200 entries",
             ),
+            (
+                "history page, both pages full",
+                f"/clients/{full.public_id}/history/",
+                f"/clients/{big.public_id}/history/",
+                "30 vs 500 sessions",
+            ),
+            (
+                "session page, both windows full",
+                f"/sessions/{full_session.public_id}/",
+                f"/sessions/{session.public_id}/",
+                "60 vs 200 entries",
+            ),
         ]
         for name, small_url, large_url, sizes in pairs:
             small = measure(browser, small_url)
@@ -236,6 +252,8 @@ def main():
         "## Growth with the record",
         "",
         "The same page for a short and a long record, measured in the same run: the ratio of the medians stays near 1.",
+        "A short record also shows less (5 sessions fill a few of the history page's 25 rows, 10 entries a fifth of",
+        'the session page\'s window of 50); the rows marked "full" compare records that fill the page.',
         "",
         "| page | records | queries small / large | median ms small | median ms large | large / small |",
         "|---|---|---:|---:|---:|---:|",
