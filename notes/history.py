@@ -19,6 +19,7 @@ from notes.outcomes import Outcome, Rating, outcome
 
 KINDS = ("intake", "consent", "withdrawal", "session", "clearance")
 EVENTS_PER_PAGE = 25
+MAX_PAGE = 1_000_000
 
 
 @dataclass
@@ -122,7 +123,8 @@ def timeline_page(client: Client, *, kinds: set[str], start=None, end=None, page
     """One page of the timeline (with the count, in one query), each record loaded in one query per kind."""
     events_sql = _events_sql(kinds, start, end)
     try:
-        number = max(int(page_number), 1)
+        # Bounded: a number from the address past any real page shows the last page, not a database error.
+        number = min(max(int(page_number), 1), MAX_PAGE)
     except (TypeError, ValueError):
         number = 1
     rows, total = _page_of_events(client, events_sql, number) if events_sql is not None else ([], 0)

@@ -313,3 +313,14 @@ def test_each_view_is_its_own_access_entry(as_user, clinic_admin, care_client):
     browser.get(history_url(care_client, page=2))
 
     assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=clinic_admin).count() == 2
+
+
+@pytest.mark.parametrize("page", ["2", "3", "999", str(10**12), str(10**30), "-4", "0"])
+def test_any_page_number_shows_a_page_never_an_error(as_user, course, care_client, therapist, page):
+    """The page number comes from the address: however large, it shows a page (past the end, the last one)."""
+    quick_signed_sessions(care_client, therapist=therapist, count=30)
+    response = as_user(therapist).get(history_url(care_client, page=page))
+
+    assert response.status_code == 200
+    expected = 1 if page in ("-4", "0") else 2
+    assert f"Page {expected} of 2" in response.content.decode()
