@@ -50,3 +50,20 @@ def test_seeded_clients_show_in_the_list_history_and_name_search(settings, as_us
     assert list(found.context["page"].object_list) == [client]
     assert history.status_code == 200
     assert history.content.decode().count("history-session") == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_load_outside_a_transaction_vacuums_and_its_data_reads_back(settings):
+    """As `make bench` runs it: not inside a transaction, so on PostgreSQL it ends with VACUUM ANALYZE of what it
+    wrote (which cannot run in a transaction), and the data is there to read."""
+    settings.DEBUG = True
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as statements:
+        seed(clients=3, sessions_per_client=2, entries_per_session=2, therapists=1)
+
+    vacuums = [s["sql"] for s in statements.captured_queries if s["sql"].startswith("VACUUM")]
+    assert len(vacuums) == (9 if connection.vendor == "postgresql" else 0)
+    assert TreatmentSession.objects.signed().count() == 6
+    assert FeedbackEntry.objects.count() == 12
