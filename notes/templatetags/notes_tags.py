@@ -16,6 +16,7 @@ from notes.models import ConsentKind, ConsentText, TreatmentSession
 register = template.Library()
 
 STALE_DRAFT_AGE = timedelta(hours=24)
+CONSENT_STATUS_FIELDS = ("public_id", "client_id", "kind", "signed_at", "withdrawn_at", "text__version")
 
 
 @register.filter
@@ -36,9 +37,11 @@ def client_notes_panel(context, client):
     on_care_team = is_on_care_team(user, client)
     may_read_sessions = user.is_clinic_admin or on_care_team
     latest_consents, current_texts = {}, {}
-    for consent in client.consents.select_related("text").order_by("-signed_at", "-id"):  # .client: `client`
+    # What the status shows (not the signed text and the drawn signature); .client is `client` itself.
+    consents = client.consents.select_related("text").only(*CONSENT_STATUS_FIELDS)
+    for consent in consents.order_by("-signed_at", "-id"):
         latest_consents.setdefault(consent.kind, consent)
-    for text in ConsentText.objects.order_by("kind", "-version"):
+    for text in ConsentText.objects.order_by("kind", "-version").only("kind", "version"):  # not the texts themselves
         current_texts.setdefault(text.kind, text)
     rows = []
     record_views(latest_consents.values())
