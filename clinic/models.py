@@ -259,8 +259,12 @@ class Client(models.Model):
 
     @cached_property
     def care_team_members(self) -> list[User]:
-        """The care team by name, read once per request (or taken from a `prefetch_related("care_team")`)."""
-        return sorted(self.care_team.all(), key=lambda member: (member.first_name, member.last_name, member.pk))
+        """The care team by name, read once per request (or taken from a `prefetch_related("care_team")`): their
+        names only, which is all a page shows of them (not password hashes and the rest of the row)."""
+        members = self.care_team.all()
+        if "care_team" not in getattr(self, "_prefetched_objects_cache", {}):
+            members = members.only("id", "username", "first_name", "last_name")
+        return sorted(members, key=lambda member: (member.first_name, member.last_name, member.pk))
 
     def has_on_care_team(self, user) -> bool:
         return any(member.pk == user.pk for member in self.care_team_members)
