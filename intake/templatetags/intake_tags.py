@@ -1,7 +1,9 @@
 """What the intake app shows on other apps' pages: the body diagram, screening badges, the client's intake panel."""
 
+import html
+
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -32,14 +34,17 @@ DIAGRAM = [
 SIDE_WORDS = {"left": _("left"), "right": _("right"), "central": _("middle")}
 
 
+def escape(value) -> str:
+    """django.utils.html.escape without its lazy-string wrapper: the same characters escaped, for plain values."""
+    return html.escape(str(value))
+
+
 def _attributes(attrs: dict) -> str:
-    """A widget's attributes in their order, as django/forms/widgets/attrs.html writes them."""
-    return mark_safe(  # noqa: S308  # nosec B308 B703 (each part built by format_html)
-        "".join(
-            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
-            for name, value in attrs.items()
-            if value is not False
-        )
+    """A widget's attributes in their order, as django/forms/widgets/attrs.html writes them (escaped)."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
     )
 
 
@@ -47,35 +52,27 @@ def _attributes(attrs: dict) -> str:
 def choice_buttons(field, colour="", compact=False):
     """A radio field as a row of big buttons (tablet-friendly): each option's input (class btn-check) and its label.
 
-    The same markup as Django's radio widget templates, written here: a page of eleven questions rendered 35
-    options through four nested templates each, 7 ms of the intake page."""
+    The same markup as Django's radio widget templates, written here as escaped strings: a page of eleven
+    questions rendered 35 options through four nested templates each, 7 ms of the intake page."""
+    colour = escape(colour or "primary")
     options = []
     for option in field:
         data = option.data
-        value = "" if data["value"] is None else format_html(' value="{}"', data["value"])
+        value = "" if data["value"] is None else f' value="{escape(data["value"])}"'
         options.append(
-            format_html(
-                '<input type="{}" name="{}"{}{}><label class="btn btn-outline-{}" for="{}">{}</label>',
-                data["type"],
-                data["name"],
-                value,
-                _attributes(data["attrs"]),
-                colour or "primary",
-                option.id_for_label,
-                option.choice_label,
-            )
+            f'<input type="{escape(data["type"])}" name="{escape(data["name"])}"{value}{_attributes(data["attrs"])}>'
+            f'<label class="btn btn-outline-{colour}" for="{escape(option.id_for_label)}">'
+            f"{conditional_escape(option.choice_label)}</label>"
         )
-    html = format_html(
-        '<div class="choice-buttons{}" role="radiogroup" aria-label="{}">\n  {}\n</div>\n',
-        " choice-buttons-compact" if compact else "",
-        field.label,
-        mark_safe("".join(options)),  # noqa: S308  # nosec B308 B703 (each part built by format_html)
+    compact_class = " choice-buttons-compact" if compact else ""
+    html = (
+        f'<div class="choice-buttons{compact_class}" role="radiogroup" aria-label="{conditional_escape(field.label)}">'
+        f"\n  {''.join(options)}\n</div>\n"
     )
     if field.errors:
-        html += format_html(
-            '<div class="invalid-feedback d-block">{}</div>', format_html_join(" ", "{}", ((e,) for e in field.errors))
-        )
-    return html
+        errors = " ".join(conditional_escape(error) for error in field.errors)
+        html += f'<div class="invalid-feedback d-block">{errors}</div>'
+    return mark_safe(html)  # noqa: S308  # nosec B308 B703 (every value above is escaped)
 
 
 @register.inclusion_tag("intake/_body_diagram.html")
