@@ -119,9 +119,10 @@ class Complaint(models.Model):
 
 class ScreeningQuerySet(AuditedQuerySet):
     def latest_for_client(self, client):
-        return (
-            self.filter(intake__client=client).select_related("intake__client").order_by("-screened_at", "-id").first()
-        )
+        latest = self.filter(intake__client=client).select_related("intake").order_by("-screened_at", "-id").first()
+        if latest is not None:
+            latest.intake.client = client  # known: not read again with the screening
+        return latest
 
 
 class Screening(models.Model):

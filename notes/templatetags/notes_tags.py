@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from clinic.audit import record_views
 from intake.access import is_on_care_team
 from notes.charts import feedback_sparkline_svg
+from notes.history import THERAPIST_NAME
 from notes.models import ConsentKind, ConsentText, TreatmentSession
 
 register = template.Library()
@@ -51,7 +52,11 @@ def client_notes_panel(context, client):
         rows.append((kind.label, kind.value, consent, outdated))
     sessions = []
     if may_read_sessions:
-        sessions = list(TreatmentSession.objects.for_client(client).select_related("therapist")[:10])
+        sessions = list(  # what the list shows of them, not their notes
+            TreatmentSession.objects.for_client(client)
+            .select_related("therapist")
+            .only("public_id", "client_id", "started_at", "status", *THERAPIST_NAME)[:10]
+        )
     return {
         "client": client,
         "consent_rows": rows,
