@@ -137,12 +137,18 @@ def _badge_label(flag: str, client) -> str:
     return BADGE_LABELS.get(flag, "")
 
 
+INTAKE_ROW_FIELDS = ("public_id", "client_id", "taken_at", "assessed_at")
+INTAKE_ROW_FIELDS += ("taken_by__first_name", "taken_by__last_name", "taken_by__username")
+
+
 @register.inclusion_tag("intake/_client_intake_panel.html", takes_context=True)
 def client_intake_panel(context, client):
     """The intake section of the client page: latest screening, intakes, clearances, and what the user may do."""
     user = context["request"].user
     may_take = access.may_take_intake(user, client)
-    intakes = list(Intake.objects.for_client(client).select_related("taken_by")[:10]) if may_take else []
+    intakes = []
+    if may_take:  # what the list shows of them, not their answers
+        intakes = list(Intake.objects.for_client(client).select_related("taken_by").only(*INTAKE_ROW_FIELDS)[:10])
     clearances = list(client.clearances.select_related("intake")[:5]) if may_take else []  # .client: `client`
     latest = Screening.objects.latest_for_client(client) if intakes else None
     # What the client page shows of clinical records is a read like any other: audit it.
