@@ -42,7 +42,8 @@ from notes.models import AbdominalSegment, ComplaintPain, FeedbackEntry, RecordE
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "100000"))
 SESSIONS = int(os.environ.get("BENCH_SESSIONS", "10"))
 ENTRIES = int(os.environ.get("BENCH_ENTRIES", "10"))
-REPEAT = int(os.environ.get("BENCH_REPEAT", "25"))
+# Timed requests a page, after one warm-up: enough for a median that moves by a few percent between runs.
+REPEAT = int(os.environ.get("BENCH_REPEAT", "50"))
 
 
 def seed():
