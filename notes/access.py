@@ -60,20 +60,11 @@ def get_client_for_new_session(user, public_id) -> Client:
     return get_object_or_404(Client.objects.in_care_of(user), public_id=public_id)
 
 
-def readable_sessions_for(user):
-    """Sessions a user may read: every one for clinic admins; for therapists, their care team's and those of
-    clients they opened under emergency access (read-only: writing goes through `get_own_session_for`)."""
-    if user.is_clinic_admin:
-        return TreatmentSession.objects.all()
-    if user.is_therapist:
-        return TreatmentSession.objects.filter(client__in=Client.objects.clinically_visible_to(user))
-    return TreatmentSession.objects.none()
-
-
 def get_session_for(user, public_id) -> TreatmentSession:
     """A session to read: 403 for roles that never read sessions, 404 for one outside the user's reach."""
     _require(user, roles.THERAPIST, roles.CLINIC_ADMIN)
-    # Loaded by its id, then checked: the same 404s as `readable_sessions_for`, without compiling its subqueries.
+    # Loaded by its id, then checked: the same 404s as filtering by `Client.objects.clinically_visible_to`,
+    # without compiling its subqueries on every view (tests/test_emergency_access.py checks they agree).
     session = get_object_or_404(TreatmentSession.objects.select_related("client", "therapist"), public_id=public_id)
     if not may_read_clinical_record(user, session.client):
         raise Http404

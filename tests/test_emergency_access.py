@@ -408,3 +408,25 @@ def test_pages_of_a_client_never_opened_this_way_do_not_look_for_grants(request,
     assert statuses == [200] * len(paths)
     # (The care-team check's subquery on grants is part of the client's own query, not a statement of its own.)
     assert not [q["sql"] for q in captured if q["sql"].startswith('SELECT "clinic_emergencyaccess"')]
+
+
+@pytest.mark.parametrize("role", ["therapist", "outsider_therapist", "front_desk", "no_role_user", "clinic_admin"])
+def test_the_check_on_one_client_agrees_with_the_filter_on_all(request, care_client, clinic_admin, role):
+    """Pages that load a record first and check its client after (clinic.access.may_read_clinical_record) let in
+    exactly the users the filter lets in: care team, emergency access not expired, clinic admins."""
+    from clinic.access import may_read_clinical_record
+
+    user = request.getfixturevalue(role)
+    granted, expired, stranger = factories.ClientFactory(), factories.ClientFactory(), factories.ClientFactory()
+    if user.is_therapist:
+        grant_emergency_access(client=granted, user=user, reason=REASON)
+        with mock.patch("django.utils.timezone.now", return_value=timezone.now() - timedelta(days=1)):
+            grant_emergency_access(client=expired, user=user, reason=REASON)
+    clients = [care_client, granted, expired, stranger]
+    filtered = set(Client.objects.clinically_visible_to(user).filter(pk__in=[c.pk for c in clients]))
+    if user.is_therapist:  # the cases are there: a grant that opens, one that has expired
+        assert granted in filtered and expired not in filtered and stranger not in filtered
+
+    for client in clients:
+        fresh = Client.objects.get(pk=client.pk)  # nothing cached from the setup
+        assert may_read_clinical_record(user, fresh) == (client in filtered), client
