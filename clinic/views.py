@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Window
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,7 @@ from clinic.audit_views import with_clients
 from clinic.emergency_views import emergency_access_offer
 from clinic.forms import ArchiveClientForm, ClientForm
 from clinic.models import SCREENING_FLAGS, Client, EmergencyAccess, User
-from clinic.pagination import CappedPaginator
+from clinic.pagination import CappedPaginator, CountedWithPagePaginator
 from clinic.searches import recalled_search, remember_search
 
 CLIENTS_PER_PAGE = 25
@@ -124,7 +124,11 @@ def client_list(request):
     clients = clients.search(q).only(*CLIENT_ROW_FIELDS).prefetch_related(care_team_prefetch())
     if flag:
         clients = flag_filter(request.user, clients, flag)
-    page = CappedPaginator(clients, CLIENTS_PER_PAGE).get_page(params.get("page"))
+    if q:  # a search counts its matches in the query that reads the page
+        paginator = CountedWithPagePaginator(clients.annotate(matches=Window(Count("id"))), CLIENTS_PER_PAGE)
+    else:
+        paginator = CappedPaginator(clients, CLIENTS_PER_PAGE)
+    page = paginator.get_page(params.get("page"))
     return render(
         request,
         "clinic/client_list.html",

@@ -4,7 +4,7 @@ import pytest
 from auditlog.models import LogEntry
 
 from clinic.models import Client
-from clinic.pagination import CappedPaginator
+from clinic.pagination import CappedPaginator, CountedWithPagePaginator
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +54,44 @@ def test_the_audit_log_past_the_cap_asks_for_a_filter(as_user, clinic_admin, mon
 
     assert response.status_code == 200
     assert "More than 3 events: filter by client" in response.content.decode()
+
+
+# -- Searches: the page's query counts the matches too -----------------------------------------------------------
+
+
+def searched(count, cap=5):
+    from django.db.models import Count, Window
+
+    factories.ClientFactory.create_batch(count, last_name="Okonkwo")
+    factories.ClientFactory.create_batch(2, last_name="Chen")
+    matches = Client.objects.search("okonk").annotate(matches=Window(Count("id")))
+    return CountedWithPagePaginator(matches, 2, cap=cap)
+
+
+@pytest.mark.parametrize(
+    ("count", "page", "expected"),
+    [
+        (3, "1", (1, 3, False, 2, 2)),  # counted exactly, from the page's own query
+        (3, "2", (2, 3, False, 2, 1)),
+        (3, "9", (2, 3, False, 2, 1)),  # past the end: the last page
+        (7, "2", (2, 5, True, 3, 2)),  # past the cap: "more than 5", its pages only
+        (7, str(10**30), (3, 5, True, 3, 1)),  # any number from the address: a page, not a database error
+        (3, "abc", (1, 3, False, 2, 2)),
+        (0, "1", (1, 0, False, 1, 0)),  # no match
+    ],
+)
+def test_a_search_counts_its_matches_with_its_page(count, page, expected):
+    paginator = searched(count)
+
+    shown = paginator.get_page(page)
+
+    assert (shown.number, paginator.count, paginator.capped, paginator.num_pages, len(shown.object_list)) == expected
+
+
+def test_a_search_page_costs_one_query_for_its_rows_and_their_count(django_assert_num_queries):
+    paginator = searched(3)
+
+    with django_assert_num_queries(1):
+        page = paginator.get_page("1")
+        assert [client.last_name for client in page.object_list] == ["Okonkwo", "Okonkwo"]
+        assert paginator.count == 3
