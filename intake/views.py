@@ -108,7 +108,10 @@ def intake_detail(request, public_id):
     screenings = list(intake.screenings.select_related("screened_by"))
     latest = screenings[0] if screenings else None
     full = access.sees_full_screening(request.user, client)
-    clearances = list(intake.clearances.select_related("recorded_by"))
+    # A clearance answers a referral: one is recorded only while a screening of the intake refers (clearance_new),
+    # and screenings are never changed or removed. No screening ever referred: no clearance to read.
+    referred = any(screening.refer for screening in screenings)
+    clearances = list(intake.clearances.select_related("recorded_by")) if referred else []
     record_views([intake, latest, *clearances])
     return render(
         request,

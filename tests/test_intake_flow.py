@@ -395,3 +395,22 @@ def test_intake_page_reads_a_fixed_number_of_queries(
         response = browser.get(intake_url(referred_intake))
 
     assert response.status_code == 200
+
+
+def test_a_clearance_stays_on_the_intake_page_after_a_screening_that_no_longer_refers(
+    as_user, therapist, front_desk, cleared_intake
+):
+    """The page reads clearances when any screening of the intake referred, not only the latest one."""
+    complaints = [{"region": c.region, "side": c.side, "pain_now": c.pain_now} for c in cleared_intake.complaints.all()]
+    services.update_intake(intake=cleared_intake, by=front_desk, complaints=complaints, red_flags={})
+    assert cleared_intake.screenings.first().refer is False  # the latest screening no longer refers
+
+    page = as_user(therapist).get(intake_url(cleared_intake, "")).content.decode()
+
+    assert "Cleared on" in page and "by Dr. Anita Sharma" in page
+
+
+def test_an_intake_never_referred_shows_no_clearance_section(as_user, therapist, groin_intake):
+    page = as_user(therapist).get(intake_url(groin_intake, "")).content.decode()
+
+    assert "Physician clearance" not in page and "Cleared on" not in page
