@@ -8,6 +8,7 @@ Run with `make bench` (it sets DATABASE_URL to the PostgreSQL database clinic_be
 BENCH_CLIENTS, BENCH_SESSIONS (per client) and BENCH_ENTRIES (per session); the defaults are a chain's ten years.
 """
 
+import gc
 import os
 import platform
 import statistics
@@ -44,6 +45,9 @@ SESSIONS = int(os.environ.get("BENCH_SESSIONS", "10"))
 ENTRIES = int(os.environ.get("BENCH_ENTRIES", "10"))
 # Timed requests a page, after one warm-up: enough for a median that moves by a few percent between runs.
 REPEAT = int(os.environ.get("BENCH_REPEAT", "50"))
+FLOOR_URL = "/bench/floor/"
+# Each page measured in this many rounds (all pages, then again): a page's figures are the medians over the rounds.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 
 
 def seed():
@@ -105,21 +109,38 @@ def seed_timeline_session(client, therapist, entries=200):
     return session
 
 
-def measure(browser, url, repeat=REPEAT, status=200):
+def percentile_95(times: list[float]) -> float:
+    times = sorted(times)
+    return times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+
+
+def timed(browser, url, repeat: int) -> list[float]:
     browser.get(url)  # warm up
-    reset_queries()  # the query log is a bounded deque: a full one would count nothing
-    with CaptureQueriesContext(connection) as queries:
-        response = browser.get(url)
-    if response.status_code != status:
-        raise RuntimeError(f"{url} answered {response.status_code}, not {status}")
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         browser.get(url)
         times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
-    return len(queries.captured_queries), statistics.median(times), p95
+    return times
+
+
+def measure(browser, url, repeat=REPEAT, status=200, floor=None):
+    """Queries of one request, then the median and p95 of `repeat` timed requests. With `floor` (a browser), the
+    floor view is timed just before, as many times, and its median returned too: a page's ratio compares the two
+    measured seconds apart, whatever the machine did earlier in the run."""
+    browser.get(url)  # warm up: one-time reads (content types...) are not the page's
+    reset_queries()  # the query log is a bounded deque: a full one would count nothing
+    with CaptureQueriesContext(connection) as queries:
+        response = browser.get(url)
+    if response.status_code != status:
+        raise RuntimeError(f"{url} answered {response.status_code}, not {status}")
+    paired = None
+    if floor is not None:
+        gc.collect()
+        paired = statistics.median(timed(floor, FLOOR_URL, repeat))
+    gc.collect()
+    times = timed(browser, url, repeat)
+    return len(queries.captured_queries), statistics.median(times), percentile_95(times), paired
 
 
 def seed_course(therapist, *, name: str, sessions: int, entries: int):
@@ -175,8 +196,9 @@ def main():
     rows, growth = [], []
     with override_settings(ROOT_URLCONF="bench.urls", ALLOWED_HOSTS=["testserver"]):
         pdf_url, render_ms = prepared_export_url(admin_browser, big)
+        gc.collect()  # the PDF's layout leaves garbage behind: collected now, not during the pages' timings
         pages = [
-            ("floor (base template, one indexed query)", browser, "/bench/floor/", 200),
+            ("floor (base template, one indexed query)", browser, FLOOR_URL, 200),
             ("client list", browser, "/clients/", 200),
             ("client search by name", browser, search_url(browser, "okonk"), 200),
             ("client page", browser, f"/clients/{big.public_id}/", 200),
@@ -192,8 +214,21 @@ def main():
             ("PDF export of 500 sessions: the download once prepared", admin_browser, pdf_url, 200),
         ]
         with override_settings(EXPORT_RENDERER="worker"):
-            for name, who, url, status in pages:
-                rows.append((name, *measure(who, url, status=status)))
+            rounds = [[measure(who, url, status=status, floor=browser) for _name, who, url, status in pages]]
+            for _ in range(ROUNDS - 1):
+                rounds.append([measure(who, url, status=status, floor=browser) for _name, who, url, status in pages])
+        for index, (name, _who, _url, _status) in enumerate(pages):
+            measured = [each_round[index] for each_round in rounds]
+            rows.append(
+                (
+                    name,
+                    measured[0][0],  # queries
+                    statistics.median(m[1] for m in measured),  # the page's median, over the rounds
+                    statistics.median(m[2] for m in measured),  # its p95, over the rounds
+                    statistics.median(m[3] for m in measured),  # the floor's median just before, over the rounds
+                    statistics.median(m[1] / m[3] for m in measured),  # the ratio, round by round
+                )
+            )
         pairs = [
             ("client page", f"/clients/{short.public_id}/", f"/clients/{big.public_id}/", "5 vs 500 sessions"),
             (
@@ -226,7 +261,7 @@ def main():
             large = measure(browser, large_url)
             growth.append((name, sizes, small, large))
         small_pdf = measure(admin_browser, f"/clients/{short.public_id}/export.pdf", repeat=5)
-    floor = rows[0][2]
+    floor = rows[0][2]  # the floor view's own median, for the PDF's sentence
     sizes = (
         f"{Client.objects.count():,} clients, {TreatmentSession.objects.count():,} sessions, "
         f"{FeedbackEntry.objects.count():,} feedback entries, {ComplaintPain.objects.count():,} pain ratings"
@@ -241,13 +276,16 @@ def main():
         f"PostgreSQL {connection.cursor().connection.info.server_version}; load average at the end {load:.1f}",
         f"- Data: {sizes}",
         f"- Each page: {REPEAT} timed requests after a warm-up, through Django's test client, DEBUG={settings.DEBUG}.",
+        "- Just before each page, the floor view is timed as many times, and the page's ratio is to that median (its",
+        "  own column): page and floor are measured seconds apart, not at the two ends of the run.",
+        f"- {ROUNDS} rounds over all the pages; each figure is the median over the rounds (the ratio, round by round).",
         "- SQL queries: every statement of one request, BEGIN and COMMIT included (a page that only reads has none).",
         "",
-        "| page | SQL queries | median ms | p95 ms | median / floor |",
-        "|---|---:|---:|---:|---:|",
+        "| page | SQL queries | median ms | p95 ms | floor median ms, just before | median / floor |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
-    for name, queries, median, p95 in rows:
-        lines.append(f"| {name} | {queries} | {median:.1f} | {p95:.1f} | {median / floor:.2f} |")
+    for name, queries, median, p95, floor, ratio in rows:
+        lines.append(f"| {name} | {queries} | {median:.1f} | {p95:.1f} | {floor:.1f} | {ratio:.2f} |")
     lines += [
         "",
         "## Growth with the record",
