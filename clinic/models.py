@@ -18,6 +18,14 @@ from clinic import roles
 class User(AbstractUser):
     """A member of staff. What they may do comes from their roles (groups)."""
 
+    # What `display_name` reads: a page that only names people loads these, not password hashes and the rest.
+    NAME_FIELDS = ("id", "username", "first_name", "last_name")
+
+    @classmethod
+    def name_fields(cls, relation: str) -> tuple[str, ...]:
+        """NAME_FIELDS through a relation, for `.only()` with `select_related(relation)`."""
+        return tuple(f"{relation}__{name}" for name in cls.NAME_FIELDS if name != "id")
+
     @cached_property
     def role_names(self) -> frozenset[str]:
         if not self.is_active:
@@ -263,7 +271,7 @@ class Client(models.Model):
         names only, which is all a page shows of them (not password hashes and the rest of the row)."""
         members = self.care_team.all()
         if "care_team" not in getattr(self, "_prefetched_objects_cache", {}):
-            members = members.only("id", "username", "first_name", "last_name")
+            members = members.only(*User.NAME_FIELDS)
         return sorted(members, key=lambda member: (member.first_name, member.last_name, member.pk))
 
     def has_on_care_team(self, user) -> bool:

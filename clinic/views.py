@@ -53,10 +53,9 @@ def flag_filter(user, clients, flag: str):
 
 def care_team_prefetch():
     """Each listed client's care team, by name: the names only (not password hashes and the rest of the row)."""
-    return Prefetch("care_team", queryset=User.objects.order_by("first_name", "last_name").only(*USER_NAME_FIELDS))
+    return Prefetch("care_team", queryset=User.objects.order_by("first_name", "last_name").only(*User.NAME_FIELDS))
 
 
-USER_NAME_FIELDS = ("id", "username", "first_name", "last_name")
 # What a row of the client list shows (clinic/templatetags/client_tags.py): name, pronouns, date of birth,
 # phone, the screening summary.
 CLIENT_ROW_FIELDS = ("public_id", "first_name", "last_name", "preferred_name", "pronouns", "date_of_birth", "phone")

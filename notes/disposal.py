@@ -7,12 +7,13 @@ triggers (notes migration 0004) refuse those deletes at any other time.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from clinic.models import Client, User
+from clinic.raw_values import aware
 from intake.models import PhysicianClearance
 from notes import retention
 from notes.models import (
@@ -65,14 +66,7 @@ def _last_entry_and_disposal(client: Client) -> tuple[datetime | None, int | Non
     with connection.cursor() as cursor:
         cursor.execute(LAST_WRITTEN_SQL, {"client": client.pk, "cancelled": RecordDisposal.Status.CANCELLED.value})
         *moments, disposal_id = cursor.fetchone()
-    return max((_aware(moment) for moment in moments if moment is not None), default=None), disposal_id
-
-
-def _aware(moment) -> datetime:
-    """A moment as a raw query returns it: aware from PostgreSQL, UTC text from SQLite."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return timezone.make_aware(moment, UTC) if timezone.is_naive(moment) else moment
+    return max((aware(moment) for moment in moments if moment is not None), default=None), disposal_id
 
 
 def last_entry_at(client: Client) -> datetime | None:

@@ -3,7 +3,7 @@ database (a client with 500 sessions costs the same queries as one with 5), the 
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -11,7 +11,8 @@ from django.db import connection
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from clinic.models import Client
+from clinic.models import Client, User
+from clinic.raw_values import aware
 from intake.models import Complaint, Intake, PhysicianClearance, Screening
 from notes.charts import Point, Series
 from notes.models import ComplaintPain, Consent, TreatmentSession
@@ -96,7 +97,7 @@ def _page_of_events(client: Client, events_sql, number: int) -> tuple[list[tuple
         cursor.execute(PAGE_OF_EVENTS.format(events=events, where=where), params)
         fetched = cursor.fetchall()
         if fetched:
-            rows = [(kind, pk, _aware(at), addenda, segments) for kind, pk, at, _total, addenda, segments in fetched]
+            rows = [(kind, pk, aware(at), addenda, segments) for kind, pk, at, _total, addenda, segments in fetched]
             return rows, fetched[0][3]
         if number == 1:
             return [], 0
@@ -105,14 +106,7 @@ def _page_of_events(client: Client, events_sql, number: int) -> tuple[list[tuple
         return [], cursor.fetchone()[0]
 
 
-def _aware(at) -> datetime:
-    """A moment as SQLite returns it from a raw query (text, UTC) or PostgreSQL does (aware)."""
-    if isinstance(at, str):
-        at = datetime.fromisoformat(at)
-    return timezone.make_aware(at, UTC) if timezone.is_naive(at) else at
-
-
-THERAPIST_NAME = ("therapist__first_name", "therapist__last_name", "therapist__username")
+THERAPIST_NAME = User.name_fields("therapist")
 # A session row's ratings: the complaint's region and the two numbers.
 SESSION_ROW_PAINS = ComplaintPain.objects.select_related("complaint").only(
     "session_id", "before", "after", "complaint__region"
@@ -316,7 +310,7 @@ def _rated_pains(client: Client) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(RATED_PAINS_SQL, _signed(client))
         return [
-            (complaint_id, _aware(started), ended and _aware(ended), before, after)
+            (complaint_id, aware(started), ended and aware(ended), before, after)
             for complaint_id, started, ended, before, after in cursor.fetchall()
         ]
 
@@ -333,7 +327,7 @@ def _means_in_database(client: Client, kind: str) -> list[tuple]:
         return [
             (
                 complaint_id,
-                _aware(at),
+                aware(at),
                 None if before is None else float(before),
                 None if after is None else float(after),
             )
@@ -355,12 +349,12 @@ def complaints_with_outcome_data(client: Client, *, rated: list[tuple] | None = 
             complaint.intake = Intake.from_db(
                 connection.alias, ["id", "client_id", "taken_at"], [complaint.intake_id, client.pk, None]
             )
-            complaint.intake.taken_at = _aware(complaint.intake_taken_at)
+            complaint.intake.taken_at = aware(complaint.intake_taken_at)
             if complaint.first_before is None:
                 complaint.first_at = None
             else:
-                complaint.first_at = _aware(complaint.first_at)
-            complaint.latest_at = complaint.latest_at and _aware(complaint.latest_at)
+                complaint.first_at = aware(complaint.first_at)
+            complaint.latest_at = complaint.latest_at and aware(complaint.latest_at)
             complaint.rated_sessions = complaint.rated or 0
         return complaints
     complaints = list(Complaint.objects.filter(intake__client=client).select_related("intake"))

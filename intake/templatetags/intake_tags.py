@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from clinic.audit import record_views
+from clinic.models import User
 from intake import access, labels
 from intake.models import Intake, Screening
 
@@ -138,7 +139,7 @@ def _badge_label(flag: str, client) -> str:
 
 
 INTAKE_ROW_FIELDS = ("public_id", "client_id", "taken_at", "assessed_at")
-INTAKE_ROW_FIELDS += ("taken_by__first_name", "taken_by__last_name", "taken_by__username")
+INTAKE_ROW_FIELDS += User.name_fields("taken_by")
 
 
 @register.inclusion_tag("intake/_client_intake_panel.html", takes_context=True)
