@@ -35,7 +35,7 @@ DIAGRAM = [
 SIDE_WORDS = {"left": _("left"), "right": _("right"), "central": _("middle")}
 
 
-def escape(value) -> str:
+def _escape(value) -> str:
     """django.utils.html.escape without its lazy-string wrapper: the same characters escaped, for plain values."""
     return html.escape(str(value))
 
@@ -43,7 +43,7 @@ def escape(value) -> str:
 def _attributes(attrs: dict) -> str:
     """A widget's attributes in their order, as django/forms/widgets/attrs.html writes them (escaped)."""
     return "".join(
-        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -55,25 +55,25 @@ def choice_buttons(field, colour="", compact=False):
 
     The same markup as Django's radio widget templates, written here as escaped strings: a page of eleven
     questions rendered 35 options through four nested templates each, 7 ms of the intake page."""
-    colour = escape(colour or "primary")
+    colour = _escape(colour or "primary")
     options = []
     for option in field:
         data = option.data
-        value = "" if data["value"] is None else f' value="{escape(data["value"])}"'
+        value = "" if data["value"] is None else f' value="{_escape(data["value"])}"'
         options.append(
-            f'<input type="{escape(data["type"])}" name="{escape(data["name"])}"{value}{_attributes(data["attrs"])}>'
-            f'<label class="btn btn-outline-{colour}" for="{escape(option.id_for_label)}">'
+            f'<input type="{_escape(data["type"])}" name="{_escape(data["name"])}"{value}{_attributes(data["attrs"])}>'
+            f'<label class="btn btn-outline-{colour}" for="{_escape(option.id_for_label)}">'
             f"{conditional_escape(option.choice_label)}</label>"
         )
     compact_class = " choice-buttons-compact" if compact else ""
-    html = (
+    markup = (
         f'<div class="choice-buttons{compact_class}" role="radiogroup" aria-label="{conditional_escape(field.label)}">'
         f"\n  {''.join(options)}\n</div>\n"
     )
     if field.errors:
         errors = " ".join(conditional_escape(error) for error in field.errors)
-        html += f'<div class="invalid-feedback d-block">{errors}</div>'
-    return mark_safe(html)  # noqa: S308  # nosec B308 B703 (every value above is escaped)
+        markup += f'<div class="invalid-feedback d-block">{errors}</div>'
+    return mark_safe(markup)  # noqa: S308  # nosec B308 B703 (every value above is escaped)
 
 
 @register.inclusion_tag("intake/_body_diagram.html")
