@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.audit import reads_audited_together, record_view, record_views
+from clinic.models import User
 from intake import labels
 from intake.models import Screening
 from intake.services import referral_is_cleared
@@ -56,21 +57,28 @@ def session_new(request, public_id):
     )
 
 
+ADDENDUM_AUTHOR = User.name_fields("author")
+
+
 def _session_context(request, session, *, feedback_form=None, abdominal_form=None):
-    state = gate_state(session, segments=session.segments.all())  # prefetched by _load_session
+    # A signed session is a locked record: its page shows what happened, not today's consent and screening.
+    state = None if session.is_signed else gate_state(session, segments=session.segments.all())  # prefetched
     timeline = session_timeline(session, page=page_number(request.GET.get("timeline")))
     is_own_draft = not session.is_signed and session.therapist_id == request.user.pk
-    segment = state.open_segment
+    segment = state and state.open_segment
     return {
         "session": session,
         "client": session.client,
         "gate": state,
         "timeline": timeline,
         "pains": services.complaint_pains(session),
-        "addenda": list(session.addenda.select_related("author")),  # .session: `session`
+        "addenda": list(  # .session: `session`; of the author, the name
+            session.addenda.select_related("author").only("session_id", "at", "reason", "text", *ADDENDUM_AUTHOR)
+        ),
         "is_own_draft": is_own_draft,
         "is_own": session.therapist_id == request.user.pk,
         "segment_elapsed": (timezone.now() - segment.reconfirmed_at) if segment else None,
+        "segment_count": len(session.segments.all()),
         "feedback_form": feedback_form or FeedbackForm(initial=FeedbackForm.sticky_initial(timeline.newest_entry)),
         "abdominal_form": abdominal_form or AbdominalRequestForm(),
         "duration": (session.ended_at or timeline.last_moment or timezone.now()) - session.started_at,

@@ -225,6 +225,31 @@ def test_a_signed_session_is_locked_everywhere_and_verify_notes_catches_a_change
         call_command("verify_notes", stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))  # noqa: SIM115
 
 
+def test_a_signed_session_page_shows_what_was_done_not_todays_gate(as_user, therapist, front_desk, ready):
+    """Once signed, the page is the record: the stretches of abdominal work it holds, no live controls, and not
+    today's consent and screening (which may have changed since)."""
+    session = new_session(ready, therapist)
+    browser = as_user(therapist)
+    open_abdominal(browser, session)
+    browser.post(f"/sessions/{session.public_id}/feedback/", entry(response="stop"))
+    open_abdominal(browser, session)
+    draft_page = browser.get(f"/sessions/{session.public_id}/").content.decode()
+    browser.post(f"/sessions/{session.public_id}/sign/")
+    services.withdraw_consent(consent=ready.consents.get(kind="abdominal"), by=front_desk)
+
+    signed_page = browser.get(f"/sessions/{session.public_id}/").content.decode()
+    untouched = new_session(ready, therapist)
+    browser.post(f"/sessions/{untouched.public_id}/sign/")
+    plain_page = browser.get(f"/sessions/{untouched.public_id}/").content.decode()
+
+    assert "gate-box" in draft_page and "Start abdominal work" not in draft_page  # open: the live box
+    assert "gate-box" not in signed_page and "Finish abdominal work" not in signed_page
+    assert "withdrew" not in signed_page and "Consent:" not in signed_page
+    assert "2 stretches of abdominal work, each opened by the client's verbal re-confirmation." in signed_page
+    assert "nothing can be added to it" in signed_page
+    assert "No abdominal work in this session." in plain_page
+
+
 SESSION_PAGE_MAX_QUERIES = 18  # measured: 18 with 1 entry and with 40
 
 
