@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from clinic import roles
+from clinic.choices import CachedChoiceLabels
 
 
 class User(AbstractUser):
@@ -153,7 +154,7 @@ class ClientQuerySet(AuditedQuerySet):
         )
 
 
-class Client(models.Model):
+class Client(CachedChoiceLabels, models.Model):
     """A person cared for by the clinic. Never hard-deleted: archived instead."""
 
     class ReferralSource(models.TextChoices):

@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from clinic.choices import CachedChoiceLabels
 from clinic.models import AuditedQuerySet, Client
 from intake import labels
 from intake.screening import RED_FLAG
@@ -13,7 +14,7 @@ from intake.screening import RED_FLAG
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
 
 
-class ClientRecord(models.Model):
+class ClientRecord(CachedChoiceLabels, models.Model):
     """Something recorded about one client: named by a UUID, audited with the client's id."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -90,7 +91,7 @@ class ComplaintQuerySet(AuditedQuerySet):
         return self.filter(removed_at__isnull=True).order_by("position", "id")
 
 
-class Complaint(models.Model):
+class Complaint(CachedChoiceLabels, models.Model):
     ONSETS = [(key, label) for key, label in labels.ONSETS.items() if key]
 
     intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="complaints")
@@ -125,7 +126,7 @@ class ScreeningQuerySet(AuditedQuerySet):
         return latest
 
 
-class Screening(models.Model):
+class Screening(CachedChoiceLabels, models.Model):
     """The engine's judgement of one intake's answers at one moment, kept as it was (rules may change later)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinic.choices import CachedChoiceLabels
 from clinic.models import AuditedQuerySet, Client
 from intake.models import Complaint, Intake
 
@@ -28,7 +29,7 @@ class ConsentTextQuerySet(models.QuerySet):
         return self.filter(kind=kind).order_by("-version").first()
 
 
-class ConsentText(models.Model):
+class ConsentText(CachedChoiceLabels, models.Model):
     """One version of the consent wording of a kind. A version is never edited: a change is a new version."""
 
     kind = models.CharField(max_length=20, choices=ConsentKind.choices)
@@ -63,7 +64,7 @@ class ConsentQuerySet(AuditedQuerySet):
         return self.filter(client=client, kind=kind).select_related("text").order_by("-signed_at", "-id").first()
 
 
-class Consent(models.Model):
+class Consent(CachedChoiceLabels, models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="consents")
     kind = models.CharField(max_length=20, choices=ConsentKind.choices)
@@ -112,7 +113,7 @@ class SessionQuerySet(AuditedQuerySet):
         return self.filter(therapist=therapist)
 
 
-class TreatmentSession(models.Model):
+class TreatmentSession(CachedChoiceLabels, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SIGNED = "signed", _("Signed")
@@ -168,7 +169,7 @@ class TreatmentSession(models.Model):
         raise SignedSessionIsReadOnly("Treatment sessions are never deleted.")
 
 
-class PartOfSession(models.Model):
+class PartOfSession(CachedChoiceLabels, models.Model):
     """A row recorded within a session: read-only once the session is signed, never deleted."""
 
     class Meta:
@@ -309,7 +310,7 @@ class Addendum(models.Model):
         raise SignedSessionIsReadOnly("Addenda are never deleted.")
 
 
-class RecordDisposal(models.Model):
+class RecordDisposal(CachedChoiceLabels, models.Model):
     """The disposal of a client's clinical record once its retention date has passed.
 
     One clinic admin requests it with a reason; a different clinic admin approves it, and in that same transaction
@@ -368,7 +369,7 @@ class RecordDisposal(models.Model):
         return self.status == self.Status.REQUESTED
 
 
-class RecordExport(models.Model):
+class RecordExport(CachedChoiceLabels, models.Model):
     """A PDF of a large client record, rendered off the request path (notes/export_jobs.py) and kept an hour for
     the person who asked for it. A convenience copy, not a record: it is deleted when it expires."""
 

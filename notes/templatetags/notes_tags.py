@@ -88,9 +88,10 @@ def feedback_sparkline(moments):
     return mark_safe(feedback_sparkline_svg(moments))  # noqa: S308 (the SVG escapes its own text)  # nosec B308 B703
 
 
-def _clock(moment) -> str:
-    """A moment as H:M:S in the clinic's time zone (the `date:"H:i:s"` filter, without its 30 µs a call)."""
-    return timezone.localtime(moment).strftime("%H:%M:%S")
+def _clock(moment, zone) -> str:
+    """A moment as H:M:S in the time zone `zone` (the `date:"H:i:s"` filter, without its 30 µs a call)."""
+    local = moment.astimezone(zone)
+    return f"{local.hour:02d}:{local.minute:02d}:{local.second:02d}"
 
 
 @register.simple_tag
@@ -100,6 +101,7 @@ def timeline_rows(events):
     Written here rather than in the template: a window of 50 entries took 8 ms to render through template tags,
     a third of the session page."""
     rows = []
+    zone = timezone.get_current_timezone()  # the clinic's
     for at, kind, record, warnings in events:
         if kind == "entry":
             rows.append(
@@ -111,7 +113,7 @@ def timeline_rows(events):
                     "        {}\n"
                     "      </li>",
                     record.response,
-                    _clock(record.at),
+                    _clock(record.at, zone),
                     record.get_side_display(),
                     record.get_technique_display(),
                     _("pressure %(p)s") % {"p": record.pressure},
@@ -128,7 +130,7 @@ def timeline_rows(events):
             rows.append(
                 format_html(
                     '<li class="list-group-item timeline-segment"><strong>{}</strong> · {}{}</li>',
-                    _clock(at),
+                    _clock(at, zone),
                     _("client re-confirmed out loud: abdominal work opened"),
                     reviewed,
                 )
@@ -137,7 +139,7 @@ def timeline_rows(events):
             rows.append(
                 format_html(
                     '<li class="list-group-item timeline-segment-end"><strong>{}</strong> · {}</li>',
-                    _clock(at),
+                    _clock(at, zone),
                     _("abdominal work closed: %(reason)s") % {"reason": record.get_end_reason_display()},
                 )
             )
