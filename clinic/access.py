@@ -6,6 +6,7 @@ Every view goes through these: `role_required` for the page, a `get_*_for(user, 
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 
 from clinic import roles
@@ -41,18 +42,25 @@ def get_clinical_client_for(user, public_id) -> Client:
     return get_object_or_404(Client.objects.clinically_visible_to(user), public_id=public_id)
 
 
-def may_read_clinical_record(user, client: Client) -> bool:
+def may_read_clinical_record(user, client: Client, *, on_care_team: bool | None = None) -> bool:
     """`Client.objects.clinically_visible_to(user)`, for one client already loaded: clinic admins; therapists on
-    the care team (read once per request) or under unexpired emergency access. Cheaper than filtering by it."""
+    the care team (read once per request) or under unexpired emergency access. Cheaper than filtering by it.
+    `on_care_team`: whether the user is on the client's care team, when the caller read it with the record
+    (`reader_on_care_team`), so the team is not read again."""
     if user.is_clinic_admin:
         return True
     if not user.is_therapist:
         return False
-    if client.has_on_care_team(user):
+    if client.has_on_care_team(user) if on_care_team is None else on_care_team:
         return True
     if client.last_emergency_access_at is None:  # no query for the many clients never opened this way
         return False
     return EmergencyAccess.objects.unexpired().filter(client=client, user=user).exists()
+
+
+def reader_on_care_team(user, client_field: str = "client_id") -> Exists:
+    """An annotation: is `user` on the care team of the record's client (`client_field`, the client's id)?"""
+    return Exists(Client.care_team.through.objects.filter(client_id=OuterRef(client_field), user_id=user.pk))
 
 
 def get_exportable_client_for(user, public_id) -> Client:
