@@ -63,7 +63,7 @@ def _session(r) -> str:
     pains = format_html_join(
         ", ",
         "{} {} → {}",
-        ((p.complaint.get_region_display(), _rating(p.before), _rating(p.after)) for p in r.pains.all()),
+        ((region, _rating(before), _rating(after)) for region, before, after in r.pain_rows),
     )
     if r.is_signed:
         status = format_html('<span class="badge text-bg-success">{}</span>', _("signed"))
