@@ -118,9 +118,20 @@ class Complaint(CachedChoiceLabels, models.Model):
         return {"client": str(self.intake.client.public_id)}
 
 
+# An intake's answers, kept as JSON: what a screening's summary does not show.
+INTAKE_ANSWER_FIELDS = ("aggravating", "history", "red_flags", "tests", "notes")
+
+
 class ScreeningQuerySet(AuditedQuerySet):
     def latest_for_client(self, client):
-        latest = self.filter(intake__client=client).select_related("intake").order_by("-screened_at", "-id").first()
+        """The client's latest screening, with its intake: not the answers they hold (read if asked for)."""
+        latest = (
+            self.filter(intake__client=client)
+            .select_related("intake")
+            .defer("answers", *(f"intake__{name}" for name in INTAKE_ANSWER_FIELDS))
+            .order_by("-screened_at", "-id")
+            .first()
+        )
         if latest is not None:
             latest.intake.client = client  # known: not read again with the screening
         return latest

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django import template
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -18,6 +19,8 @@ register = template.Library()
 
 STALE_DRAFT_AGE = timedelta(hours=24)
 CONSENT_STATUS_FIELDS = ("public_id", "client_id", "kind", "signed_at", "withdrawn_at", "text__version")
+# The id of the latest version of a consent's text, by the consent's kind.
+CURRENT_TEXT_ID = ConsentText.objects.filter(kind=OuterRef("kind")).order_by("-version").values("pk")[:1]
 
 
 @register.filter
@@ -37,18 +40,21 @@ def client_notes_panel(context, client):
     user = context["request"].user
     on_care_team = is_on_care_team(user, client)
     may_read_sessions = user.is_clinic_admin or on_care_team
-    latest_consents, current_texts = {}, {}
-    # What the status shows (not the signed text and the drawn signature); .client is `client` itself.
-    consents = client.consents.select_related("text").only(*CONSENT_STATUS_FIELDS)
+    latest_consents = {}
+    # What the status shows (not the signed text and the drawn signature), and the current version of its text;
+    # .client is `client` itself.
+    consents = (
+        client.consents.select_related("text")
+        .only(*CONSENT_STATUS_FIELDS)
+        .annotate(current_text_id=Subquery(CURRENT_TEXT_ID))
+    )
     for consent in consents.order_by("-signed_at", "-id"):
         latest_consents.setdefault(consent.kind, consent)
-    for text in ConsentText.objects.order_by("kind", "-version").only("kind", "version"):  # not the texts themselves
-        current_texts.setdefault(text.kind, text)
     rows = []
     record_views(latest_consents.values())
     for kind in ConsentKind:
-        consent, current = latest_consents.get(kind.value), current_texts.get(kind.value)
-        outdated = consent is not None and current is not None and consent.text_id != current.pk
+        consent = latest_consents.get(kind.value)
+        outdated = consent is not None and consent.current_text_id not in (None, consent.text_id)
         rows.append((kind.label, kind.value, consent, outdated))
     sessions = []
     if may_read_sessions:
