@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.utils import timezone
 
+from clinic.choices import choice_labels
 from clinic.models import Client, User
 from clinic.raw_values import aware
 from intake.models import Complaint, Intake, PhysicianClearance, Screening
@@ -127,7 +128,7 @@ def session_rows(ids: list[int]) -> dict[int, TreatmentSession]:
     if not ids:
         return {}
     public_id = TreatmentSession._meta.get_field("public_id")
-    region_label = dict(Complaint._meta.get_field("region").flatchoices)
+    region_label = choice_labels(Complaint._meta.get_field("region"))
     sessions: dict[int, TreatmentSession] = {}
     with connection.cursor() as cursor:
         # Only placeholders go into the statement: one per id.
