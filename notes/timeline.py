@@ -14,6 +14,9 @@ from notes.pacing import Reading, pacing_warnings
 
 WINDOW = 50
 SPARKLINE_MAX = 240
+# What the timeline shows of an entry (not its token or public id), in this order.
+ENTRY_ROW_FIELDS = ["id", "session_id", "segment_id", "at", "side", "technique", "pressure", "pain", "response", "note"]
+AT, PRESSURE, PAIN = (ENTRY_ROW_FIELDS.index(name) for name in ("at", "pressure", "pain"))
 
 
 @dataclass
@@ -47,8 +50,11 @@ def page_number(value) -> int:
 
 
 def session_timeline(session: TreatmentSession, *, page: int = 1) -> Timeline:
-    """Page `page` of the timeline (1: the newest `WINDOW` entries), with its pacing warnings. Three queries."""
-    recent = list(session.entries.order_by("-at", "-id").values_list("at", "pressure", "pain")[: SPARKLINE_MAX + 1])
+    """Page `page` of the timeline (1: the newest `WINDOW` entries), with its pacing warnings. One query for the
+    first page of a session of up to SPARKLINE_MAX entries; one more for a longer one's count, one more for a later
+    page."""
+    # The newest entries as plain values, what the rows show: the sparkline's points, and the first page's rows.
+    recent = list(session.entries.order_by("-at", "-id").values_list(*ENTRY_ROW_FIELDS)[: SPARKLINE_MAX + 1])
     entry_count = len(recent) if len(recent) <= SPARKLINE_MAX else session.entries.count()
     pages = max((entry_count + WINDOW - 1) // WINDOW, 1)
     page = min(page, pages)
@@ -56,7 +62,13 @@ def session_timeline(session: TreatmentSession, *, page: int = 1) -> Timeline:
     # One entry either side of the window: the one before gives the first shown entry its pacing context,
     # the one after bounds which re-confirmations and stops belong to this page.
     start = max(offset - 1, 0)
-    rows = list(session.entries.order_by("-at", "-id")[start : offset + WINDOW + 1])
+    if offset + WINDOW + 1 <= len(recent) or len(recent) == entry_count:  # among those read already
+        rows = [
+            FeedbackEntry.from_db(session._state.db, ENTRY_ROW_FIELDS, values)
+            for values in recent[start : offset + WINDOW + 1]
+        ]
+    else:
+        rows = list(session.entries.order_by("-at", "-id").only(*ENTRY_ROW_FIELDS)[start : offset + WINDOW + 1])
     newer = rows[0] if offset > 0 and rows else None
     shown = rows[1 if newer else 0 :][:WINDOW]
     older = rows[(1 if newer else 0) + WINDOW :]
@@ -73,12 +85,12 @@ def session_timeline(session: TreatmentSession, *, page: int = 1) -> Timeline:
             if moment and (low is None or moment >= low) and (high is None or moment < high):
                 events.append((moment, kind, segment, []))
     events.sort(key=lambda event: (event[0], event[1]))
-    moments_at = [at for at, _p, _n in recent[:SPARKLINE_MAX]]
+    moments_at = [row[AT] for row in recent[:SPARKLINE_MAX]]
     opened = [s.reconfirmed_at for s in segments]
     origin = min(opened + moments_at[-1:]) if moments_at else None
     moments = [
-        Moment((at - origin).total_seconds() / 60, pressure, pain)
-        for at, pressure, pain in reversed(recent[:SPARKLINE_MAX])
+        Moment((row[AT] - origin).total_seconds() / 60, row[PRESSURE], row[PAIN])
+        for row in reversed(recent[:SPARKLINE_MAX])
     ]
     ends = moments_at[:1] + [s.ended_at or s.reconfirmed_at for s in segments]
     return Timeline(

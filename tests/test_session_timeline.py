@@ -8,6 +8,7 @@ import pytest
 
 from notes import services
 from notes.timeline import WINDOW, page_number, session_timeline
+from tests import history_helpers as h
 from tests.factories import screened_intake
 from tests.test_notes_core import GROIN, consent, new_session, open_abdominal
 
@@ -134,3 +135,21 @@ def test_the_session_page_costs_the_same_queries_for_2_or_160_entries(
         response = browser.get(f"/sessions/{session.public_id}/")
 
     assert response.content.decode().count("timeline-entry") == min(entries, WINDOW)
+
+
+@pytest.mark.parametrize("page", [1, 2, 5, 6, 7])
+def test_a_long_session_pages_the_same_whether_read_with_the_sparkline_or_on_its_own(long_session, page):
+    """Up to 240 entries, a page's rows come from the sparkline's read; past it, from a query of their own. Both
+    give the entries a plain query gives, newest first."""
+    session, _browser = long_session
+    segment = session.segments.order_by("-reconfirmed_at").first()
+    h.bulk_feedback(session, segment, count=200, after=session.entries.order_by("-at").first().at)  # 320 in all
+
+    timeline = session_timeline(session, page=page)
+
+    expected = list(session.entries.order_by("-at", "-id")[(page - 1) * WINDOW : page * WINDOW])
+    assert session.entries.count() == 320 and timeline.pages == 7
+    assert [e.pk for e in reversed(timeline.entries)] == [e.pk for e in expected]
+    assert [(e.at, e.side, e.pressure, e.pain, e.response) for e in reversed(timeline.entries)] == [
+        (e.at, e.side, e.pressure, e.pain, e.response) for e in expected
+    ]
