@@ -118,3 +118,71 @@ def history_rows(events):
         for event in events
     ]
     return mark_safe("\n    ".join(rows))  # noqa: S308  # nosec B308 B703 (each row built by format_html)
+
+
+def _checked(bound_field) -> set[str]:
+    value = bound_field.value()
+    return {str(v) for v in (value if isinstance(value, (list, tuple)) else [value]) if v is not None}
+
+
+@register.simple_tag
+def kind_checkboxes(bound_field):
+    """The timeline filter's kinds, as `{% for choice in form.kind %}` renders them with Bootstrap's form-check: the
+    same markup, without a widget template rendered per choice (1.5 ms of the page)."""
+    checked = _checked(bound_field)
+    invalid = mark_safe(' aria-invalid="true"') if bound_field.errors else ""  # nosec B308 B703 (a constant)
+    return format_html_join(
+        "",
+        '<div class="form-check"><input type="checkbox" name="{}" value="{}" id="{}_{}"{}{}>'
+        '<label class="form-check-label" for="{}_{}">{}</label></div>',
+        (
+            (
+                bound_field.html_name,
+                value,
+                bound_field.auto_id,
+                index,
+                invalid,
+                mark_safe(" checked") if str(value) in checked else "",  # nosec B308 B703 (a constant)
+                bound_field.auto_id,
+                index,
+                label,
+            )
+            for index, (value, label) in enumerate(bound_field.field.choices)
+        ),
+    )
+
+
+@register.simple_tag
+def date_field(bound_field):
+    """A date input with its label and errors, as crispy-forms' bootstrap5 `as_crispy_field` writes it (whitespace
+    aside), without its templates (1 ms a field)."""
+    value = bound_field.field.widget.format_value(bound_field.value())
+    errors = bound_field.errors
+    field_id = bound_field.auto_id
+    input_attrs = format_html(' value="{}"', value) if value is not None else ""
+    invalid = ""
+    if errors:
+        invalid = format_html(' aria-invalid="true" aria-describedby="{}_error"', field_id)
+    return format_html(
+        '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>'
+        '<input type="date" name="{}"{} class="dateinput form-control{}"{} id="{}">{}</div>',
+        field_id,
+        field_id,
+        bound_field.label,
+        bound_field.html_name,
+        input_attrs,
+        " is-invalid" if errors else "",
+        invalid,
+        field_id,
+        format_html(
+            '<div id="{}_error" class="invalid-feedback">{}</div>',
+            field_id,
+            format_html_join(
+                "",
+                '<p id="error_{}_{}"><strong>{}</strong></p>',
+                ((n, field_id, error) for n, error in enumerate(errors, start=1)),
+            ),
+        )
+        if errors
+        else "",
+    )
