@@ -13,7 +13,7 @@ from django.utils import timezone
 from clinic.choices import choice_labels
 from clinic.models import Client, User
 from clinic.raw_values import aware
-from intake.models import Complaint, Intake, PhysicianClearance, Screening
+from intake.models import INTAKE_ANSWER_FIELDS, Complaint, Intake, PhysicianClearance, Screening
 from notes.charts import Point, Series
 from notes.models import Consent, TreatmentSession
 from notes.outcomes import Outcome, Rating, outcome
@@ -107,6 +107,8 @@ def _page_of_events(client: Client, events_sql, number: int) -> tuple[list[tuple
 
 
 THERAPIST_NAME = User.name_fields("therapist")
+# A user's fields a row does not show (it shows their name).
+TAKER_UNSHOWN_FIELDS = [field for field in User._meta.concrete_fields if field.attname not in User.NAME_FIELDS]
 # A page's sessions as their rows show them, with the therapist's name and each complaint's ratings (the region and
 # the two numbers, in the complaints' order): one statement, read as plain rows. Through the ORM, the sessions and
 # their prefetched ratings were two queries whose compiling cost more than running them.
@@ -187,7 +189,12 @@ def intakes_with_latest_screening(*, ids=None, client: Client | None = None) -> 
     through their screenings, newest first (the app screens every intake when it saves it)."""
     if ids is not None and not ids:
         return {}
-    screenings = Screening.objects.select_related("intake__taken_by")
+    # What the rows show: not the answers, nor the rest of the taker's account.
+    screenings = Screening.objects.select_related("intake__taken_by").defer(
+        "answers",
+        *(f"intake__{name}" for name in INTAKE_ANSWER_FIELDS),
+        *(f"intake__taken_by__{field.name}" for field in TAKER_UNSHOWN_FIELDS),
+    )
     screenings = screenings.filter(intake_id__in=ids) if ids is not None else screenings.filter(intake__client=client)
     intakes: dict[int, Intake] = {}
     for screening in screenings.order_by("intake_id", "-screened_at", "-id"):
