@@ -144,6 +144,14 @@ def test_signed_sessions_show_therapist_abdominal_work_pain_status_and_addenda(a
     assert plain[1:] == ["Session", therapist.display_name, "no abdominal work", "Low back 4 → 4", "signed"]
 
 
+def test_each_session_row_links_to_that_session(as_user, therapist, care_client, course):
+    page = as_user(therapist).get(history_url(care_client)).content.decode()
+
+    sessions = TreatmentSession.objects.filter(client=care_client)
+    links = re.findall(r'<li class="list-group-item history-session">.*?<a href="([^"]+)">Session</a>', page, re.S)
+    assert sorted(links) == sorted(session.get_absolute_url() for session in sessions) and len(links) >= 3
+
+
 def test_a_draft_session_is_marked_draft_with_no_abdominal_work_and_unknown_after_pain(
     as_user, therapist, care_client, course
 ):
