@@ -106,7 +106,6 @@ def _page_of_events(client: Client, events_sql, number: int) -> tuple[list[tuple
         return [], cursor.fetchone()[0]
 
 
-THERAPIST_NAME = User.name_fields("therapist")
 # A user's fields a row does not show (it shows their name).
 TAKER_UNSHOWN_FIELDS = [field for field in User._meta.concrete_fields if field.attname not in User.NAME_FIELDS]
 # A page's sessions as their rows show them, with the therapist's name and each complaint's ratings (the region and
@@ -122,6 +121,32 @@ WHERE s.id IN ({ids})
 ORDER BY s.id, c.position, c.id
 """
 SESSION_ROW_FIELDS = ["id", "public_id", "client_id", "started_at", "status"]
+# The client page's latest sessions, as their list shows them (the same columns, without the ratings).
+RECENT_SESSIONS_SQL = """
+SELECT s.id, s.public_id, s.client_id, s.started_at, s.status, u.id, u.username, u.first_name, u.last_name
+FROM notes_treatmentsession s JOIN clinic_user u ON u.id = s.therapist_id
+WHERE s.client_id = %s
+ORDER BY s.started_at DESC, s.id DESC
+LIMIT %s
+"""
+
+
+def _session_row(pk, uuid, client_id, started, status, *therapist) -> TreatmentSession:
+    """A session from a row of SESSION_ROWS_SQL or RECENT_SESSIONS_SQL: those fields, and its therapist's name."""
+    public_id = TreatmentSession._meta.get_field("public_id").to_python(uuid)
+    session = TreatmentSession.from_db(
+        connection.alias, SESSION_ROW_FIELDS, [pk, public_id, client_id, aware(started), status]
+    )
+    session.therapist = User.from_db(connection.alias, list(User.NAME_FIELDS), therapist)
+    return session
+
+
+def recent_sessions(client: Client, limit: int) -> list[TreatmentSession]:
+    """The client's latest `limit` sessions, newest first, each with its therapist's name (every other field
+    deferred): one plain statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(RECENT_SESSIONS_SQL, [client.pk, limit])
+        return [_session_row(*row) for row in cursor.fetchall()]
 
 
 def session_rows(ids: list[int]) -> dict[int, TreatmentSession]:
@@ -129,20 +154,16 @@ def session_rows(ids: list[int]) -> dict[int, TreatmentSession]:
     after) per rated complaint. Every other field is deferred: read if asked for."""
     if not ids:
         return {}
-    public_id = TreatmentSession._meta.get_field("public_id")
     region_label = choice_labels(Complaint._meta.get_field("region"))
     sessions: dict[int, TreatmentSession] = {}
     with connection.cursor() as cursor:
         # Only placeholders go into the statement: one per id.
         cursor.execute(SESSION_ROWS_SQL.format(ids=", ".join(["%s"] * len(ids))), list(ids))
-        for pk, uuid, client_id, started, status, *therapist, region, before, after in cursor.fetchall():
-            session = sessions.get(pk)
+        for *row, region, before, after in cursor.fetchall():
+            session = sessions.get(row[0])
             if session is None:
-                values = [pk, public_id.to_python(uuid), client_id, aware(started), status]
-                session = TreatmentSession.from_db(connection.alias, SESSION_ROW_FIELDS, values)
-                session.therapist = User.from_db(connection.alias, list(User.NAME_FIELDS), therapist)
+                session = sessions[row[0]] = _session_row(*row)
                 session.pain_rows = []
-                sessions[pk] = session
             if region is not None:
                 session.pain_rows.append((str(region_label.get(region, region)), before, after))
     return sessions

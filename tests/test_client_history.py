@@ -152,6 +152,27 @@ def test_each_session_row_links_to_that_session(as_user, therapist, care_client,
     assert sorted(links) == sorted(session.get_absolute_url() for session in sessions) and len(links) >= 3
 
 
+def test_the_client_page_lists_the_ten_latest_sessions_newest_first(as_user, therapist, care_client, course):
+    h.bulk_signed_sessions(care_client, therapist=therapist, intakes=list(care_client.intakes.all()), count=12)
+    page = as_user(therapist).get(care_client.get_absolute_url()).content.decode()
+
+    listed = page.split('id="sessions-heading"')[1].split("</section>")[0]
+    latest = TreatmentSession.objects.filter(client=care_client).order_by("-started_at", "-id")[:10]
+    shown = re.findall(
+        r'<a href="([^"]+)">(\d{4}-\d\d-\d\d \d\d:\d\d)</a> · ([^<]+) · <span class="badge[^"]*">(\w+)', listed
+    )
+    assert shown == [
+        (
+            s.get_absolute_url(),
+            timezone.localtime(s.started_at).strftime("%Y-%m-%d %H:%M"),
+            s.therapist.display_name,
+            s.status,
+        )
+        for s in latest
+    ]
+    assert TreatmentSession.objects.filter(client=care_client).count() > 10
+
+
 def test_a_draft_session_is_marked_draft_with_no_abdominal_work_and_unknown_after_pain(
     as_user, therapist, care_client, course
 ):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from clinic.audit import record_views
 from intake.access import is_on_care_team
 from notes.charts import feedback_sparkline_svg
-from notes.history import THERAPIST_NAME
+from notes.history import recent_sessions
 from notes.models import ConsentKind, ConsentText, TreatmentSession
 
 register = template.Library()
@@ -58,11 +58,7 @@ def client_notes_panel(context, client):
         rows.append((kind.label, kind.value, consent, outdated))
     sessions = []
     if may_read_sessions:
-        sessions = list(  # what the list shows of them, not their notes
-            TreatmentSession.objects.for_client(client)
-            .select_related("therapist")
-            .only("public_id", "client_id", "started_at", "status", *THERAPIST_NAME)[:10]
-        )
+        sessions = recent_sessions(client, 10)  # what the list shows of them, not their notes
     return {
         "client": client,
         "consent_rows": rows,
