@@ -142,6 +142,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and STATEME
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
     _db_options["options"] = f"{_db_options.get('options', '')} -c statement_timeout={STATEMENT_TIMEOUT_MS}".strip()
 
+# Server-side parameter binding on PostgreSQL (psycopg 3): a statement run five times on a connection is prepared
+# and its plan kept, so the pages' fixed statements are not planned again on every request. Off with
+# DB_SERVER_SIDE_BINDING=0, e.g. behind a pooler in transaction mode, which cannot keep prepared statements.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_SERVER_SIDE_BINDING", True):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "clinic.User"
 

@@ -95,3 +95,25 @@ def test_static_assets_are_served_by_the_app_not_a_cdn(client, db):
     assert "/static/bootstrap/css/bootstrap.min.css" in page
     assert "https://" not in page and "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert client.get("/static/bootstrap/css/bootstrap.min.css").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("database_url", "binding", "expected"),
+    [
+        ("postgres://u@db.example/clinic", None, "True 5"),  # the default on PostgreSQL: statements prepared
+        ("postgres://u@db.example/clinic", "0", "None None"),  # behind a pooler in transaction mode
+        ("", None, "None None"),  # SQLite has neither
+    ],
+)
+def test_postgresql_prepares_repeated_statements_unless_told_not_to(database_url, binding, expected):
+    code = (
+        "from django.conf import settings; options = settings.DATABASES['default'].get('OPTIONS', {}); "
+        "print(options.get('server_side_binding'), options.get('prepare_threshold'))"
+    )
+    env = {**PRODUCTION_ENV, "DATABASE_URL": database_url}
+    if binding is not None:
+        env["DB_SERVER_SIDE_BINDING"] = binding
+
+    result = manage("shell", "-v", "0", "-c", code, env_overrides=env)
+
+    assert result.stdout.strip() == expected, result.stderr
