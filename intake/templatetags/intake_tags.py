@@ -140,6 +140,7 @@ def _badge_label(flag: str, client) -> str:
 
 INTAKE_ROW_FIELDS = ("public_id", "client_id", "taken_at", "assessed_at")
 INTAKE_ROW_FIELDS += User.name_fields("taken_by")
+CLEARANCE_ROW_FIELDS = ("public_id", "client_id", "cleared_on", "clinician_name", "what_was_cleared")
 
 
 @register.inclusion_tag("intake/_client_intake_panel.html", takes_context=True)
@@ -150,7 +151,8 @@ def client_intake_panel(context, client):
     intakes = []
     if may_take:  # what the list shows of them, not their answers
         intakes = list(Intake.objects.for_client(client).select_related("taken_by").only(*INTAKE_ROW_FIELDS)[:10])
-    clearances = list(client.clearances.select_related("intake")[:5]) if may_take else []  # .client: `client`
+    # What the list shows of them (.client: `client`), not the letter or the intake's answers.
+    clearances = list(client.clearances.only(*CLEARANCE_ROW_FIELDS)[:5]) if may_take else []
     latest = Screening.objects.latest_for_client(client) if intakes else None
     # What the client page shows of clinical records is a read like any other: audit it.
     record_views([latest, *clearances])
