@@ -79,8 +79,10 @@ def _session_context(request, session, *, feedback_form=None, abdominal_form=Non
         "is_own": session.therapist_id == request.user.pk,
         "segment_elapsed": (timezone.now() - segment.reconfirmed_at) if segment else None,
         "segment_count": len(session.segments.all()),
-        "feedback_form": feedback_form or FeedbackForm(initial=FeedbackForm.sticky_initial(timeline.newest_entry)),
-        "abdominal_form": abdominal_form or AbdominalRequestForm(),
+        # The live forms, for the therapist writing the draft (nobody else sees them).
+        "feedback_form": feedback_form
+        or (FeedbackForm(initial=FeedbackForm.sticky_initial(timeline.newest_entry)) if is_own_draft else None),
+        "abdominal_form": abdominal_form or (AbdominalRequestForm() if is_own_draft else None),
         "duration": (session.ended_at or timeline.last_moment or timezone.now()) - session.started_at,
         "response_choices": FeedbackEntry.Response.choices,
         "objective_tests": labels.describe_tests(session.objective_tests),
