@@ -334,29 +334,59 @@ FROM notes_complaintpain cp JOIN notes_treatmentsession s ON s.id = cp.session_i
 WHERE s.client_id = %s AND s.status = %s AND (cp.before IS NOT NULL OR cp.after IS NOT NULL)
 GROUP BY cp.complaint_id, {period}
 """
-# The client's complaints (and their intake's moment), each with one outcome row when it was ever rated: its first
-# rating before a session, its latest rating, its number of rated sessions.
+# Each complaint's outcome over the signed sessions, worked out by the database and kept in notes_complaintoutcome
+# (ComplaintOutcome) when a session is signed: its first rating before a session, its latest rating, its number of
+# rated sessions. {clients} is empty (every client: the migration, seed_load) or the filter on a range of clients' ids.
+OUTCOMES_SQL = """
+SELECT complaint_id, first_before, first_at, latest_value, latest_at, rated FROM (
+  SELECT cp.complaint_id,
+    FIRST_VALUE(cp.before) OVER (PARTITION BY cp.complaint_id
+      ORDER BY CASE WHEN cp.before IS NULL THEN 1 ELSE 0 END, s.started_at, s.id) AS first_before,
+    FIRST_VALUE(s.started_at) OVER (PARTITION BY cp.complaint_id
+      ORDER BY CASE WHEN cp.before IS NULL THEN 1 ELSE 0 END, s.started_at, s.id) AS first_at,
+    COALESCE(cp.after, cp.before) AS latest_value,
+    COALESCE(s.ended_at, s.started_at) AS latest_at,
+    ROW_NUMBER() OVER (PARTITION BY cp.complaint_id ORDER BY s.started_at DESC, s.id DESC) AS newest,
+    COUNT(*) OVER (PARTITION BY cp.complaint_id) AS rated
+  FROM notes_complaintpain cp JOIN notes_treatmentsession s ON s.id = cp.session_id
+  WHERE s.status = %s AND (cp.before IS NOT NULL OR cp.after IS NOT NULL) {clients}
+) ranked WHERE newest = 1
+"""
+SOME_CLIENTS = "AND s.client_id BETWEEN %s AND %s"
+FORGET_OUTCOMES_SQL = """
+DELETE FROM notes_complaintoutcome WHERE complaint_id IN
+  (SELECT c.id FROM intake_complaint c JOIN intake_intake i ON i.id = c.intake_id WHERE i.client_id BETWEEN %s AND %s)
+"""
+KEEP_OUTCOMES_SQL = """
+INSERT INTO notes_complaintoutcome (complaint_id, first_before, first_at, latest_value, latest_at, rated)
+{outcomes}
+"""
+# The client's complaints (and their intake's moment), each with its kept outcome when it was ever rated.
 COMPLAINTS_SQL = """
 SELECT c.*, i.taken_at AS intake_taken_at, o.first_before, o.first_at, o.latest_value, o.latest_at, o.rated
 FROM intake_complaint c JOIN intake_intake i ON i.id = c.intake_id
-LEFT JOIN (
-  SELECT complaint_id, first_before, first_at, latest_value, latest_at, rated FROM (
-    SELECT cp.complaint_id,
-      FIRST_VALUE(cp.before) OVER (PARTITION BY cp.complaint_id
-        ORDER BY CASE WHEN cp.before IS NULL THEN 1 ELSE 0 END, s.started_at, s.id) AS first_before,
-      FIRST_VALUE(s.started_at) OVER (PARTITION BY cp.complaint_id
-        ORDER BY CASE WHEN cp.before IS NULL THEN 1 ELSE 0 END, s.started_at, s.id) AS first_at,
-      COALESCE(cp.after, cp.before) AS latest_value,
-      COALESCE(s.ended_at, s.started_at) AS latest_at,
-      ROW_NUMBER() OVER (PARTITION BY cp.complaint_id ORDER BY s.started_at DESC, s.id DESC) AS newest,
-      COUNT(*) OVER (PARTITION BY cp.complaint_id) AS rated
-    FROM notes_complaintpain cp JOIN notes_treatmentsession s ON s.id = cp.session_id
-    WHERE s.client_id = %s AND s.status = %s AND (cp.before IS NOT NULL OR cp.after IS NOT NULL)
-  ) ranked WHERE newest = 1
-) o ON o.complaint_id = c.id
+LEFT JOIN notes_complaintoutcome o ON o.complaint_id = c.id
 WHERE i.client_id = %s
 ORDER BY c.position, c.id
 """
+
+
+def refresh_outcomes(first_client: int | None = None, last_client: int | None = None) -> None:
+    """Work out again the outcomes of the complaints of the clients with ids from `first_client` to `last_client`
+    (one client: the same id twice; every client: neither) from their signed ratings, and keep them. Called when a
+    session is signed, in its transaction, and by seed_load after each batch."""
+    signed = TreatmentSession.Status.SIGNED.value
+    # Only this module's fixed fragments go into the statements; the values are parameters.
+    if first_client is None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM notes_complaintoutcome")
+            cursor.execute(KEEP_OUTCOMES_SQL.format(outcomes=OUTCOMES_SQL.format(clients="")), [signed])
+        return
+    last_client = first_client if last_client is None else last_client
+    outcomes = OUTCOMES_SQL.format(clients=SOME_CLIENTS)
+    with connection.cursor() as cursor:
+        cursor.execute(FORGET_OUTCOMES_SQL, [first_client, last_client])
+        cursor.execute(KEEP_OUTCOMES_SQL.format(outcomes=outcomes), [signed, first_client, last_client])
 
 
 def _signed(client: Client) -> list:
@@ -401,7 +431,7 @@ def complaints_with_outcome_data(client: Client, *, rated: list[tuple] | None = 
     One query, the outcomes worked out by the database. An export passes the `rated` pains of the sessions it
     loaded ((complaint id, session id, started, ended, before, after), oldest first): the same from them."""
     if rated is None:
-        complaints = list(Complaint.objects.raw(COMPLAINTS_SQL, [*_signed(client), client.pk]))
+        complaints = list(Complaint.objects.raw(COMPLAINTS_SQL, [client.pk]))
         for complaint in complaints:
             # The intake as far as the outcomes need it; any other field is read if asked for (deferred).
             complaint.intake = Intake.from_db(

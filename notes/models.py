@@ -205,6 +205,24 @@ class ComplaintPain(PartOfSession):
         return f"{self.complaint}: {self.before} → {self.after}"
 
 
+class ComplaintOutcome(models.Model):
+    """A complaint's course over the client's signed sessions, kept when a session is signed (notes.history
+    .refresh_outcomes), so the history page reads one row per complaint however long the course: the first rating
+    before a session, the latest rating (after the session if given), and the number of rated sessions.
+
+    Derived from the signed pain ratings, which never change: not audited itself (the ratings are)."""
+
+    complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, primary_key=True, related_name="outcome")
+    first_before = models.PositiveSmallIntegerField(null=True)
+    first_at = models.DateTimeField(null=True)
+    latest_value = models.PositiveSmallIntegerField(null=True)
+    latest_at = models.DateTimeField(null=True)
+    rated = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"Outcome of complaint {self.complaint_id}: {self.rated} rated sessions"
+
+
 class AbdominalSegment(PartOfSession):
     """A stretch of abdominal work, opened by the client's verbal re-confirmation and closed by a stop,
     a withdrawal of consent, or the therapist."""

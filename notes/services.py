@@ -10,6 +10,7 @@ from clinic.models import Client, User
 from intake.models import Intake
 from notes import hashing
 from notes.gate import RECONFIRMATION, AbdominalWorkRefused, check_abdominal_work, gate_state
+from notes.history import refresh_outcomes
 from notes.models import (
     AbdominalSegment,
     Addendum,
@@ -226,6 +227,7 @@ def sign_session(*, session: TreatmentSession, by: User) -> TreatmentSession:
     if client.last_session_at is None or client.last_session_at < session.started_at:
         client.last_session_at = session.started_at
         client.save(update_fields=["last_session_at"])
+    refresh_outcomes(client.pk)  # its ratings now count in the complaints' outcomes
     return session
 
 

@@ -12,6 +12,7 @@ from clinic.models import Client
 from intake import services as intake_services
 from intake.models import Complaint, Intake, PhysicianClearance
 from notes import services
+from notes.history import refresh_outcomes
 from notes.models import AbdominalSegment, ComplaintPain, Consent, ConsentText, FeedbackEntry, TreatmentSession
 
 LOW_BACK = {"region": "low_back", "side": "central", "pain_now": 6}
@@ -209,6 +210,7 @@ def bulk_signed_sessions(client, *, therapist, intakes, count) -> None:
     TreatmentSession._base_manager.filter(pk__in=[s.pk for s in sessions]).update(
         status=TreatmentSession.Status.SIGNED, signed_at=F("ended_at")
     )
+    refresh_outcomes(client.pk)  # as signing through the app does
 
 
 def bulk_clients(*, count, team, first_names=("Maya", "Robert")) -> list[Client]:

@@ -23,6 +23,7 @@ from notes import disposal
 from notes.models import (
     AbdominalSegment,
     Addendum,
+    ComplaintOutcome,
     ComplaintPain,
     Consent,
     FeedbackEntry,
@@ -78,6 +79,7 @@ def clinical_rows(client) -> int:
         AbdominalSegment.objects.filter(session__client=client).count(),
         FeedbackEntry.objects.filter(session__client=client).count(),
         Addendum.objects.filter(session__client=client).count(),
+        ComplaintOutcome.objects.filter(complaint__intake__client=client).count(),
     ]
     return sum(counts)
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from clinic import roles
 from clinic.models import Client, User
 from intake.models import Complaint, Intake, Screening
+from notes.history import refresh_outcomes
 from notes.models import ComplaintPain, FeedbackEntry, TreatmentSession
 
 FIRST = [
@@ -254,6 +255,8 @@ class Command(BaseCommand):
         TreatmentSession._base_manager.filter(client__in=created, status=TreatmentSession.Status.DRAFT).update(
             status=TreatmentSession.Status.SIGNED
         )
+        # What signing through the app keeps: each complaint's outcome over the signed sessions.
+        refresh_outcomes(min(c.pk for c in created), max(c.pk for c in created))
 
     def seed_entries(self, rng, sessions, per_session):
         from notes.models import AbdominalSegment

@@ -1,0 +1,88 @@
+"""Each complaint's outcome is kept when a session is signed (notes.history.refresh_outcomes), so the history page
+reads one row per complaint: what it keeps is what all the signed ratings say, whatever order sessions are signed
+in, and drafts do not count."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from clinic.models import Client
+from notes import services
+from notes.history import complaints_with_outcome_data
+from notes.models import ComplaintOutcome, ComplaintPain, TreatmentSession
+from tests import history_helpers as h
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = ("first_before", "first_at", "latest_value", "latest_at", "rated_sessions")
+
+
+def from_every_rating(client) -> dict:
+    """The outcomes worked out in Python from every signed rating (the export's way), by complaint id."""
+    rated = [
+        (p.complaint_id, p.session_id, p.session.started_at, p.session.ended_at, p.before, p.after)
+        for p in ComplaintPain.objects.filter(session__client=client, session__status=TreatmentSession.Status.SIGNED)
+        .exclude(before__isnull=True, after__isnull=True)
+        .select_related("session")
+        .order_by("session__started_at", "session_id")
+    ]
+    return {c.pk: tuple(getattr(c, f) for f in FIELDS) for c in complaints_with_outcome_data(client, rated=rated)}
+
+
+def kept(client) -> dict:
+    return {c.pk: tuple(getattr(c, f) for f in FIELDS) for c in complaints_with_outcome_data(client)}
+
+
+def test_signing_an_older_draft_after_a_newer_session_keeps_the_course_in_time_order(
+    therapist, front_desk, care_client
+):
+    h.take_intake(care_client, by=front_desk)
+    now = timezone.now()
+    older = h.draft_session(care_client, therapist=therapist, before=6, after=3, started_at=now - timedelta(days=14))
+    newer = h.draft_session(care_client, therapist=therapist, before=5, after=2, started_at=now - timedelta(days=7))
+
+    services.sign_session(session=newer, by=therapist)
+    after_one = ComplaintOutcome.objects.get()
+    (only_newer,) = kept(care_client).values()
+    services.sign_session(session=older, by=therapist)
+    (both,) = kept(care_client).values()
+
+    assert (after_one.first_before, after_one.latest_value, after_one.rated) == (5, 2, 1)
+    assert only_newer[0] == 5 and only_newer[4] == 1
+    assert (both[0], both[2], both[4]) == (6, 2, 2)  # first from the older session, latest from the newer
+    assert kept(care_client) == from_every_rating(care_client)
+
+
+def test_a_draft_counts_only_once_signed(therapist, front_desk, care_client):
+    h.take_intake(care_client, by=front_desk)
+    draft = h.draft_session(care_client, therapist=therapist, before=7, after=4)
+
+    before_signing = kept(care_client)
+    services.sign_session(session=draft, by=therapist)
+
+    assert [values[4] for values in before_signing.values()] == [0]
+    assert [values[2] for values in kept(care_client).values()] == [4]
+    assert kept(care_client) == from_every_rating(care_client)
+
+
+def test_a_long_course_keeps_what_every_rating_says(therapist, front_desk, care_client):
+    groin = {"region": "anterior_hip_groin", "side": "right", "pain_now": 5}
+    intakes = [h.take_intake(care_client, by=front_desk, complaints=[h.LOW_BACK, groin]) for _ in range(2)]
+    h.bulk_signed_sessions(care_client, therapist=therapist, intakes=intakes, count=30)
+    services.sign_session(session=h.draft_session(care_client, therapist=therapist, before=2, after=1), by=therapist)
+
+    assert kept(care_client) == from_every_rating(care_client)
+    assert sum(values[4] for values in kept(care_client).values()) == 30 * 2 + 2
+
+
+def test_seed_load_keeps_the_outcomes_of_what_it_loads(settings):
+    settings.DEBUG = True
+    call_command("seed_load", clients=3, sessions_per_client=4, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    seeded = list(Client.objects.filter(intakes__isnull=False).distinct())
+    assert len(seeded) == 3
+    for client in seeded:
+        assert kept(client) == from_every_rating(client)
+        assert [values[4] for values in kept(client).values()] == [4]
