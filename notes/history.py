@@ -13,7 +13,7 @@ from django.utils import timezone
 from clinic.choices import choice_labels
 from clinic.models import Client, User
 from clinic.raw_values import aware
-from intake.models import INTAKE_ANSWER_FIELDS, Complaint, Intake, PhysicianClearance, Screening
+from intake.models import Complaint, Intake, PhysicianClearance, Screening
 from notes.charts import Point, Series
 from notes.models import Consent, TreatmentSession
 from notes.outcomes import Outcome, Rating, outcome
@@ -106,8 +106,6 @@ def _page_of_events(client: Client, events_sql, number: int) -> tuple[list[tuple
         return [], cursor.fetchone()[0]
 
 
-# A user's fields a row does not show (it shows their name).
-TAKER_UNSHOWN_FIELDS = [field for field in User._meta.concrete_fields if field.attname not in User.NAME_FIELDS]
 # A page's sessions as their rows show them, with the therapist's name and each complaint's ratings (the region and
 # the two numbers, in the complaints' order): one statement, read as plain rows. Through the ORM, the sessions and
 # their prefetched ratings were two queries whose compiling cost more than running them.
@@ -194,7 +192,7 @@ def timeline_page(client: Client, *, kinds: set[str], start=None, end=None, page
     records = {kind: {r.pk: r for r in queryset} if ids[kind] else {} for kind, queryset in loaded.items()}
     # What a session's row shows, not its note: the SOAP texts are read on the session's own page.
     records["session"] = session_rows(ids["session"])
-    records["intake"] = intakes_with_latest_screening(ids=ids["intake"])
+    records["intake"] = intake_rows(ids["intake"])
     for kind, pk, _at, addenda, segments in rows:
         if kind == "session" and pk in records["session"]:
             records["session"][pk].addenda_count, records["session"][pk].segment_count = addenda, segments
@@ -205,27 +203,57 @@ def timeline_page(client: Client, *, kinds: set[str], start=None, end=None, page
     return page, events
 
 
-def intakes_with_latest_screening(*, ids=None, client: Client | None = None) -> dict[int, Intake]:
-    """Intakes (those with these ids, or all the client's), each with `latest_screening`, in one query: read
-    through their screenings, newest first (the app screens every intake when it saves it)."""
-    if ids is not None and not ids:
+# A page's intakes as their rows show them: who took them, and their latest screening's judgement (not the answers).
+INTAKE_ROWS_SQL = """
+SELECT i.id, i.public_id, i.client_id, i.taken_at, u.id, u.username, u.first_name, u.last_name,
+  s.id, s.iliopsoas, s.abdominal_work, s.refer, s.score, s.reasons
+FROM intake_intake i JOIN clinic_user u ON u.id = i.taken_by_id
+LEFT JOIN intake_screening s ON s.id = (
+  SELECT latest.id FROM intake_screening latest WHERE latest.intake_id = i.id
+  ORDER BY latest.screened_at DESC, latest.id DESC LIMIT 1
+)
+WHERE i.id IN ({ids})
+"""
+INTAKE_ROW_FIELDS = ["id", "public_id", "client_id", "taken_at"]
+SCREENING_ROW_FIELDS = ["id", "intake_id", "iliopsoas", "abdominal_work", "refer", "score", "reasons"]
+
+
+def intake_rows(ids: list[int]) -> dict[int, Intake]:
+    """The intakes with these ids, each with its taker (name only) and `latest_screening` (its judgement and
+    reasons; None when never screened): one plain statement. Every other field is deferred: read if asked for."""
+    if not ids:
         return {}
-    # What the rows show: not the answers, nor the rest of the taker's account.
-    screenings = Screening.objects.select_related("intake__taken_by").defer(
-        "answers",
-        *(f"intake__{name}" for name in INTAKE_ANSWER_FIELDS),
-        *(f"intake__taken_by__{field.name}" for field in TAKER_UNSHOWN_FIELDS),
-    )
-    screenings = screenings.filter(intake_id__in=ids) if ids is not None else screenings.filter(intake__client=client)
+    public_id = Intake._meta.get_field("public_id")
+    reasons = Screening._meta.get_field("reasons")
+    intakes: dict[int, Intake] = {}
+    with connection.cursor() as cursor:
+        # Only placeholders go into the statement: one per id.
+        cursor.execute(INTAKE_ROWS_SQL.format(ids=", ".join(["%s"] * len(ids))), list(ids))
+        for pk, uuid, client_id, taken_at, *rest in cursor.fetchall():
+            taker, (screening_id, iliopsoas, abdominal_work, refer, score, judged) = rest[:4], rest[4:]
+            values = [pk, public_id.to_python(uuid), client_id, aware(taken_at)]
+            intake = Intake.from_db(connection.alias, INTAKE_ROW_FIELDS, values)
+            intake.taken_by = User.from_db(connection.alias, list(User.NAME_FIELDS), taker)
+            intake.latest_screening = None
+            if screening_id is not None:
+                judged = reasons.from_db_value(judged, None, connection)
+                values = [screening_id, pk, iliopsoas, abdominal_work, bool(refer), score, judged]
+                intake.latest_screening = Screening.from_db(connection.alias, SCREENING_ROW_FIELDS, values)
+                intake.latest_screening.intake = intake
+            intakes[pk] = intake
+    return intakes
+
+
+def intakes_with_latest_screening(*, client: Client) -> dict[int, Intake]:
+    """The client's intakes that were screened, each with `latest_screening`, in one query: read through their
+    screenings, newest first (the app screens every intake when it saves it). For the export, which shows them
+    whole."""
+    screenings = Screening.objects.select_related("intake__taken_by").filter(intake__client=client)
     intakes: dict[int, Intake] = {}
     for screening in screenings.order_by("intake_id", "-screened_at", "-id"):
         if screening.intake_id not in intakes:
             intake = screening.intake
             intake.latest_screening = screening
-            intakes[intake.pk] = intake
-    if ids is not None:
-        for intake in Intake.objects.filter(pk__in=set(ids) - set(intakes)).select_related("taken_by"):
-            intake.latest_screening = None  # never screened: not made by the app, but shown all the same
             intakes[intake.pk] = intake
     return intakes
 

@@ -1,6 +1,7 @@
 """The client history page: who may open it, what its timeline shows, its filters and pages, its cost, its audit."""
 
 import re
+import uuid
 from datetime import datetime, timedelta
 from html import escape, unescape
 
@@ -12,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clinic.models import Client
-from intake.models import Complaint
+from intake.models import Complaint, Intake, Screening
 from notes.models import ComplaintPain, TreatmentSession
 from tests import history_helpers as h
 from tests.factories import ClientFactory
@@ -122,6 +123,27 @@ def test_an_intake_shows_its_screening_reasons(as_user, therapist, care_client, 
     (intake,) = [text for kind, text in timeline(response) if kind == "intake"]
     assert h.NIGHT_PAIN in intake
     assert "refer" in intake
+
+
+def test_an_intake_row_shows_its_latest_screening_and_a_never_screened_one_shows_plainly(
+    as_user, therapist, front_desk, care_client, course
+):
+    intake = care_client.intakes.get()
+    rescreened = Screening.objects.filter(intake=intake).first()
+    rescreened.pk, rescreened.public_id, rescreened.refer, rescreened.score = None, uuid.uuid4(), False, 7
+    rescreened.reasons = [{"rule": "consider.test", "text": "Hip flexion <pinches>", "source": "Re-screen"}]
+    rescreened.save()  # the latest screening of that intake now
+    unscreened = Intake.objects.create(client=care_client, taken_by=front_desk)  # not through the app's service
+
+    events = timeline(as_user(therapist).get(history_url(care_client)))
+
+    rows = [text for kind, text in events if kind == "intake"]
+    (screened,) = [row for row in rows if "score" in row]
+    assert "score 7" in screened and "Hip flexion <pinches> — Re-screen" in screened
+    assert " refer " not in f" {screened} " and h.NIGHT_PAIN not in screened
+    assert [row for row in rows if row != screened] == [
+        f"{timezone.localtime(unscreened.taken_at):%Y-%m-%d %H:%M} · Intake taken by {front_desk.display_name}"
+    ]
 
 
 def test_consents_given_and_withdrawn_are_both_shown(as_user, therapist, care_client, course):
