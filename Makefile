@@ -63,7 +63,7 @@ BENCH_DB ?= clinic_bench
 bench: venv
 	$(PY) -c "import psycopg; c = psycopg.connect('postgres://postgres@127.0.0.1:5432/postgres', autocommit=True); c.execute('CREATE DATABASE $(BENCH_DB)') if not c.execute(\"SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'\").fetchone() else None"
 	DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) $(PY) manage.py migrate --noinput -v0
-	DEBUG=1 STATEMENT_TIMEOUT_MS=0 DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) $(PY) bench/run.py
+	STATEMENT_TIMEOUT_MS=0 DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) $(PY) bench/run.py
 
 # Load test on PostgreSQL (not part of `make test`): gunicorn on loopback, one server then two; bench/LOAD.md.
 # Creates and drops its own database (LOAD_DB, default clinic_load); LOAD_SECONDS bounds each phase (60).

@@ -11,8 +11,11 @@ BENCH_CLIENTS, BENCH_SESSIONS (per client) and BENCH_ENTRIES (per session); the 
 import gc
 import os
 import platform
+import secrets
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 import uuid
 from datetime import timedelta
@@ -21,7 +24,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
-os.environ.setdefault("DEBUG", "1")
+# The configuration a clinic runs: DEBUG off (no query log kept for every statement, the static files' manifest),
+# plain http inside the test client. BENCH_DEBUG=1 measures the development setup instead.
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="clinic-bench-static-"))
+os.environ.update(
+    DEBUG=os.environ.get("BENCH_DEBUG", "0"),
+    SECRET_KEY=os.environ.get("SECRET_KEY") or "bench-" + secrets.token_hex(24),
+    SECURE_SSL_REDIRECT="0",
+    SESSION_COOKIE_SECURE="0",
+    CSRF_COOKIE_SECURE="0",
+    SECURE_HSTS_SECONDS="0",
+    STATIC_ROOT=str(STATIC_ROOT),
+    LOG_LEVEL=os.environ.get("LOG_LEVEL", "WARNING"),
+)
 
 import django  # noqa: E402
 
@@ -54,11 +69,16 @@ def seed():
     if Client.objects.count() < CLIENTS:
         missing = CLIENTS - Client.objects.count()
         call_command(
-            "seed_load", clients=missing, sessions_per_client=SESSIONS, entries_per_session=ENTRIES, therapists=20
+            "seed_load",
+            clients=missing,
+            sessions_per_client=SESSIONS,
+            entries_per_session=ENTRIES,
+            therapists=20,
+            force=True,
         )
     big = Client.objects.filter(last_name="Bench-Longcourse").first()
     if big is None:
-        call_command("seed_load", clients=1, sessions_per_client=500, entries_per_session=0, therapists=20)
+        call_command("seed_load", clients=1, sessions_per_client=500, entries_per_session=0, therapists=20, force=True)
         big = Client.objects.order_by("-pk").first()
         big.last_name = "Bench-Longcourse"
         big.save(update_fields=["last_name"])
@@ -125,22 +145,34 @@ def timed(browser, url, repeat: int) -> list[float]:
 
 
 def measure(browser, url, repeat=REPEAT, status=200, floor=None):
-    """Queries of one request, then the median and p95 of `repeat` timed requests. With `floor` (a browser), the
-    floor view is timed just before, as many times, and its median returned too: a page's ratio compares the two
-    measured seconds apart, whatever the machine did earlier in the run."""
+    """Queries of one request, then the median and p95 of `repeat` timed requests. With `floor` (a browser), each
+    timed request of the page follows a timed request of the floor view, and the floor's median is returned too:
+    a page's ratio compares requests made a few milliseconds apart, whatever the machine does meanwhile (on a
+    shared machine its speed drifts by a fifth within seconds)."""
     browser.get(url)  # warm up: one-time reads (content types...) are not the page's
     reset_queries()  # the query log is a bounded deque: a full one would count nothing
     with CaptureQueriesContext(connection) as queries:
         response = browser.get(url)
+    # Read now: every later request starts by emptying the connection's query log.
+    count = len(queries.captured_queries)
     if response.status_code != status:
         raise RuntimeError(f"{url} answered {response.status_code}, not {status}")
-    paired = None
-    if floor is not None:
-        gc.collect()
-        paired = statistics.median(timed(floor, FLOOR_URL, repeat))
     gc.collect()
-    times = timed(browser, url, repeat)
-    return len(queries.captured_queries), statistics.median(times), percentile_95(times), paired
+    if floor is None:
+        times = timed(browser, url, repeat)
+        return count, statistics.median(times), percentile_95(times), None
+    floor.get(FLOOR_URL)
+    floors, times = [], []
+    for _ in range(repeat):
+        floors.append(timed_once(floor, FLOOR_URL))
+        times.append(timed_once(browser, url))
+    return count, statistics.median(times), percentile_95(times), statistics.median(floors)
+
+
+def timed_once(browser, url) -> float:
+    start = time.perf_counter()
+    browser.get(url)
+    return (time.perf_counter() - start) * 1000
 
 
 def seed_course(therapist, *, name: str, sessions: int, entries: int):
@@ -148,7 +180,9 @@ def seed_course(therapist, *, name: str, sessions: int, entries: int):
     sides of the growth check."""
     client = Client.objects.filter(last_name=name).first()
     if client is None:
-        call_command("seed_load", clients=1, sessions_per_client=sessions, entries_per_session=0, therapists=20)
+        call_command(
+            "seed_load", clients=1, sessions_per_client=sessions, entries_per_session=0, therapists=20, force=True
+        )
         client = Client.objects.order_by("-pk").first()
         client.last_name = name
         client.save(update_fields=["last_name"])
@@ -182,6 +216,7 @@ def main():
     if connection.vendor != "postgresql":
         sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL (make bench does).")
     big, session = seed()
+    call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off: the pages name files by manifest
     therapist = session.therapist
     short, short_session = seed_course(therapist, name="Bench-Shortcourse", sessions=5, entries=10)
     # A page as full as the long record's: 30 sessions fill the history page's 25 rows, 60 entries the session
@@ -275,13 +310,14 @@ def main():
         f"- Machine: {platform.machine()}, {cpu} cores, Python {platform.python_version()}, "
         f"PostgreSQL {connection.cursor().connection.info.server_version}; load average at the end {load:.1f}",
         f"- Data: {sizes}",
-        f"- Each page: {REPEAT} timed requests after a warm-up, through Django's test client, DEBUG={settings.DEBUG}.",
-        "- Just before each page, the floor view is timed as many times, and the page's ratio is to that median (its",
-        "  own column): page and floor are measured seconds apart, not at the two ends of the run.",
+        f"- Each page: {REPEAT} timed requests after a warm-up, through Django's test client, DEBUG={settings.DEBUG}"
+        " (production settings unless BENCH_DEBUG=1).",
+        "- Each timed request of a page follows a timed request of the floor view, and the page's ratio is to the",
+        "  floor's median over those (its own column): page and floor alternate, milliseconds apart.",
         f"- {ROUNDS} rounds over all the pages; each figure is the median over the rounds (the ratio, round by round).",
         "- SQL queries: every statement of one request, BEGIN and COMMIT included (a page that only reads has none).",
         "",
-        "| page | SQL queries | median ms | p95 ms | floor median ms, just before | median / floor |",
+        "| page | SQL queries | median ms | p95 ms | floor median ms, alternated | median / floor |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     for name, queries, median, p95, floor, ratio in rows:
@@ -323,4 +359,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        shutil.rmtree(STATIC_ROOT, ignore_errors=True)
