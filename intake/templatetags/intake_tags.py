@@ -8,9 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from clinic.audit import record_views
-from clinic.models import User
-from intake import access, labels
-from intake.models import Intake, Screening
+from intake import access, labels, reads
 
 register = template.Library()
 
@@ -138,8 +136,6 @@ def _badge_label(flag: str, client) -> str:
     return BADGE_LABELS.get(flag, "")
 
 
-INTAKE_ROW_FIELDS = ("public_id", "client_id", "taken_at", "assessed_at")
-INTAKE_ROW_FIELDS += User.name_fields("taken_by")
 CLEARANCE_ROW_FIELDS = ("public_id", "client_id", "cleared_on", "clinician_name", "what_was_cleared")
 
 
@@ -148,12 +144,10 @@ def client_intake_panel(context, client):
     """The intake section of the client page: latest screening, intakes, clearances, and what the user may do."""
     user = context["request"].user
     may_take = access.may_take_intake(user, client)
-    intakes = []
-    if may_take:  # what the list shows of them, not their answers
-        intakes = list(Intake.objects.for_client(client).select_related("taken_by").only(*INTAKE_ROW_FIELDS)[:10])
+    intakes = reads.recent_intakes(client, 10) if may_take else []  # what the list shows of them
     # What the list shows of them (.client: `client`), not the letter or the intake's answers.
     clearances = list(client.clearances.only(*CLEARANCE_ROW_FIELDS)[:5]) if may_take else []
-    latest = Screening.objects.latest_for_client(client) if intakes else None
+    latest = reads.latest_screening(client) if intakes else None
     # What the client page shows of clinical records is a read like any other: audit it.
     record_views([latest, *clearances])
     return {
