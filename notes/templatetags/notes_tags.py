@@ -4,24 +4,53 @@ from datetime import timedelta
 from html import escape as _escape
 
 from django import template
-from django.db.models import OuterRef, Subquery
+from django.db import connection
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from clinic.audit import record_views
+from clinic.raw_values import aware
 from intake.access import is_on_care_team
 from notes.charts import feedback_sparkline_svg
 from notes.history import recent_sessions
-from notes.models import ConsentKind, ConsentText, TreatmentSession
+from notes.models import Consent, ConsentKind, ConsentText, TreatmentSession
 
 register = template.Library()
 
 STALE_DRAFT_AGE = timedelta(hours=24)
-CONSENT_STATUS_FIELDS = ("public_id", "client_id", "kind", "signed_at", "withdrawn_at", "text__version")
-# The id of the latest version of a consent's text, by the consent's kind.
-CURRENT_TEXT_ID = ConsentText.objects.filter(kind=OuterRef("kind")).order_by("-version").values("pk")[:1]
+# Each kind's latest consent, as its status shows it (not the signed text and the drawn signature): when signed
+# and withdrawn, its text's version, and the id of the current version of that kind's text.
+CONSENT_STATUS_SQL = """
+SELECT c.id, c.public_id, c.client_id, c.kind, c.signed_at, c.withdrawn_at, c.text_id, t.version,
+  (SELECT current.id FROM notes_consenttext current WHERE current.kind = c.kind
+   ORDER BY current.version DESC LIMIT 1)
+FROM notes_consent c JOIN notes_consenttext t ON t.id = c.text_id
+WHERE c.client_id = %s AND c.id = (
+  SELECT latest.id FROM notes_consent latest WHERE latest.client_id = c.client_id AND latest.kind = c.kind
+  ORDER BY latest.signed_at DESC, latest.id DESC LIMIT 1
+)
+"""
+CONSENT_STATUS_FIELDS = ["id", "public_id", "client_id", "kind", "text_id", "signed_at", "withdrawn_at"]
+
+
+def latest_consent_by_kind(client) -> dict:
+    """The client's latest consent of each kind, with `text` (its version) and `current_text_id`: one plain
+    statement (as a queryset with the current text as a subquery, it cost more to compile than to run)."""
+    public_id = Consent._meta.get_field("public_id")
+    latest = {}
+    with connection.cursor() as cursor:
+        cursor.execute(CONSENT_STATUS_SQL, [client.pk])
+        for pk, uuid, client_id, kind, signed_at, withdrawn_at, text_id, version, current_id in cursor.fetchall():
+            withdrawn_at = None if withdrawn_at is None else aware(withdrawn_at)
+            values = [pk, public_id.to_python(uuid), client_id, kind, text_id, aware(signed_at), withdrawn_at]
+            consent = Consent.from_db(connection.alias, CONSENT_STATUS_FIELDS, values)
+            consent.text = ConsentText.from_db(connection.alias, ["id", "kind", "version"], [text_id, kind, version])
+            consent.client = client
+            consent.current_text_id = current_id
+            latest[kind] = consent
+    return latest
 
 
 @register.filter
@@ -41,16 +70,7 @@ def client_notes_panel(context, client):
     user = context["request"].user
     on_care_team = is_on_care_team(user, client)
     may_read_sessions = user.is_clinic_admin or on_care_team
-    latest_consents = {}
-    # What the status shows (not the signed text and the drawn signature), and the current version of its text;
-    # .client is `client` itself.
-    consents = (
-        client.consents.select_related("text")
-        .only(*CONSENT_STATUS_FIELDS)
-        .annotate(current_text_id=Subquery(CURRENT_TEXT_ID))
-    )
-    for consent in consents.order_by("-signed_at", "-id"):
-        latest_consents.setdefault(consent.kind, consent)
+    latest_consents = latest_consent_by_kind(client)
     rows = []
     record_views(latest_consents.values())
     for kind in ConsentKind:
