@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from clinic import roles
-from clinic.access import may_read_clinical_record, reader_on_care_team
+from clinic.access import may_read_clinical_record, on_care_team
 from clinic.models import Client
 from notes.models import Consent, TreatmentSession
 
@@ -65,9 +65,9 @@ def get_session_for(user, public_id) -> TreatmentSession:
     _require(user, roles.THERAPIST, roles.CLINIC_ADMIN)
     # Loaded by its id, then checked: the same 404s as filtering by `Client.objects.clinically_visible_to`,
     # without compiling its subqueries on every view (tests/test_emergency_access.py checks they agree).
-    sessions = TreatmentSession.objects.select_related("client", "therapist")
-    session = get_object_or_404(sessions.annotate(on_care_team=reader_on_care_team(user)), public_id=public_id)
-    if not may_read_clinical_record(user, session.client, on_care_team=session.on_care_team):
+    session = get_object_or_404(TreatmentSession.objects.select_related("client", "therapist"), public_id=public_id)
+    on_team = on_care_team(user, session.client_id)
+    if not may_read_clinical_record(user, session.client, on_care_team=on_team):
         raise Http404
     return session
 

@@ -16,7 +16,7 @@ from notes import access, services
 from notes.forms import AbdominalRequestForm, AddendumForm, FeedbackForm, SessionForm, SessionStartForm
 from notes.gate import AbdominalWorkRefused, gate_state
 from notes.models import Consent, ConsentKind, FeedbackEntry, TreatmentSession
-from notes.timeline import page_number, session_timeline
+from notes.timeline import page_number, session_pains, session_timeline
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -71,7 +71,7 @@ def _session_context(request, session, *, feedback_form=None, abdominal_form=Non
         "client": session.client,
         "gate": state,
         "timeline": timeline,
-        "pains": services.complaint_pains(session),
+        "pains": session_pains(session),
         "addenda": list(  # .session: `session`; of the author, the name
             session.addenda.select_related("author").only("session_id", "at", "reason", "text", *ADDENDUM_AUTHOR)
         ),

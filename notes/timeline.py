@@ -8,8 +8,11 @@ ten entries or of a thousand; the sparkline draws the latest `SPARKLINE_MAX` ent
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db import connection
+
+from intake.models import Complaint
 from notes.charts import Moment
-from notes.models import FeedbackEntry, TreatmentSession
+from notes.models import ComplaintPain, FeedbackEntry, TreatmentSession
 from notes.pacing import Reading, pacing_warnings
 
 WINDOW = 50
@@ -109,3 +112,28 @@ def _newest(session: TreatmentSession, page: int) -> FeedbackEntry | None:
     if page == 1:
         return None
     return session.entries.order_by("-at", "-id").first()
+
+
+# A session's pain ratings as its note shows them: each complaint's region and side, before and after, in the
+# complaints' order (ComplaintPain's ordering).
+SESSION_PAINS_SQL = """
+SELECT cp.id, cp.session_id, cp.complaint_id, cp.before, cp.after, c.region, c.side
+FROM notes_complaintpain cp JOIN intake_complaint c ON c.id = cp.complaint_id
+WHERE cp.session_id = %s
+ORDER BY c.position, c.id
+"""
+PAIN_FIELDS = ["id", "session_id", "complaint_id", "before", "after"]
+
+
+def session_pains(session: TreatmentSession) -> list[ComplaintPain]:
+    """The session's pain ratings, each with its complaint's region and side (the rest deferred): one plain
+    statement."""
+    pains = []
+    with connection.cursor() as cursor:
+        cursor.execute(SESSION_PAINS_SQL, [session.pk])
+        for pk, session_id, complaint_id, before, after, region, side in cursor.fetchall():
+            pain = ComplaintPain.from_db(connection.alias, PAIN_FIELDS, [pk, session_id, complaint_id, before, after])
+            pain.complaint = Complaint.from_db(connection.alias, ["id", "region", "side"], [complaint_id, region, side])
+            pain.session = session
+            pains.append(pain)
+    return pains

@@ -414,7 +414,7 @@ def test_pages_of_a_client_never_opened_this_way_do_not_look_for_grants(request,
 def test_the_check_on_one_client_agrees_with_the_filter_on_all(request, care_client, clinic_admin, role):
     """Pages that load a record first and check its client after (clinic.access.may_read_clinical_record) let in
     exactly the users the filter lets in: care team, emergency access not expired, clinic admins."""
-    from clinic.access import may_read_clinical_record, reader_on_care_team
+    from clinic.access import may_read_clinical_record, on_care_team
 
     user = request.getfixturevalue(role)
     granted, expired, stranger = factories.ClientFactory(), factories.ClientFactory(), factories.ClientFactory()
@@ -430,6 +430,6 @@ def test_the_check_on_one_client_agrees_with_the_filter_on_all(request, care_cli
     for client in clients:
         fresh = Client.objects.get(pk=client.pk)  # nothing cached from the setup
         assert may_read_clinical_record(user, fresh) == (client in filtered), client
-        # The same with the care team read as an annotation of the record (the session page's way).
-        on_team = Client.objects.annotate(on_team=reader_on_care_team(user, "pk")).get(pk=client.pk).on_team
+        # The same with the care team read by its own statement (the session and history pages' way).
+        on_team = on_care_team(user, client.pk)
         assert may_read_clinical_record(user, fresh, on_care_team=on_team) == (client in filtered), client

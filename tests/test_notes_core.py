@@ -2,6 +2,7 @@
 signing and its lock, verify_notes against a change behind the app's back, two tabs, double posts, and a failure
 injected halfway through a write."""
 
+import re
 import uuid
 
 import pytest
@@ -275,3 +276,19 @@ def test_the_session_page_queries_do_not_grow_with_the_timeline(
         response = browser.get(f"/sessions/{session.public_id}/")
 
     assert response.content.decode().count("timeline-entry") == entries
+
+
+def test_the_session_page_lists_each_complaints_pain_in_the_intakes_order(as_user, therapist, front_desk, care_client):
+    from tests import history_helpers as h
+
+    groin = {"region": "anterior_hip_groin", "side": "right", "pain_now": 5}
+    h.take_intake(care_client, by=front_desk, complaints=[h.LOW_BACK, groin])
+    session = h.draft_session(care_client, therapist=therapist, before=6, after=3)
+
+    page = as_user(therapist).get(f"/sessions/{session.public_id}/").content.decode()
+
+    listed = page.split("Pain per complaint")[1].split("</ul>")[0]
+    assert re.findall(r"<li>([^<]+)</li>", listed) == [
+        "Low back (middle): before 6, after 3",
+        "Front of hip / groin (right): before 6, after 3",
+    ]
