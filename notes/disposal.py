@@ -209,6 +209,11 @@ def _delete_clinical_record(disposal: RecordDisposal) -> dict[str, int]:
             "DELETE FROM intake_screening WHERE intake_id IN (SELECT id FROM intake_intake WHERE client_id = %s)",
         ),
         (
+            "pain chart means",
+            "DELETE FROM notes_complaintperiodmean WHERE complaint_id IN (SELECT c.id FROM intake_complaint c "
+            "JOIN intake_intake i ON i.id = c.intake_id WHERE i.client_id = %s)",
+        ),
+        (
             "complaint outcomes",
             "DELETE FROM notes_complaintoutcome WHERE complaint_id IN (SELECT c.id FROM intake_complaint c "
             "JOIN intake_intake i ON i.id = c.intake_id WHERE i.client_id = %s)",

@@ -356,11 +356,29 @@ ORDER BY s.started_at, s.id
 """
 # Per complaint and period: the first moment and the mean ratings. The period's truncation goes into {period}: SQL
 # written by Django's own DatabaseOperations.datetime_trunc_sql for the database in use.
-MEANS_SQL = """
-SELECT cp.complaint_id, MIN(s.started_at), AVG(cp.before), AVG(cp.after)
+# Per complaint and period: the first moment, and the ratings before and after summed and counted, kept in
+# notes_complaintperiodmean (ComplaintPeriodMean) for each kind of period when a session is signed. The period's
+# truncation goes into {period}: SQL written by Django's own DatabaseOperations.datetime_trunc_sql for the database
+# in use, in the clinic's time zone. {clients} as for the outcomes below.
+KEEP_MEANS_SQL = """
+INSERT INTO notes_complaintperiodmean
+  (complaint_id, kind, first_at, before_total, before_count, after_total, after_count)
+SELECT cp.complaint_id, %s, MIN(s.started_at), COALESCE(SUM(cp.before), 0), COUNT(cp.before),
+  COALESCE(SUM(cp.after), 0), COUNT(cp.after)
 FROM notes_complaintpain cp JOIN notes_treatmentsession s ON s.id = cp.session_id
-WHERE s.client_id = %s AND s.status = %s AND (cp.before IS NOT NULL OR cp.after IS NOT NULL)
+WHERE s.status = %s AND (cp.before IS NOT NULL OR cp.after IS NOT NULL) {clients}
 GROUP BY cp.complaint_id, {period}
+"""
+FORGET_MEANS_SQL = """
+DELETE FROM notes_complaintperiodmean WHERE complaint_id IN
+  (SELECT c.id FROM intake_complaint c JOIN intake_intake i ON i.id = c.intake_id WHERE i.client_id BETWEEN %s AND %s)
+"""
+# A client's kept period means of one kind.
+MEANS_SQL = """
+SELECT m.complaint_id, m.first_at, m.before_total, m.before_count, m.after_total, m.after_count
+FROM notes_complaintperiodmean m JOIN intake_complaint c ON c.id = m.complaint_id
+JOIN intake_intake i ON i.id = c.intake_id
+WHERE i.client_id = %s AND m.kind = %s
 """
 # Each complaint's outcome over the signed sessions, worked out by the database and kept in notes_complaintoutcome
 # (ComplaintOutcome) when a session is signed: its first rating before a session, its latest rating, its number of
@@ -400,21 +418,29 @@ ORDER BY c.position, c.id
 
 
 def refresh_outcomes(first_client: int | None = None, last_client: int | None = None) -> None:
-    """Work out again the outcomes of the complaints of the clients with ids from `first_client` to `last_client`
-    (one client: the same id twice; every client: neither) from their signed ratings, and keep them. Called when a
-    session is signed, in its transaction, and by seed_load after each batch."""
+    """Work out again the outcomes and the chart's period means of the complaints of the clients with ids from
+    `first_client` to `last_client` (one client: the same id twice; every client: neither) from their signed
+    ratings, and keep them. Called when a session is signed, in its transaction, and by seed_load after each
+    batch."""
     signed = TreatmentSession.Status.SIGNED.value
-    # Only this module's fixed fragments go into the statements; the values are parameters.
-    if first_client is None:
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM notes_complaintoutcome")
-            cursor.execute(KEEP_OUTCOMES_SQL.format(outcomes=OUTCOMES_SQL.format(clients="")), [signed])
-        return
-    last_client = first_client if last_client is None else last_client
-    outcomes = OUTCOMES_SQL.format(clients=SOME_CLIENTS)
+    zone = timezone.get_current_timezone_name()
+    # Only this module's fixed fragments, and Django's truncation SQL, go into the statements; the values are
+    # parameters.
     with connection.cursor() as cursor:
-        cursor.execute(FORGET_OUTCOMES_SQL, [first_client, last_client])
-        cursor.execute(KEEP_OUTCOMES_SQL.format(outcomes=outcomes), [signed, first_client, last_client])
+        if first_client is None:
+            clients, chosen = "", []
+            cursor.execute("DELETE FROM notes_complaintoutcome")
+            cursor.execute("DELETE FROM notes_complaintperiodmean")
+        else:
+            last_client = first_client if last_client is None else last_client
+            clients, chosen = SOME_CLIENTS, [first_client, last_client]
+            cursor.execute(FORGET_OUTCOMES_SQL, chosen)
+            cursor.execute(FORGET_MEANS_SQL, chosen)
+        cursor.execute(KEEP_OUTCOMES_SQL.format(outcomes=OUTCOMES_SQL.format(clients=clients)), [signed, *chosen])
+        for kind, _length in PERIODS:
+            period, period_params = connection.ops.datetime_trunc_sql(kind, "s.started_at", (), zone)
+            statement = KEEP_MEANS_SQL.format(clients=clients, period=period)
+            cursor.execute(statement, [kind, signed, *chosen, *period_params])
 
 
 def _signed(client: Client) -> list:
@@ -433,21 +459,17 @@ def _rated_pains(client: Client) -> list[tuple]:
 
 def _means_in_database(client: Client, kind: str) -> list[tuple]:
     """(complaint id, first moment, mean before, mean after) per complaint and `kind` of period, in the clinic's
-    time zone, grouped by the database (one row a period, however many sessions)."""
-    period, period_params = connection.ops.datetime_trunc_sql(
-        kind, "s.started_at", (), timezone.get_current_timezone_name()
-    )
-    sql = MEANS_SQL.format(period=period)
+    time zone: the means kept when sessions were signed (one row a period, however many sessions)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*_signed(client), *period_params])
+        cursor.execute(MEANS_SQL, [client.pk, kind])
         return [
             (
                 complaint_id,
                 aware(at),
-                None if before is None else float(before),
-                None if after is None else float(after),
+                before_total / before_count if before_count else None,
+                after_total / after_count if after_count else None,
             )
-            for complaint_id, at, before, after in cursor.fetchall()
+            for complaint_id, at, before_total, before_count, after_total, after_count in cursor.fetchall()
         ]
 
 

@@ -223,6 +223,26 @@ class ComplaintOutcome(models.Model):
         return f"Outcome of complaint {self.complaint_id}: {self.rated} rated sessions"
 
 
+class ComplaintPeriodMean(models.Model):
+    """A complaint's signed ratings over one week, month, quarter or year (in the clinic's time zone), summed and
+    counted when a session is signed (notes.history.refresh_outcomes): the pain chart of a long course reads one
+    row per period, however many sessions it holds. Derived from the signed ratings: not audited itself."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="period_means")
+    kind = models.CharField(max_length=8)  # week, month, quarter or year
+    first_at = models.DateTimeField()  # the period's first rated session
+    before_total = models.PositiveIntegerField(default=0)
+    before_count = models.PositiveIntegerField(default=0)
+    after_total = models.PositiveIntegerField(default=0)
+    after_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["complaint", "kind"], name="period_mean_complaint_kind_idx")]
+
+    def __str__(self):
+        return f"{self.kind} from {self.first_at:%Y-%m-%d} of complaint {self.complaint_id}"
+
+
 class AbdominalSegment(PartOfSession):
     """A stretch of abdominal work, opened by the client's verbal re-confirmation and closed by a stop,
     a withdrawal of consent, or the therapist."""

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from clinic.models import Client
 from notes import services
-from notes.history import complaints_with_outcome_data
+from notes.history import PERIODS, _means_by_period, _means_in_database, complaints_with_outcome_data
 from notes.models import ComplaintOutcome, ComplaintPain, TreatmentSession
 from tests import history_helpers as h
 
@@ -86,3 +86,42 @@ def test_seed_load_keeps_the_outcomes_of_what_it_loads(settings):
     for client in seeded:
         assert kept(client) == from_every_rating(client)
         assert [values[4] for values in kept(client).values()] == [4]
+
+
+def rated_rows(client) -> list[tuple]:
+    """(complaint id, started, ended, before, after) of every signed rating, as the export passes them."""
+    return [
+        (p.complaint_id, p.session.started_at, p.session.ended_at, p.before, p.after)
+        for p in ComplaintPain.objects.filter(session__client=client, session__status=TreatmentSession.Status.SIGNED)
+        .exclude(before__isnull=True, after__isnull=True)
+        .select_related("session")
+        .order_by("session__started_at", "session_id")
+    ]
+
+
+@pytest.mark.parametrize("kind", [kind for kind, _length in PERIODS])
+def test_the_kept_period_means_are_the_means_of_every_rating(therapist, front_desk, care_client, kind):
+    groin = {"region": "anterior_hip_groin", "side": "right", "pain_now": 5}
+    intakes = [h.take_intake(care_client, by=front_desk, complaints=[h.LOW_BACK, groin]) for _ in range(2)]
+    h.bulk_signed_sessions(care_client, therapist=therapist, intakes=intakes, count=70)
+    late = h.draft_session(care_client, therapist=therapist, before=9, after=None)
+    services.sign_session(session=late, by=therapist)  # a rating before and none after
+    h.draft_session(care_client, therapist=therapist, before=1, after=1)  # a draft: not counted
+
+    kept_means = sorted(_means_in_database(care_client, kind))
+    expected = sorted(_means_by_period(rated_rows(care_client), kind))
+
+    assert [(c, at) for c, at, _b, _a in kept_means] == [(c, at) for c, at, _b, _a in expected]
+    for (_c, _at, before, after), (_c2, _at2, want_before, want_after) in zip(kept_means, expected, strict=True):
+        assert before == pytest.approx(want_before) and (after == want_after or after == pytest.approx(want_after))
+    assert len(kept_means) > 2
+
+
+def test_a_client_with_a_long_course_gets_a_chart_of_period_means(as_user, therapist, front_desk, care_client):
+    intakes = [h.take_intake(care_client, by=front_desk)]
+    h.bulk_signed_sessions(care_client, therapist=therapist, intakes=intakes, count=70)
+
+    page = as_user(therapist).get(f"/clients/{care_client.public_id}/history/").content.decode()
+
+    assert 'class="table table-sm outcomes"' in page and "<svg" in page
+    assert len(_means_in_database(care_client, "month")) >= 16

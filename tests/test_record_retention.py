@@ -25,6 +25,7 @@ from notes.models import (
     Addendum,
     ComplaintOutcome,
     ComplaintPain,
+    ComplaintPeriodMean,
     Consent,
     FeedbackEntry,
     RecordDisposal,
@@ -80,6 +81,7 @@ def clinical_rows(client) -> int:
         FeedbackEntry.objects.filter(session__client=client).count(),
         Addendum.objects.filter(session__client=client).count(),
         ComplaintOutcome.objects.filter(complaint__intake__client=client).count(),
+        ComplaintPeriodMean.objects.filter(complaint__intake__client=client).count(),
     ]
     return sum(counts)
 
