@@ -84,17 +84,20 @@ def pain_trend_svg(series: list[Series], *, width: int = 720, height: int = 300,
     )
     for index, one in enumerate(series):
         colour = PALETTE[index % len(PALETTE)]
+        label = _attr(one.label)
         ordered = sorted(one.points, key=lambda p: p.at)
-        if len(ordered) > 1:
-            path = " ".join(f"{x_of(p.at):.1f},{y_of(p.value):.1f}" for p in ordered)
+        # Each point's place, worked out once for its line and its circle.
+        placed = [(p, f"{x_of(p.at):.1f}", f"{y_of(p.value):.1f}") for p in ordered]
+        if len(placed) > 1:
+            path = " ".join(f"{x},{y}" for _p, x, y in placed)
             parts.append(f'<polyline class="series-line" fill="none" stroke="{colour}" points="{path}"/>')
-        for p in ordered:
+        for p, x, y in placed:
             fill = "#fff" if p.kind == "before" else colour
             parts.append(
-                f'<circle class="point point-{p.kind}" cx="{x_of(p.at):.1f}" cy="{y_of(p.value):.1f}" r="4.5" '
-                f'fill="{fill}" stroke="{colour}" stroke-width="2" data-series="{_attr(one.label)}" '
+                f'<circle class="point point-{p.kind}" cx="{x}" cy="{y}" r="4.5" '
+                f'fill="{fill}" stroke="{colour}" stroke-width="2" data-series="{label}" '
                 f'data-value="{p.value}" data-kind="{p.kind}" data-at="{p.at.isoformat()}">'
-                f"<title>{_attr(one.label)}: {p.value}/10 ({p.kind}, {p.at:%Y-%m-%d})</title></circle>"
+                f"<title>{label}: {p.value}/10 ({p.kind}, {p.at.date().isoformat()})</title></circle>"
             )
     legend_y = height - 22
     x = left
