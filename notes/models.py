@@ -145,6 +145,8 @@ class TreatmentSession(CachedChoiceLabels, models.Model):
         indexes = [
             models.Index(fields=["client", "-started_at"], name="session_client_started_idx"),
             models.Index(fields=["therapist", "status", "started_at"], name="session_therapist_status_idx"),
+            # The retention date's latest change to a client's sessions: one index entry, not every session.
+            models.Index(fields=["client", "updated_at"], name="session_client_updated_idx"),
         ]
 
     def __str__(self):
