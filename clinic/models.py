@@ -54,7 +54,12 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.username
+        return self.name_from(self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def name_from(first_name: str, last_name: str, username: str) -> str:
+        """The name a user is shown by: their full name (get_full_name), else their username."""
+        return f"{first_name} {last_name}".strip() or username
 
     def __str__(self):
         return self.display_name

@@ -1,13 +1,15 @@
 """A client's whole course of care: one timeline of intakes, consents, sessions and clearances, paginated in the
 database (a client with 500 sessions costs the same queries as one with 5), the pain series and the outcomes."""
 
+import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from clinic.choices import choice_labels
@@ -118,7 +120,7 @@ LEFT JOIN intake_complaint c ON c.id = cp.complaint_id
 WHERE s.id IN ({ids})
 ORDER BY s.id, c.position, c.id
 """
-SESSION_ROW_FIELDS = ["id", "public_id", "client_id", "started_at", "status"]
+
 # The client page's latest sessions, as their list shows them (the same columns, without the ratings).
 RECENT_SESSIONS_SQL = """
 SELECT s.id, s.public_id, s.client_id, s.started_at, s.status, u.id, u.username, u.first_name, u.last_name
@@ -129,27 +131,52 @@ LIMIT %s
 """
 
 
-def _session_row(pk, uuid, client_id, started, status, *therapist) -> TreatmentSession:
-    """A session from a row of SESSION_ROWS_SQL or RECENT_SESSIONS_SQL: those fields, and its therapist's name."""
-    public_id = TreatmentSession._meta.get_field("public_id").to_python(uuid)
-    session = TreatmentSession.from_db(
-        connection.alias, SESSION_ROW_FIELDS, [pk, public_id, client_id, aware(started), status]
-    )
-    session.therapist = User.from_db(connection.alias, list(User.NAME_FIELDS), therapist)
-    return session
+@dataclass(frozen=True)
+class Named:
+    display_name: str
 
 
-def recent_sessions(client: Client, limit: int) -> list[TreatmentSession]:
-    """The client's latest `limit` sessions, newest first, each with its therapist's name (every other field
-    deferred): one plain statement."""
+@dataclass
+class SessionRow:
+    """A session as a list shows it (the history's timeline, the client page's latest sessions), with its
+    therapist's name: plain values, not a model instance (40 µs a row to build, with its therapist's)."""
+
+    pk: int
+    public_id: uuid.UUID
+    started_at: datetime
+    status: str
+    therapist: Named
+    pain_rows: list = field(default_factory=list)  # (region label, before, after), for the history's rows
+    addenda_count: int = 0
+    segment_count: int = 0
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == TreatmentSession.Status.SIGNED
+
+    def get_absolute_url(self) -> str:
+        return reverse("notes:session-detail", kwargs={"public_id": self.public_id})
+
+
+def _session_row(pk, public_id, _client_id, started, status, _therapist_id, username, first_name, last_name):
+    """A session from a row of SESSION_ROWS_SQL or RECENT_SESSIONS_SQL."""
+    if not isinstance(public_id, uuid.UUID):  # SQLite keeps it as 32 hex digits
+        public_id = uuid.UUID(public_id)
+    therapist = Named(User.name_from(first_name, last_name, username))
+    return SessionRow(pk, public_id, aware(started), status, therapist)
+
+
+def recent_sessions(client: Client, limit: int) -> list[SessionRow]:
+    """The client's latest `limit` sessions, newest first, each with its therapist's name: one plain
+    statement."""
     with connection.cursor() as cursor:
         cursor.execute(RECENT_SESSIONS_SQL, [client.pk, limit])
         return [_session_row(*row) for row in cursor.fetchall()]
 
 
-def session_rows(ids: list[int]) -> dict[int, TreatmentSession]:
-    """The sessions with these ids, each with its therapist (name only) and `pain_rows`: (region label, before,
-    after) per rated complaint. Every other field is deferred: read if asked for."""
+def session_rows(ids: list[int]) -> dict[int, SessionRow]:
+    """The sessions with these ids, each with its therapist's name and `pain_rows`: (region label, before, after)
+    per rated complaint."""
     if not ids:
         return {}
     region_label = choice_labels(Complaint._meta.get_field("region"))
@@ -161,7 +188,6 @@ def session_rows(ids: list[int]) -> dict[int, TreatmentSession]:
             session = sessions.get(row[0])
             if session is None:
                 session = sessions[row[0]] = _session_row(*row)
-                session.pain_rows = []
             if region is not None:
                 session.pain_rows.append((str(region_label.get(region, region)), before, after))
     return sessions

@@ -7,14 +7,13 @@ from clinic.models import User
 from intake import reads
 from intake.models import Intake, Screening
 from notes import history, timeline
-from notes.models import ComplaintPain, Consent, FeedbackEntry, TreatmentSession
+from notes.models import ComplaintPain, Consent, FeedbackEntry
 from notes.templatetags import notes_tags
 
 
 @pytest.mark.parametrize(
     ("model", "names"),
     [
-        (TreatmentSession, history.SESSION_ROW_FIELDS),
         (Intake, history.INTAKE_ROW_FIELDS),
         (Screening, history.SCREENING_ROW_FIELDS),
         (Screening, reads.SCREENING_FIELDS),
