@@ -1,11 +1,12 @@
 """The history page's timeline rows, written in Python: 25 events through template tags were a quarter of the page."""
 
 import uuid
+from html import escape as _escape
 
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -71,28 +72,24 @@ def _address_by_public_id(view_name: str):
 
 
 def _session(r, address=None) -> str:
-    pains = format_html_join(
-        ", ",
-        "{} {} → {}",
-        ((region, _rating(before), _rating(after)) for region, before, after in r.pain_rows),
+    """A session's row. An f-string with every piece of text escaped as format_html escapes it (html.escape,
+    quotes included), at a fraction of its cost; tests/test_history_rows.py holds the two to the same markup."""
+    pains = ", ".join(
+        f"{_escape(str(region))} {_rating(before)} → {_rating(after)}" for region, before, after in r.pain_rows
     )
     if r.is_signed:
-        status = format_html('<span class="badge text-bg-success">{}</span>', _("signed"))
+        status = f'<span class="badge text-bg-success">{_escape(_("signed"))}</span>'
     else:
-        status = format_html('<span class="badge text-bg-warning">{}</span>', _("draft"))
+        status = f'<span class="badge text-bg-warning">{_escape(_("draft"))}</span>'
     addenda = ""
     if getattr(r, "addenda_count", 0):
         n = r.addenda_count
-        addenda = format_html(" · {}", ngettext("%(n)s addendum", "%(n)s addenda", n) % {"n": n})
-    return format_html(
-        '<a href="{}">{}</a> · {} ·\n        {} ·\n        {} ·\n        {}\n        {}',
-        address(r.public_id) if address else r.get_absolute_url(),
-        _("Session"),
-        r.therapist.display_name,
-        _("abdominal work") if getattr(r, "segment_count", 0) else _("no abdominal work"),
-        pains,
-        status,
-        addenda,
+        addenda = f" · {_escape(ngettext('%(n)s addendum', '%(n)s addenda', n) % {'n': n})}"
+    work = _("abdominal work") if getattr(r, "segment_count", 0) else _("no abdominal work")
+    link = address(r.public_id) if address else r.get_absolute_url()
+    return mark_safe(  # noqa: S308  # nosec B308 B703 (every piece of text escaped)
+        f'<a href="{_escape(link)}">{_escape(_("Session"))}</a> · {_escape(r.therapist.display_name)} ·\n'
+        f"        {_escape(work)} ·\n        {pains} ·\n        {status}\n        {addenda}"
     )
 
 
@@ -128,15 +125,13 @@ def history_rows(events):
     session_address = _address_by_public_id("notes:session-detail")
     zone = timezone.get_current_timezone()  # the clinic's
     rows = [
-        format_html(
-            '<li class="list-group-item history-{}">\n      <strong>{}</strong> ·\n      {}\n    </li>',
-            event.kind,
-            event.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-            _describe(event, session_address) if event.record is not None else "",
-        )
+        f'<li class="list-group-item history-{_escape(event.kind)}">\n'
+        f"      <strong>{event.at.astimezone(zone).strftime('%Y-%m-%d %H:%M')}</strong> ·\n"
+        f"      {conditional_escape(_describe(event, session_address)) if event.record is not None else ''}\n"
+        "    </li>"
         for event in events
     ]
-    return mark_safe("\n    ".join(rows))  # noqa: S308  # nosec B308 B703 (each row built by format_html)
+    return mark_safe("\n    ".join(rows))  # noqa: S308  # nosec B308 B703 (every row's text escaped)
 
 
 def _checked(bound_field) -> set[str]:
