@@ -1,7 +1,6 @@
 """Treatment sessions: start, the live feedback page, the SOAP note, signing and addenda."""
 
 from django.contrib import messages
-from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,8 +61,9 @@ ADDENDUM_AUTHOR = User.name_fields("author")
 
 def _session_context(request, session, *, feedback_form=None, abdominal_form=None):
     # A signed session is a locked record: its page shows what happened, not today's consent and screening.
-    state = None if session.is_signed else gate_state(session, segments=session.segments.all())  # prefetched
-    timeline = session_timeline(session, page=page_number(request.GET.get("timeline")))
+    segments = list(session.segments.all())  # once, for the gate, the timeline and the record box
+    state = None if session.is_signed else gate_state(session, segments=segments)
+    timeline = session_timeline(session, page=page_number(request.GET.get("timeline")), segments=segments)
     is_own_draft = not session.is_signed and session.therapist_id == request.user.pk
     segment = state and state.open_segment
     return {
@@ -78,7 +78,7 @@ def _session_context(request, session, *, feedback_form=None, abdominal_form=Non
         "is_own_draft": is_own_draft,
         "is_own": session.therapist_id == request.user.pk,
         "segment_elapsed": (timezone.now() - segment.reconfirmed_at) if segment else None,
-        "segment_count": len(session.segments.all()),
+        "segment_count": len(segments),
         # The live forms, for the therapist writing the draft (nobody else sees them).
         "feedback_form": feedback_form
         or (FeedbackForm(initial=FeedbackForm.sticky_initial(timeline.newest_entry)) if is_own_draft else None),
@@ -91,10 +91,7 @@ def _session_context(request, session, *, feedback_form=None, abdominal_form=Non
 
 def _load_session(request, public_id, *, own: bool):
     getter = access.get_own_session_for if own else access.get_session_for
-    session = getter(request.user, public_id)
-    # The segments once; the entries a window at a time (notes/timeline.py).
-    prefetch_related_objects([session], "segments")
-    return session
+    return getter(request.user, public_id)
 
 
 @require_safe

@@ -52,7 +52,7 @@ def page_number(value) -> int:
         return 1
 
 
-def session_timeline(session: TreatmentSession, *, page: int = 1) -> Timeline:
+def session_timeline(session: TreatmentSession, *, page: int = 1, segments=None) -> Timeline:
     """Page `page` of the timeline (1: the newest `WINDOW` entries), with its pacing warnings. One query for the
     first page of a session of up to SPARKLINE_MAX entries; one more for a longer one's count, one more for a later
     page."""
@@ -81,7 +81,7 @@ def session_timeline(session: TreatmentSession, *, page: int = 1) -> Timeline:
     events = [(e.at, "entry", e, warnings.get(i + skip, [])) for i, e in enumerate(chronological[skip:])]
     low = shown[-1].at if shown and older else None
     high = newer.at if newer else None
-    segments = list(session.segments.all())
+    segments = list(session.segments.all()) if segments is None else segments  # read by the caller, if given
     for segment in segments:
         for moment, kind in ((segment.reconfirmed_at, "opened"), (segment.ended_at, "~closed")):
             # A stop closes at the same moment as its entry: "~closed" sorts after "entry".
