@@ -35,10 +35,6 @@ LIMIT %s
 INTAKE_FIELDS = ["id", "public_id", "client_id", "taken_at", "assessed_at"]
 
 
-def _moment(value):
-    return None if value is None else aware(value)
-
-
 def latest_screening(client: Client) -> Screening | None:
     """The client's latest screening (not the answers it judged), with its intake (`.client` is `client`)."""
     with connection.cursor() as cursor:
@@ -65,7 +61,7 @@ def latest_screening(client: Client) -> Screening | None:
     screening.intake = Intake.from_db(
         connection.alias,
         ["id", "client_id", "taken_at", "assessed_at"],
-        [intake_id, client_id, aware(taken_at), _moment(assessed_at)],
+        [intake_id, client_id, aware(taken_at), aware(assessed_at)],
     )
     screening.intake.client = client
     return screening
@@ -78,7 +74,7 @@ def recent_intakes(client: Client, limit: int) -> list[Intake]:
     with connection.cursor() as cursor:
         cursor.execute(RECENT_INTAKES_SQL, [client.pk, limit])
         for pk, uuid, client_id, taken_at, assessed_at, *taker in cursor.fetchall():
-            values = [pk, public_id.to_python(uuid), client_id, aware(taken_at), _moment(assessed_at)]
+            values = [pk, public_id.to_python(uuid), client_id, aware(taken_at), aware(assessed_at)]
             intake = Intake.from_db(connection.alias, INTAKE_FIELDS, values)
             intake.taken_by = User.from_db(connection.alias, list(User.NAME_FIELDS), taker)
             intake.client = client

@@ -478,7 +478,7 @@ def _rated_pains(client: Client) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(RATED_PAINS_SQL, _signed(client))
         return [
-            (complaint_id, aware(started), ended and aware(ended), before, after)
+            (complaint_id, aware(started), aware(ended), before, after)
             for complaint_id, started, ended, before, after in cursor.fetchall()
         ]
 
@@ -518,7 +518,7 @@ def complaints_with_outcome_data(client: Client, *, rated: list[tuple] | None = 
                 complaint.first_at = None
             else:
                 complaint.first_at = aware(complaint.first_at)
-            complaint.latest_at = complaint.latest_at and aware(complaint.latest_at)
+            complaint.latest_at = aware(complaint.latest_at)
             complaint.rated_sessions = complaint.rated or 0
         return complaints
     complaints = list(Complaint.objects.filter(intake__client=client).select_related("intake"))

@@ -43,8 +43,7 @@ def latest_consent_by_kind(client) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(CONSENT_STATUS_SQL, [client.pk])
         for pk, uuid, client_id, kind, signed_at, withdrawn_at, text_id, version, current_id in cursor.fetchall():
-            withdrawn_at = None if withdrawn_at is None else aware(withdrawn_at)
-            values = [pk, public_id.to_python(uuid), client_id, kind, text_id, aware(signed_at), withdrawn_at]
+            values = [pk, public_id.to_python(uuid), client_id, kind, text_id, aware(signed_at), aware(withdrawn_at)]
             consent = Consent.from_db(connection.alias, CONSENT_STATUS_FIELDS, values)
             consent.text = ConsentText.from_db(connection.alias, ["id", "kind", "version"], [text_id, kind, version])
             consent.client = client
