@@ -9,7 +9,6 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.urls import reverse
 from django.utils import timezone
 
 from clinic.choices import choice_labels
@@ -154,8 +153,7 @@ class SessionRow:
     def is_signed(self) -> bool:
         return self.status == TreatmentSession.Status.SIGNED
 
-    def get_absolute_url(self) -> str:
-        return reverse("notes:session-detail", kwargs={"public_id": self.public_id})
+    get_absolute_url = TreatmentSession.get_absolute_url  # the session's own address, by its public id
 
 
 def _session_row(pk, public_id, _client_id, started, status, _therapist_id, username, first_name, last_name):

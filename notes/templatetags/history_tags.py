@@ -71,7 +71,7 @@ def _address_by_public_id(view_name: str):
     return lambda public_id: f"{head}{public_id}{tail}"
 
 
-def _session(r, address=None) -> str:
+def _session(r, address) -> str:
     """A session's row. An f-string with every piece of text escaped as format_html escapes it (html.escape,
     quotes included), at a fraction of its cost; tests/test_history_rows.py holds the two to the same markup."""
     pains = ", ".join(
@@ -86,7 +86,7 @@ def _session(r, address=None) -> str:
         n = r.addenda_count
         addenda = f" · {_escape(ngettext('%(n)s addendum', '%(n)s addenda', n) % {'n': n})}"
     work = _("abdominal work") if getattr(r, "segment_count", 0) else _("no abdominal work")
-    link = address(r.public_id) if address else r.get_absolute_url()
+    link = address(r.public_id)
     return mark_safe(  # noqa: S308  # nosec B308 B703 (every piece of text escaped)
         f'<a href="{_escape(link)}">{_escape(_("Session"))}</a> · {_escape(r.therapist.display_name)} ·\n'
         f"        {_escape(work)} ·\n        {pains} ·\n        {status}\n        {addenda}"
