@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from clinic import local_time
 from clinic.choices import CachedChoiceLabels
 from clinic.models import AuditedQuerySet, Client
 from intake import labels
@@ -61,7 +62,7 @@ class Intake(ClientRecord):
         indexes = [models.Index(fields=["client", "-taken_at"], name="intake_client_taken_idx")]
 
     def __str__(self):
-        return f"Intake of {self.client} on {self.taken_at:%Y-%m-%d}"
+        return f"Intake of {self.client} on {local_time.day(self.taken_at)}"
 
     def get_absolute_url(self):
         return reverse("intake:intake-detail", kwargs={"public_id": self.public_id})
@@ -74,7 +75,7 @@ class Intake(ClientRecord):
         """The answers in the screening engine's format (SCREENING.md), as they stand now."""
         complaints = self.complaints.current() if complaints is None else complaints
         answers = {
-            "age": self.client.age_on(self.taken_at.date()),
+            "age": self.client.age_on(local_time.local_date(self.taken_at)),
             "complaints": [{"region": c.region, "side": c.side, "nprs": c.pain_now} for c in complaints],
             "aggravating": list(self.aggravating),
             "tests": dict(self.tests),

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
+from clinic import local_time
+
 PALETTE = ("#0d6efd", "#d63384", "#198754", "#fd7e14", "#6f42c1", "#20c997", "#dc3545", "#6c757d")
 
 
@@ -68,15 +70,14 @@ def pain_trend_svg(series: list[Series], *, width: int = 720, height: int = 300,
     first_at, last_at = min(p.at for p in points), max(p.at for p in points)
     shown: list[tuple[float, str]] = []
     for at in sorted({first_at, last_at} | _middle_ticks(points), key=lambda t: (t not in (first_at, last_at), t)):
-        label = f"{at:%Y-%m-%d}"
+        label = local_time.day(at)
         # One label per date, and none crowding another.
         if any(text == label or abs(x - x_of(at)) < 90 for x, text in shown):
             continue
         shown.append((x_of(at), label))
         anchor = "start" if at == first_at and span else "end" if at == last_at and span else "middle"
         parts.append(
-            f'<text class="axis-label" x="{x_of(at):.1f}" y="{top + plot_h + 16}" text-anchor="{anchor}">'
-            f"{at:%Y-%m-%d}</text>"
+            f'<text class="axis-label" x="{x_of(at):.1f}" y="{top + plot_h + 16}" text-anchor="{anchor}">{label}</text>'
         )
     parts.append(
         f'<line class="axis" x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}"/>'
@@ -97,7 +98,7 @@ def pain_trend_svg(series: list[Series], *, width: int = 720, height: int = 300,
                 f'<circle class="point point-{p.kind}" cx="{x}" cy="{y}" r="4.5" '
                 f'fill="{fill}" stroke="{colour}" stroke-width="2" data-series="{label}" '
                 f'data-value="{p.value}" data-kind="{p.kind}" data-at="{p.at.isoformat()}">'
-                f"<title>{label}: {p.value}/10 ({p.kind}, {p.at.date().isoformat()})</title></circle>"
+                f"<title>{label}: {p.value}/10 ({p.kind}, {local_time.day(p.at)})</title></circle>"
             )
     legend_y = height - 22
     x = left
@@ -131,7 +132,7 @@ def _trend_description(series: list[Series]) -> str:
         ordered = sorted(one.points, key=lambda p: p.at)
         if not ordered:
             continue
-        readings = ", ".join(f"{p.at:%Y-%m-%d} {p.kind} {p.value}" for p in ordered)
+        readings = ", ".join(f"{local_time.day(p.at)} {p.kind} {p.value}" for p in ordered)
         lines.append(f"{one.label}: {readings}.")
     return " ".join(lines)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from clinic import local_time
 from intake.models import Screening
 from intake.services import referral_is_cleared
 from notes.models import AbdominalSegment, Consent, ConsentKind, TreatmentSession
@@ -97,7 +98,7 @@ def check_abdominal_work(
                 "The client withdrew their abdominal-work consent on %(when)s. Abdominal work needs a new signed "
                 "consent."
             )
-            % {"when": f"{consent.withdrawn_at:%Y-%m-%d %H:%M}"},
+            % {"when": local_time.minute(consent.withdrawn_at)},
         )
     screening = state.screening
     if screening is None:

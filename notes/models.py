@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinic import local_time
 from clinic.choices import CachedChoiceLabels
 from clinic.models import AuditedQuerySet, Client
 from intake.models import Complaint, Intake
@@ -86,7 +87,7 @@ class Consent(CachedChoiceLabels, models.Model):
         indexes = [models.Index(fields=["client", "kind", "-signed_at"], name="consent_client_kind_idx")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} consent of {self.client} ({self.signed_at:%Y-%m-%d})"
+        return f"{self.get_kind_display()} consent of {self.client} ({local_time.day(self.signed_at)})"
 
     def get_absolute_url(self):
         return reverse("notes:consent-detail", kwargs={"public_id": self.public_id})
@@ -150,7 +151,7 @@ class TreatmentSession(CachedChoiceLabels, models.Model):
         ]
 
     def __str__(self):
-        return f"Session of {self.client} on {self.started_at:%Y-%m-%d}"
+        return f"Session of {self.client} on {local_time.day(self.started_at)}"
 
     def get_absolute_url(self):
         return reverse("notes:session-detail", kwargs={"public_id": self.public_id})
@@ -242,7 +243,7 @@ class ComplaintPeriodMean(models.Model):
         indexes = [models.Index(fields=["complaint", "kind"], name="period_mean_complaint_kind_idx")]
 
     def __str__(self):
-        return f"{self.kind} from {self.first_at:%Y-%m-%d} of complaint {self.complaint_id}"
+        return f"{self.kind} from {local_time.day(self.first_at)} of complaint {self.complaint_id}"
 
 
 class AbdominalSegment(PartOfSession):
@@ -267,7 +268,7 @@ class AbdominalSegment(PartOfSession):
         ordering = ["reconfirmed_at", "id"]
 
     def __str__(self):
-        return f"Abdominal work from {self.reconfirmed_at:%H:%M}"
+        return f"Abdominal work from {local_time.minute(self.reconfirmed_at)}"
 
     @property
     def is_open(self) -> bool:
@@ -316,7 +317,7 @@ class FeedbackEntry(PartOfSession):
         indexes = [models.Index(fields=["session", "at", "id"], name="entry_session_time_idx")]
 
     def __str__(self):
-        return f"{self.at:%H:%M:%S} pressure {self.pressure}, pain {self.pain}, {self.get_response_display()}"
+        return f"{local_time.clock(self.at)} pressure {self.pressure}, pain {self.pain}, {self.get_response_display()}"
 
 
 class Addendum(models.Model):
@@ -336,7 +337,7 @@ class Addendum(models.Model):
         verbose_name_plural = "addenda"
 
     def __str__(self):
-        return f"Addendum by {self.author} on {self.at:%Y-%m-%d}"
+        return f"Addendum by {self.author} on {local_time.day(self.at)}"
 
     def get_additional_data(self):
         return {"client": str(self.session.client.public_id)}

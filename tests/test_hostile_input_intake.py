@@ -130,7 +130,7 @@ def test_extra_fields_on_an_intake_change_nothing_they_name(as_user, front_desk,
     front_desk.refresh_from_db()
     assert response.status_code == 302
     assert (intake.client, intake.taken_by, intake.assessed_by, intake.tests) == (care_client, front_desk, None, {})
-    assert intake.taken_at.date() == timezone.localdate()
+    assert timezone.localtime(intake.taken_at).date() == timezone.localdate()
     assert not other.intakes.exists()
     assert not front_desk.is_staff
 

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from clinic import local_time
 from notes.hashing import content_hash
 from notes.models import TreatmentSession
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
                 altered.append(session)
         for session in altered:
             self.stderr.write(
-                f"ALTERED: session {session.public_id} of {session.started_at:%Y-%m-%d} "
+                f"ALTERED: session {session.public_id} of {local_time.day(session.started_at)} "
                 f"(client {session.client.public_id}, therapist {session.therapist.username}) "
                 "no longer matches the hash stored when it was signed."
             )
