@@ -22,19 +22,18 @@ class User(AbstractUser):
     # What `display_name` reads: a page that only names people loads these, not password hashes and the rest.
     NAME_FIELDS = ("id", "username", "first_name", "last_name")
 
+    # The names of the roles (groups) the user holds, kept by `clinic.roles` whenever their groups change: loading
+    # the signed-in user on every request reads this one row, not their groups.
+    held_roles = models.JSONField(default=list, blank=True, editable=False)
+
     @classmethod
     def name_fields(cls, relation: str) -> tuple[str, ...]:
         """NAME_FIELDS through a relation, for `.only()` with `select_related(relation)`."""
         return tuple(f"{relation}__{name}" for name in cls.NAME_FIELDS if name != "id")
 
-    @cached_property
+    @property
     def role_names(self) -> frozenset[str]:
-        if not self.is_active:
-            return frozenset()
-        if all(hasattr(self, flag) for flag in roles.FLAGS.values()):
-            # Annotated when signed in (clinic.backends): no query for the groups.
-            return frozenset(name for name, flag in roles.FLAGS.items() if getattr(self, flag))
-        return frozenset(self.groups.values_list("name", flat=True))
+        return frozenset(self.held_roles) if self.is_active else frozenset()
 
     def has_role(self, *names: str) -> bool:
         return not self.role_names.isdisjoint(names)

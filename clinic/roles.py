@@ -7,8 +7,6 @@ THERAPIST = "Therapist"
 CLINIC_ADMIN = "Clinic admin"
 
 ALL_ROLES = (FRONT_DESK, THERAPIST, CLINIC_ADMIN)
-# The attribute that tells a user annotated by clinic.backends holds the role (no query for their groups).
-FLAGS = {FRONT_DESK: "holds_front_desk", THERAPIST: "holds_therapist", CLINIC_ADMIN: "holds_clinic_admin"}
 
 LABELS = {
     FRONT_DESK: _("Front desk"),
@@ -57,3 +55,46 @@ def ensure_roles(**kwargs) -> None:
     admin_role.permissions.add(
         *[p for p in wanted if (p.content_type.app_label, p.codename) in CLINIC_ADMIN_PERMISSIONS]
     )
+
+
+def keep_held_roles(*, user_ids) -> dict[int, list[str]]:
+    """Write each user's group names into `User.held_roles`: what every request reads of their roles."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    held: dict[int, list[str]] = {pk: [] for pk in user_ids}
+    memberships = User.groups.through.objects.filter(user_id__in=held).order_by("group__name")
+    for user_id, name in memberships.values_list("user_id", "group__name"):
+        held[user_id].append(name)
+    for user_id, names in held.items():
+        User.objects.filter(pk=user_id).update(held_roles=names)
+    return held
+
+
+def groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """m2m_changed on User.groups, from either side (`user.groups.add(...)`, `group.user_set.add(...)`)."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        instance.held_roles = keep_held_roles(user_ids=[instance.pk])[instance.pk]
+    elif action == "post_clear":
+        keep_held_roles(user_ids=_holders_of(instance.name))
+    else:
+        keep_held_roles(user_ids=pk_set or [])
+
+
+def _holders_of(name: str) -> list[int]:
+    from django.contrib.auth import get_user_model
+
+    # Few staff accounts: read them all rather than ask the JSON field (SQLite has no containment lookup).
+    return [pk for pk, held in get_user_model().objects.values_list("pk", "held_roles") if name in held]
+
+
+def group_renamed_or_deleted(sender, instance, **kwargs) -> None:
+    """A group renamed or deleted: its members' kept names follow (its old name is what they hold)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    members = set(instance.user_set.values_list("pk", flat=True)) if instance.pk else set()
+    every_holder = {pk for pk, held in User.objects.values_list("pk", "held_roles") if held}
+    keep_held_roles(user_ids=members | every_holder)

@@ -153,8 +153,8 @@ AUTH_USER_MODEL = "clinic.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # ModelBackend, reading the user's roles with the user (one query a request, not two).
-    "clinic.backends.ClinicBackend",
+    # The user's roles are kept on their row (User.held_roles): loading them is the one plain query for the user.
+    "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

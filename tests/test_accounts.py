@@ -156,8 +156,10 @@ def test_the_signed_in_user_and_their_roles_are_read_in_one_query(as_user, front
 
     assert response.status_code == 200
     user_reads = [q["sql"] for q in queries.captured_queries if 'FROM "clinic_user"' in q["sql"]]
-    assert len(user_reads) == 1 and "auth_group" in user_reads[0]
-    assert not any(q["sql"].startswith('SELECT "auth_group"."name"') for q in queries.captured_queries)
+    # The roles are on the user's row (User.held_roles): the one read of the user brings them, and no request
+    # reads the groups (nor joins them into the user's read).
+    assert len(user_reads) == 1 and "held_roles" in user_reads[0]
+    assert not any("auth_group" in q["sql"] for q in queries.captured_queries)
 
 
 def test_a_role_taken_away_takes_effect_on_the_next_request(as_user, front_desk):
@@ -167,6 +169,29 @@ def test_a_role_taken_away_takes_effect_on_the_next_request(as_user, front_desk)
     front_desk.groups.clear()
 
     assert browser.get("/clients/new/").status_code == 403
+
+
+def test_a_role_given_from_the_group_side_takes_effect_on_the_next_request(as_user, no_role_user):
+    browser = as_user(no_role_user)
+    assert browser.get("/clients/new/").status_code == 403
+
+    Group.objects.get(name=roles.FRONT_DESK).user_set.add(no_role_user)
+
+    assert browser.get("/clients/new/").status_code == 200
+
+
+def test_a_role_group_renamed_or_deleted_takes_its_role_away(as_user, front_desk):
+    browser = as_user(front_desk)
+    group = Group.objects.get(name=roles.FRONT_DESK)
+    group.name = "Former front desk"
+    group.save()
+
+    renamed = browser.get("/clients/new/").status_code
+    group.delete()
+    front_desk.refresh_from_db()
+
+    assert renamed == 403
+    assert front_desk.held_roles == []
 
 
 def test_after_a_server_error_the_session_is_not_read_again(rf):
