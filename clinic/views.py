@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clinic import roles, services
+from clinic import panels, roles, services
 from clinic.access import (
     STAFF_ROLES,
     can_archive_client,
@@ -94,6 +94,7 @@ def home(request):
             .select_related("user", "client")
             .order_by("-granted_at", "-id")[:50]
         )
+    context["panels"] = panels.gather("home_panels", request)
     return render(request, "clinic/home.html", context)
 
 
@@ -173,6 +174,7 @@ def client_detail(request, public_id):
             "can_archive": can_archive_client(request.user),
             "archive_form": ArchiveClientForm(),
             **emergency_access_offer(request.user, client),
+            "panels": panels.gather("client_panels", request, client=client),
         },
     )
 

@@ -15,6 +15,12 @@ class IntakeConfig(AppConfig):
         auditlog.register(Screening)
         auditlog.register(PhysicianClearance)
 
+    def client_panels(self, request, client) -> list:
+        """The client page's intake panel (clinic/panels.py)."""
+        from intake.panels import client_panel
+
+        return [client_panel(request, client)]
+
     def seed_demo(self, *, users) -> str:
         """Called by `manage.py seed_demo` after the clinic's own demo data."""
         from intake.demo import seed_demo_intakes

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic import local_time
 from clinic.choices import CachedChoiceLabels
-from clinic.models import AuditedQuerySet, Client
+from clinic.models import AuditedQuerySet, Client, User
 from intake import labels
 from intake.screening import RED_FLAG
 
@@ -31,9 +31,12 @@ class IntakeQuerySet(AuditedQuerySet):
     def for_client(self, client):
         return self.filter(client=client)
 
-    def with_latest_screening(self):
-        return self.prefetch_related(
-            models.Prefetch("screenings", queryset=Screening.objects.order_by("-screened_at", "-id"))
+    def listed(self):
+        """Newest first, as lists show them: when, who took them (by name), whether assessed; not the answers."""
+        return (
+            self.select_related("taken_by")
+            .only("public_id", "client_id", "taken_at", "assessed_at", "taken_by_id", *User.name_fields("taken_by"))
+            .order_by("-taken_at", "-id")
         )
 
 

@@ -47,6 +47,18 @@ class NotesConfig(AppConfig):
         # Who asked, who approved, when and how many rows went; never the clinical content.
         auditlog.register(RecordDisposal)
 
+    def client_panels(self, request, client) -> list:
+        """The client page's consent, sessions and retention panels (clinic/panels.py)."""
+        from notes import panels
+
+        return [panels.consent_and_sessions_panel(request, client), panels.retention_panel(request, client)]
+
+    def home_panels(self, request) -> list:
+        """A therapist's drafts to sign, on their home page (clinic/panels.py)."""
+        from notes import panels
+
+        return [panel for panel in [panels.drafts_panel(request)] if panel is not None]
+
     def seed_demo(self, *, users) -> str:
         """Called by `manage.py seed_demo`: consents and a signed session for a few demo clients."""
         from notes.demo import seed_demo_notes

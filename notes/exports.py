@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 
 from clinic.models import Client
 from intake.models import PhysicianClearance
+from notes import disposal
 from notes.charts import pain_trend_svg
 from notes.history import complaints_with_outcome_data, intakes_with_latest_screening, pain_series
 from notes.models import Addendum, ComplaintPain, Consent, TreatmentSession
@@ -59,6 +60,7 @@ def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
         "clearances": list(PhysicianClearance.objects.filter(client=client).order_by("cleared_on")),
         "series": series,
         "outcomes": outcomes,
+        "retention": disposal.retention_for(client),
     }
 
 

@@ -17,7 +17,7 @@ from clinic.audit_views import with_clients
 from clinic.forms import DateInput
 from clinic.models import EmergencyAccess
 from clinic.roles import CLINIC_ADMIN, THERAPIST
-from notes import fhir, history
+from notes import fhir, history, panels
 from notes.charts import pain_trend_svg
 
 KIND_LABELS = {
@@ -87,6 +87,7 @@ def client_history(request, public_id):
             "audit_rows": audit_rows,
             "emergency_accesses": emergency_accesses,
             "own_emergency_access": own_emergency_access,
+            **panels.retention_context(request, client),
         },
     )
 

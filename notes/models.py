@@ -3,13 +3,14 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clinic import local_time
 from clinic.choices import CachedChoiceLabels
-from clinic.models import AuditedQuerySet, Client
+from clinic.models import AuditedQuerySet, Client, User
 from intake.models import Complaint, Intake
 
 PAIN = [MinValueValidator(0), MaxValueValidator(10)]
@@ -64,6 +65,23 @@ class ConsentQuerySet(AuditedQuerySet):
     def latest_for(self, client, kind: str):
         return self.filter(client=client, kind=kind).select_related("text").order_by("-signed_at", "-id").first()
 
+    def latest_per_kind(self, client) -> dict:
+        """The client's latest consent of each kind, as its status shows it (not the signed text or the drawn
+        signature), with its text's version and `current_text_id`, the current version of that kind's text."""
+        newest = self.filter(client=OuterRef("client"), kind=OuterRef("kind")).order_by("-signed_at", "-id")
+        current = ConsentText.objects.filter(kind=OuterRef("kind")).order_by("-version")
+        consents = (
+            self.filter(client=client, pk=Subquery(newest.values("pk")[:1]))
+            .select_related("text")
+            .only("public_id", "client_id", "kind", "signed_at", "withdrawn_at", "text__kind", "text__version")
+            .annotate(current_text_id=Subquery(current.values("pk")[:1]))
+        )
+        latest = {}
+        for consent in consents:
+            consent.client = client  # known: not read again for the audit entry
+            latest[consent.kind] = consent
+        return latest
+
 
 class Consent(CachedChoiceLabels, models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -112,6 +130,14 @@ class SessionQuerySet(AuditedQuerySet):
 
     def by(self, therapist):
         return self.filter(therapist=therapist)
+
+    def listed(self):
+        """Newest first, as lists show them: when, by whom (by name), draft or signed; not the note."""
+        return (
+            self.select_related("therapist")
+            .only("public_id", "client_id", "started_at", "status", "therapist_id", *User.name_fields("therapist"))
+            .order_by("-started_at", "-id")
+        )
 
 
 class TreatmentSession(CachedChoiceLabels, models.Model):

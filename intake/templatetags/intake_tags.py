@@ -1,14 +1,13 @@
-"""What the intake app shows on other apps' pages: the body diagram, screening badges, the client's intake panel."""
+"""The intake forms' own widgets: the body diagram and rows of big choice buttons."""
 
 import html
 
 from django import template
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from clinic.audit import record_views
-from intake import access, labels, reads
+from intake import labels
 
 register = template.Library()
 
@@ -92,72 +91,3 @@ def body_diagram():
         {"side": side, "label": f"{labels.REGIONS['deep_hip']}, {SIDE_WORDS[side]}"} for side in ("left", "right")
     ]
     return {"regions": regions, "deep_hip": deep_hip}
-
-
-BADGE_LABELS = {
-    "consider": _("consider iliopsoas"),
-    "caution": _("abdominal caution"),
-    "contraindicated": _("abdominal contraindicated"),
-}
-
-
-@register.simple_tag
-def screening_badges(client, user, care_team=None, full=None):
-    """Badges from the client's summary flags (no query): full flags for those who see the full screening,
-    the front desk's summary for everyone else. Pass `care_team` when it is already loaded (lists), or `full`
-    when the caller already knows. Written here rather than in a template: the client list shows 25 of them."""
-    if full is not None:
-        pass
-    elif user.is_clinic_admin:
-        full = True
-    elif care_team is not None:
-        full = user.is_therapist and any(member.pk == user.pk for member in care_team)
-    else:
-        full = access.sees_full_screening(user, client)
-    if not client.screened_at:
-        return ""
-    flags = client.screening_flags
-    if full:
-        return format_html_join(
-            "",
-            '<span class="badge flag-{} me-1">{}</span>',
-            ((flag, _badge_label(flag, client)) for flag in flags),
-        )
-    if client.screening_refer and not client.referral_cleared:
-        return format_html('<span class="badge flag-refer">{}</span>', _("refer to a physician before treatment"))
-    if flags:
-        return format_html('<span class="badge flag-review">{}</span>', _("needs therapist review"))
-    return ""
-
-
-def _badge_label(flag: str, client) -> str:
-    if flag == "refer":
-        return _("refer · cleared") if client.referral_cleared else _("refer")
-    return BADGE_LABELS.get(flag, "")
-
-
-CLEARANCE_ROW_FIELDS = ("public_id", "client_id", "cleared_on", "clinician_name", "what_was_cleared")
-
-
-@register.inclusion_tag("intake/_client_intake_panel.html", takes_context=True)
-def client_intake_panel(context, client):
-    """The intake section of the client page: latest screening, intakes, clearances, and what the user may do."""
-    user = context["request"].user
-    may_take = access.may_take_intake(user, client)
-    intakes = reads.recent_intakes(client, 10) if may_take else []  # what the list shows of them
-    # What the list shows of them (.client: `client`), not the letter or the intake's answers.
-    clearances = list(client.clearances.only(*CLEARANCE_ROW_FIELDS)[:5]) if may_take else []
-    latest = reads.latest_screening(client) if intakes else None
-    # What the client page shows of clinical records is a read like any other: audit it.
-    record_views([latest, *clearances])
-    return {
-        "client": client,
-        "user": user,
-        "may_take": may_take and not client.is_archived,
-        "intakes": intakes,
-        "latest": latest,
-        "full": access.sees_full_screening(user, client),
-        # The client's summary, kept with the latest screening and its clearances in one transaction.
-        "referral_cleared": latest is not None and client.referral_cleared,
-        "clearances": clearances,
-    }

@@ -1,55 +1,17 @@
-"""What the notes app shows on the client page and the home page: consent status, sessions, drafts to sign."""
+"""The session page's own rendering helpers: durations, the feedback sparkline and the timeline's rows."""
 
 from datetime import timedelta
 from html import escape as _escape
 
 from django import template
-from django.db import connection
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from clinic.audit import record_views
-from clinic.raw_values import aware
-from intake.access import is_on_care_team
 from notes.charts import feedback_sparkline_svg
-from notes.history import recent_sessions
-from notes.models import Consent, ConsentKind, ConsentText, TreatmentSession
 
 register = template.Library()
-
-STALE_DRAFT_AGE = timedelta(hours=24)
-# Each kind's latest consent, as its status shows it (not the signed text and the drawn signature): when signed
-# and withdrawn, its text's version, and the id of the current version of that kind's text.
-CONSENT_STATUS_SQL = """
-SELECT c.id, c.public_id, c.client_id, c.kind, c.signed_at, c.withdrawn_at, c.text_id, t.version,
-  (SELECT current.id FROM notes_consenttext current WHERE current.kind = c.kind
-   ORDER BY current.version DESC LIMIT 1)
-FROM notes_consent c JOIN notes_consenttext t ON t.id = c.text_id
-WHERE c.client_id = %s AND c.id = (
-  SELECT latest.id FROM notes_consent latest WHERE latest.client_id = c.client_id AND latest.kind = c.kind
-  ORDER BY latest.signed_at DESC, latest.id DESC LIMIT 1
-)
-"""
-CONSENT_STATUS_FIELDS = ["id", "public_id", "client_id", "kind", "text_id", "signed_at", "withdrawn_at"]
-
-
-def latest_consent_by_kind(client) -> dict:
-    """The client's latest consent of each kind, with `text` (its version) and `current_text_id`: one plain
-    statement (as a queryset with the current text as a subquery, it cost more to compile than to run)."""
-    public_id = Consent._meta.get_field("public_id")
-    latest = {}
-    with connection.cursor() as cursor:
-        cursor.execute(CONSENT_STATUS_SQL, [client.pk])
-        for pk, uuid, client_id, kind, signed_at, withdrawn_at, text_id, version, current_id in cursor.fetchall():
-            values = [pk, public_id.to_python(uuid), client_id, kind, text_id, aware(signed_at), aware(withdrawn_at)]
-            consent = Consent.from_db(connection.alias, CONSENT_STATUS_FIELDS, values)
-            consent.text = ConsentText.from_db(connection.alias, ["id", "kind", "version"], [text_id, kind, version])
-            consent.client = client
-            consent.current_text_id = current_id
-            latest[kind] = consent
-    return latest
 
 
 @register.filter
@@ -61,45 +23,6 @@ def as_clock(value: timedelta | None) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
-
-
-@register.inclusion_tag("notes/_client_notes_panel.html", takes_context=True)
-def client_notes_panel(context, client):
-    """Consent status at a glance, and the sessions for those who may read them."""
-    user = context["request"].user
-    on_care_team = is_on_care_team(user, client)
-    may_read_sessions = user.is_clinic_admin or on_care_team
-    latest_consents = latest_consent_by_kind(client)
-    rows = []
-    record_views(latest_consents.values())
-    for kind in ConsentKind:
-        consent = latest_consents.get(kind.value)
-        outdated = consent is not None and consent.current_text_id not in (None, consent.text_id)
-        rows.append((kind.label, kind.value, consent, outdated))
-    sessions = []
-    if may_read_sessions:
-        sessions = recent_sessions(client, 10)  # what the list shows of them, not their notes
-    return {
-        "client": client,
-        "consent_rows": rows,
-        "may_record_consent": not client.is_archived and (user.is_front_desk or user.is_clinic_admin or on_care_team),
-        "may_start_session": not client.is_archived and on_care_team,
-        "may_read_sessions": may_read_sessions,
-        "sessions": sessions,
-    }
-
-
-@register.inclusion_tag("notes/_stale_drafts.html")
-def stale_drafts(user):
-    """The therapist's unsigned drafts older than 24 hours."""
-    drafts = (
-        TreatmentSession.objects.drafts()
-        .by(user)
-        .filter(started_at__lt=timezone.now() - STALE_DRAFT_AGE)
-        .select_related("client")
-        .order_by("started_at")
-    )
-    return {"drafts": list(drafts[:20])}
 
 
 @register.simple_tag

@@ -1,0 +1,65 @@
+"""What the notes app shows on the clinic's pages (clinic/panels.py): on the client page, consent status, the latest
+sessions and the record's retention; on a therapist's home page, their drafts to sign."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from clinic.audit import record_views
+from clinic.panels import Panel
+from intake.access import is_on_care_team
+from notes import disposal
+from notes.models import Consent, ConsentKind, TreatmentSession
+
+STALE_DRAFT_AGE = timedelta(hours=24)
+
+
+def consent_and_sessions_panel(request, client) -> Panel:
+    """Consent status at a glance, and the sessions for those who may read them."""
+    user = request.user
+    on_care_team = is_on_care_team(user, client)
+    may_read_sessions = user.is_clinic_admin or on_care_team
+    latest_consents = Consent.objects.latest_per_kind(client)
+    record_views(latest_consents.values())
+    rows = []
+    for kind in ConsentKind:
+        consent = latest_consents.get(kind.value)
+        outdated = consent is not None and consent.current_text_id not in (None, consent.text_id)
+        rows.append((kind.label, kind.value, consent, outdated))
+    sessions = list(TreatmentSession.objects.for_client(client).listed()[:10]) if may_read_sessions else []
+    return Panel(
+        "notes/_client_notes_panel.html",
+        {
+            "consent_rows": rows,
+            "may_record_consent": not client.is_archived
+            and (user.is_front_desk or user.is_clinic_admin or on_care_team),
+            "may_start_session": not client.is_archived and on_care_team,
+            "may_read_sessions": may_read_sessions,
+            "sessions": sessions,
+        },
+    )
+
+
+def retention_context(request, client) -> dict:
+    """Until when the record is kept; for clinic admins, its disposal (requested, or the way to request it)."""
+    kept, latest_disposal = disposal.retention_and_disposal(client)
+    # Everyone sees that a record was disposed of; only clinic admins see a request waiting for approval.
+    return {"retention": kept, "may_manage": request.user.is_clinic_admin, "disposal": latest_disposal}
+
+
+def retention_panel(request, client) -> Panel:
+    return Panel("notes/_retention.html", retention_context(request, client))
+
+
+def drafts_panel(request) -> Panel | None:
+    """The therapist's unsigned drafts older than 24 hours."""
+    if not request.user.is_therapist:
+        return None
+    drafts = (
+        TreatmentSession.objects.drafts()
+        .by(request.user)
+        .filter(started_at__lt=timezone.now() - STALE_DRAFT_AGE)
+        .select_related("client")
+        .order_by("started_at")
+    )
+    return Panel("notes/_stale_drafts.html", {"drafts": list(drafts[:20])})
