@@ -6,7 +6,6 @@ Every view goes through these: `role_required` for the page, a `get_*_for(user, 
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -65,19 +64,12 @@ def may_read_clinical_record(user, client: Client, *, on_care_team: bool | None 
     return EmergencyAccess.objects.unexpired().filter(client=client, user=user).exists()
 
 
-# Whether a user is on a client's care team: one indexed row, read by a plain statement (the same question as an
-# EXISTS annotation cost more to compile than to run).
-CARE_TEAM_SQL = "SELECT 1 FROM clinic_client_care_team WHERE client_id = %s AND user_id = %s"
-
-
 def on_care_team(user, client_id: int) -> bool:
     """Is `user` a therapist on the care team of the client with this id? Read only for a therapist who is not a
     clinic admin: for anyone else the answer does not decide what they may read."""
     if not user.is_therapist or user.is_clinic_admin:
         return False
-    with connection.cursor() as cursor:
-        cursor.execute(CARE_TEAM_SQL, [client_id, user.pk])
-        return cursor.fetchone() is not None
+    return Client.care_team.through.objects.filter(client_id=client_id, user_id=user.pk).exists()
 
 
 def get_exportable_client_for(user, public_id) -> Client:

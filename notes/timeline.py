@@ -8,18 +8,14 @@ ten entries or of a thousand; the sparkline draws the latest `SPARKLINE_MAX` ent
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import connection
-
-from intake.models import Complaint
 from notes.charts import Moment
 from notes.models import ComplaintPain, FeedbackEntry, TreatmentSession
 from notes.pacing import Reading, pacing_warnings
 
 WINDOW = 50
 SPARKLINE_MAX = 240
-# What the timeline shows of an entry (not its token or public id), in this order.
-ENTRY_ROW_FIELDS = ["id", "session_id", "segment_id", "at", "side", "technique", "pressure", "pain", "response", "note"]
-AT, PRESSURE, PAIN = (ENTRY_ROW_FIELDS.index(name) for name in ("at", "pressure", "pain"))
+# What the timeline shows of an entry (not its token or public id).
+ENTRY_ROW_FIELDS = ("session_id", "segment_id", "at", "side", "technique", "pressure", "pain", "response", "note")
 
 
 @dataclass
@@ -56,8 +52,9 @@ def session_timeline(session: TreatmentSession, *, page: int = 1, segments=None)
     """Page `page` of the timeline (1: the newest `WINDOW` entries), with its pacing warnings. One query for the
     first page of a session of up to SPARKLINE_MAX entries; one more for a longer one's count, one more for a later
     page."""
-    # The newest entries as plain values, what the rows show: the sparkline's points, and the first page's rows.
-    recent = list(session.entries.order_by("-at", "-id").values_list(*ENTRY_ROW_FIELDS)[: SPARKLINE_MAX + 1])
+    # The newest entries, as the rows show them: the sparkline's points, and the first page's rows.
+    newest_first = session.entries.order_by("-at", "-id").only(*ENTRY_ROW_FIELDS)
+    recent = list(newest_first[: SPARKLINE_MAX + 1])
     entry_count = len(recent) if len(recent) <= SPARKLINE_MAX else session.entries.count()
     pages = max((entry_count + WINDOW - 1) // WINDOW, 1)
     page = min(page, pages)
@@ -66,12 +63,9 @@ def session_timeline(session: TreatmentSession, *, page: int = 1, segments=None)
     # the one after bounds which re-confirmations and stops belong to this page.
     start = max(offset - 1, 0)
     if offset + WINDOW + 1 <= len(recent) or len(recent) == entry_count:  # among those read already
-        rows = [
-            FeedbackEntry.from_db(session._state.db, ENTRY_ROW_FIELDS, values)
-            for values in recent[start : offset + WINDOW + 1]
-        ]
+        rows = recent[start : offset + WINDOW + 1]
     else:
-        rows = list(session.entries.order_by("-at", "-id").only(*ENTRY_ROW_FIELDS)[start : offset + WINDOW + 1])
+        rows = list(newest_first[start : offset + WINDOW + 1])
     newer = rows[0] if offset > 0 and rows else None
     shown = rows[1 if newer else 0 :][:WINDOW]
     older = rows[(1 if newer else 0) + WINDOW :]
@@ -88,12 +82,12 @@ def session_timeline(session: TreatmentSession, *, page: int = 1, segments=None)
             if moment and (low is None or moment >= low) and (high is None or moment < high):
                 events.append((moment, kind, segment, []))
     events.sort(key=lambda event: (event[0], event[1]))
-    moments_at = [row[AT] for row in recent[:SPARKLINE_MAX]]
+    moments_at = [entry.at for entry in recent[:SPARKLINE_MAX]]
     opened = [s.reconfirmed_at for s in segments]
     origin = min(opened + moments_at[-1:]) if moments_at else None
     moments = [
-        Moment((row[AT] - origin).total_seconds() / 60, row[PRESSURE], row[PAIN])
-        for row in reversed(recent[:SPARKLINE_MAX])
+        Moment((entry.at - origin).total_seconds() / 60, entry.pressure, entry.pain)
+        for entry in reversed(recent[:SPARKLINE_MAX])
     ]
     ends = moments_at[:1] + [s.ended_at or s.reconfirmed_at for s in segments]
     return Timeline(
@@ -114,26 +108,13 @@ def _newest(session: TreatmentSession, page: int) -> FeedbackEntry | None:
     return session.entries.order_by("-at", "-id").first()
 
 
-# A session's pain ratings as its note shows them: each complaint's region and side, before and after, in the
-# complaints' order (ComplaintPain's ordering).
-SESSION_PAINS_SQL = """
-SELECT cp.id, cp.session_id, cp.complaint_id, cp.before, cp.after, c.region, c.side
-FROM notes_complaintpain cp JOIN intake_complaint c ON c.id = cp.complaint_id
-WHERE cp.session_id = %s
-ORDER BY c.position, c.id
-"""
-PAIN_FIELDS = ["id", "session_id", "complaint_id", "before", "after"]
-
-
 def session_pains(session: TreatmentSession) -> list[ComplaintPain]:
-    """The session's pain ratings, each with its complaint's region and side (the rest deferred): one plain
-    statement."""
-    pains = []
-    with connection.cursor() as cursor:
-        cursor.execute(SESSION_PAINS_SQL, [session.pk])
-        for pk, session_id, complaint_id, before, after, region, side in cursor.fetchall():
-            pain = ComplaintPain.from_db(connection.alias, PAIN_FIELDS, [pk, session_id, complaint_id, before, after])
-            pain.complaint = Complaint.from_db(connection.alias, ["id", "region", "side"], [complaint_id, region, side])
-            pain.session = session
-            pains.append(pain)
+    """The session's pain ratings, each with its complaint's region and side, in the complaints' order."""
+    pains = list(session.pains.select_related("complaint").only("session_id", "before", "after", *COMPLAINT_SHOWN))
+    for pain in pains:
+        pain.session = session  # known: not read again
     return pains
+
+
+# What a pain rating's row shows of its complaint.
+COMPLAINT_SHOWN = ("complaint__region", "complaint__side", "complaint__position")
