@@ -47,6 +47,7 @@ CLIENT_SUMMARY_FIELDS = [
     "screened_at",
     "last_session_at",
     "last_emergency_access_at",
+    "record_written_at",
 ]
 
 

@@ -213,6 +213,10 @@ class Client(CachedChoiceLabels, models.Model):
     last_session_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Kept by `grant_emergency_access`: pages look for grants only for a client who ever had one.
     last_emergency_access_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The latest moment anything was written in the client's clinical record (an intake, a screening, a clearance,
+    # a consent given or withdrawn, a session, a feedback entry, an addendum), kept by `keep_record_written` in the
+    # transaction of each write: the retention date reads it, not the latest write of every kind of record.
+    record_written_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ClientQuerySet.as_manager()
 
@@ -226,8 +230,29 @@ class Client(CachedChoiceLabels, models.Model):
     def __str__(self):
         return self.full_name
 
+    # Summaries kept by the services of the other apps, each written by name (`save(update_fields=...)`), so that
+    # saving an instance read before such a write (editing or archiving the client) never puts back an older value.
+    KEPT_SUMMARY_FIELDS = frozenset(
+        (
+            "screening_iliopsoas",
+            "screening_abdominal_work",
+            "screening_refer",
+            "referral_cleared",
+            "screened_at",
+            "last_session_at",
+            "last_emergency_access_at",
+            "record_written_at",
+        )
+    )
+
     def save(self, *args, **kwargs):
         self.phone_digits = re.sub(r"\D", "", self.phone or "")
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.KEPT_SUMMARY_FIELDS
+            ]
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "phone" in update_fields:
             kwargs["update_fields"] = {*update_fields, "phone_digits"}
@@ -281,6 +306,14 @@ class Client(CachedChoiceLabels, models.Model):
 
     def has_on_care_team(self, user) -> bool:
         return any(member.pk == user.pk for member in self.care_team_members)
+
+    @staticmethod
+    def keep_record_written(client_id: int, moment) -> None:
+        """Move the client's `record_written_at` on to `moment` if it is later (one UPDATE, no read). A summary
+        field like the screening flags: written past the audited QuerySet, which refuses bulk updates."""
+        Client._base_manager.filter(pk=client_id).filter(
+            Q(record_written_at__isnull=True) | Q(record_written_at__lt=moment)
+        ).update(record_written_at=moment)
 
     def age_on(self, day: date) -> int:
         born = self.date_of_birth
@@ -359,3 +392,17 @@ class SecurityPolicy(models.Model):
     def current(cls) -> "SecurityPolicy":
         """The clinic's policy, unsaved defaults until a clinic admin first changes it."""
         return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+def keeps_record_written(model, written) -> None:
+    """Keep `Client.record_written_at` whenever a `model` row is saved: `written(row)` gives (client id, moment)."""
+
+    def saved(sender, instance, raw=False, **kwargs):
+        if not raw:
+            client_id, moment = written(instance)
+            if moment is not None:
+                Client.keep_record_written(client_id, moment)
+
+    models.signals.post_save.connect(
+        saved, sender=model, weak=False, dispatch_uid=f"record-written-{model._meta.label}"
+    )

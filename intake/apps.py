@@ -15,6 +15,13 @@ class IntakeConfig(AppConfig):
         auditlog.register(Screening)
         auditlog.register(PhysicianClearance)
 
+        from clinic.models import keeps_record_written
+
+        # Every write of the client's clinical record moves the date its retention counts from.
+        keeps_record_written(Intake, lambda intake: (intake.client_id, intake.updated_at))
+        keeps_record_written(Screening, lambda screening: (screening.intake.client_id, screening.screened_at))
+        keeps_record_written(PhysicianClearance, lambda clearance: (clearance.client_id, clearance.recorded_at))
+
     def client_panels(self, request, client) -> list:
         """The client page's intake panel (clinic/panels.py)."""
         from intake.panels import client_panel

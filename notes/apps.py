@@ -47,6 +47,14 @@ class NotesConfig(AppConfig):
         # Who asked, who approved, when and how many rows went; never the clinical content.
         auditlog.register(RecordDisposal)
 
+        from clinic.models import keeps_record_written
+
+        # Every write of the client's clinical record moves the date its retention counts from.
+        keeps_record_written(Consent, lambda c: (c.client_id, max(filter(None, (c.signed_at, c.withdrawn_at)))))
+        keeps_record_written(TreatmentSession, lambda session: (session.client_id, session.updated_at))
+        keeps_record_written(FeedbackEntry, lambda entry: (entry.session.client_id, entry.at))
+        keeps_record_written(Addendum, lambda addendum: (addendum.session.client_id, addendum.at))
+
     def client_panels(self, request, client) -> list:
         """The client page's consent, sessions and retention panels (clinic/panels.py)."""
         from notes import panels

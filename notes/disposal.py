@@ -13,7 +13,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from clinic.models import Client, User
-from clinic.raw_values import aware
 from intake.models import PhysicianClearance
 from notes import retention
 from notes.models import (
@@ -34,44 +33,21 @@ class Retention:
     may_dispose: bool
 
 
-# One statement: the latest moment each kind of clinical entry was written for a client, and the id of the
-# client's latest disposal not cancelled. Written once as SQL (portable: scalar subqueries and MAX), because the
-# ORM took 3.5 ms to compile its nine subqueries on every client and history page, for 1 ms of work.
-LAST_WRITTEN_SQL = """
-SELECT
-  (SELECT MAX(updated_at) FROM intake_intake WHERE client_id = %(client)s),
-  (SELECT MAX(s.screened_at) FROM intake_screening s JOIN intake_intake i ON i.id = s.intake_id
-    WHERE i.client_id = %(client)s),
-  (SELECT MAX(recorded_at) FROM intake_physicianclearance WHERE client_id = %(client)s),
-  (SELECT MAX(signed_at) FROM notes_consent WHERE client_id = %(client)s),
-  (SELECT MAX(withdrawn_at) FROM notes_consent WHERE client_id = %(client)s),
-  (SELECT MAX(updated_at) FROM notes_treatmentsession WHERE client_id = %(client)s),
-  (SELECT MAX(e.at) FROM notes_feedbackentry e JOIN notes_treatmentsession s ON s.id = e.session_id
-    WHERE s.client_id = %(client)s),
-  (SELECT MAX(a.at) FROM notes_addendum a JOIN notes_treatmentsession s ON s.id = a.session_id
-    WHERE s.client_id = %(client)s),
-  (SELECT id FROM notes_recorddisposal WHERE client_id = %(client)s AND status <> %(cancelled)s
-    ORDER BY requested_at DESC, id DESC LIMIT 1)
-"""
-
-
-# Every kind of clinical entry whose last write counts: intakes, screenings, clearances, consents given and
-# withdrawn, sessions, feedback entries and addenda (in the statement's order).
-LAST_WRITTEN = ("intake", "screening", "clearance", "consent", "withdrawal", "session", "feedback", "addendum")
-
-
-def _last_entry_and_disposal(client: Client) -> tuple[datetime | None, int | None]:
-    """When anything was last written in the client's clinical record, and the id of their latest disposal
-    not cancelled, if any: one query."""
-    with connection.cursor() as cursor:
-        cursor.execute(LAST_WRITTEN_SQL, {"client": client.pk, "cancelled": RecordDisposal.Status.CANCELLED.value})
-        *moments, disposal_id = cursor.fetchone()
-    return max((aware(moment) for moment in moments if moment is not None), default=None), disposal_id
-
-
 def last_entry_at(client: Client) -> datetime | None:
-    """When anything was last written in the client's clinical record (one query)."""
-    return _last_entry_and_disposal(client)[0]
+    """When anything was last written in the client's clinical record, as the database has it now: kept on the
+    client (`Client.record_written_at`) in the transaction of each write. One query (the instance may be older)."""
+    return Client.objects.filter(pk=client.pk).values_list("record_written_at", flat=True).first()
+
+
+def latest_disposal(client: Client) -> RecordDisposal | None:
+    """The client's latest disposal not cancelled, with who asked and who decided: one query."""
+    return (
+        RecordDisposal.objects.filter(client=client)
+        .exclude(status=RecordDisposal.Status.CANCELLED)
+        .select_related("requested_by", "decided_by")
+        .order_by("-requested_at", "-id")
+        .first()
+    )
 
 
 def _retention(client: Client, last: datetime | None, today: date | None) -> Retention:
@@ -90,13 +66,9 @@ def retention_for(client: Client, *, today: date | None = None) -> Retention:
 
 
 def retention_and_disposal(client: Client) -> tuple[Retention, RecordDisposal | None]:
-    """The retention of the client's record and their latest disposal not cancelled: one query, two when there is
-    a disposal (rare), for the pages that show both."""
-    last, disposal_id = _last_entry_and_disposal(client)
-    latest = None
-    if disposal_id is not None:
-        latest = RecordDisposal.objects.select_related("requested_by", "decided_by").get(pk=disposal_id)
-    return _retention(client, last, None), latest
+    """The retention of the client's record and their latest disposal not cancelled, for the pages that show both:
+    one query. `client` as the page loaded it, at the start of the request."""
+    return _retention(client, client.record_written_at, None), latest_disposal(client)
 
 
 def _require_clinic_admin(user: User) -> None:

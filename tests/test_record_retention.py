@@ -19,7 +19,7 @@ from clinic.models import Client
 from clinic.services import archive_client
 from intake import services as intake_services
 from intake.models import Complaint, Intake, Screening
-from notes import disposal
+from notes import disposal, services
 from notes.models import (
     AbdominalSegment,
     Addendum,
@@ -33,7 +33,7 @@ from notes.models import (
 )
 from notes.retention import add_years
 from tests import factories
-from tests.record_helpers import clinical_record
+from tests.record_helpers import GROIN, clinical_record, consent, session_with_feedback
 
 pytestmark = pytest.mark.django_db
 
@@ -136,13 +136,36 @@ def test_the_last_entry_is_the_latest_write_of_any_kind(therapist, front_desk, r
     assert kept.keep_until == add_years(timezone.localtime(later).date(), 10)
 
 
-def test_the_last_entry_statement_reads_every_clinical_table_by_its_current_name():
-    """The last-entry query is written as SQL: a renamed table must fail here, not on a client page."""
-    from intake.models import PhysicianClearance
+def test_every_kind_of_clinical_write_moves_the_kept_last_entry(therapist, front_desk):
+    """The retention date counts from `Client.record_written_at`, kept in each write's transaction: each kind of
+    clinical record moves it to its own moment (intake and screening, consent given and withdrawn, session, entry,
+    addendum)."""
+    client = factories.ClientFactory(date_of_birth=BORN, care_team=[therapist])
 
-    for model in (Intake, Screening, PhysicianClearance, Consent, TreatmentSession, FeedbackEntry, Addendum):
-        assert f" {model._meta.db_table} " in disposal.LAST_WRITTEN_SQL
-    assert f" {RecordDisposal._meta.db_table} " in disposal.LAST_WRITTEN_SQL
+    def kept():
+        return Client.objects.get(pk=client.pk).record_written_at
+
+    before_any = kept()
+    intake = factories.screened_intake(client, by=front_desk, complaints=[GROIN])
+    after_intake = kept()
+    given = consent(client, front_desk)
+    after_consent = kept()
+    session = session_with_feedback(client, therapist)
+    entry = session.entries.latest("at")
+    session_saved = TreatmentSession.objects.get(pk=session.pk).updated_at
+    after_session = kept()
+    withdrawn = services.withdraw_consent(consent=given, by=front_desk)
+    after_withdrawal = kept()
+    signed = services.sign_session(session=session, by=therapist)
+    note = services.add_addendum(session=signed, author=therapist, reason="Typo", text="Pressure 2.")
+
+    assert before_any is None
+    assert after_intake == max(intake.updated_at, intake.screenings.get().screened_at)
+    assert after_consent == given.signed_at
+    assert after_session == max(entry.at, session_saved)
+    assert after_withdrawal == withdrawn.withdrawn_at
+    assert kept() == note.at
+    assert disposal.retention_for(client).last_entry == timezone.localtime(note.at).date()
 
 
 def test_a_later_feedback_entry_or_addendum_moves_the_last_entry(therapist, record):

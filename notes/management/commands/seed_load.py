@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from clinic import roles
@@ -257,6 +258,11 @@ class Command(BaseCommand):
         )
         # What signing through the app keeps: each complaint's outcome over the signed sessions.
         refresh_outcomes(min(c.pk for c in created), max(c.pk for c in created))
+        # What every write through the app keeps: when the record was last written (its sessions are the latest).
+        latest_session = TreatmentSession._base_manager.filter(client=OuterRef("pk")).order_by("-updated_at")
+        Client._base_manager.filter(pk__in=[c.pk for c in created]).update(
+            record_written_at=Subquery(latest_session.values("updated_at")[:1])
+        )
 
     def seed_entries(self, rng, sessions, per_session):
         from notes.models import AbdominalSegment
