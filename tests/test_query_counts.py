@@ -352,6 +352,55 @@ PAGES = [
     ),
 ]
 
+# Each page's exact count at both sizes (SQLite and PostgreSQL alike): a change shows here, with its statements.
+EXPECTED_QUERIES = {
+    "sign-in": 0,
+    "sign-out confirmation": 2,
+    "home, front desk": 3,
+    "home, therapist": 6,
+    "home, clinic admin": 9,
+    "client list": 5,
+    "client list by flag": 5,
+    "client search": 4,
+    "client list CSV": 6,
+    "client new": 3,
+    "client detail, front desk": 10,
+    "client detail, therapist": 11,
+    "client detail, clinic admin": 11,
+    "client edit": 5,
+    "emergency access": 4,
+    "two-factor overview": 5,
+    "two-factor enrol": 5,
+    "two-factor verify": 3,
+    "audit log": 7,
+    "audit log filtered": 6,
+    "audit log by client name": 8,
+    "intake new": 3,
+    "intake detail, front desk": 9,
+    "intake detail, therapist": 10,
+    "intake edit": 5,
+    "clearance new": 5,
+    "clearance letter": 5,
+    "consent new": 4,
+    "consent hand-over": 4,
+    "consent detail": 5,
+    "consent withdraw": 4,
+    "session new": 11,
+    "session detail, signed": 9,
+    "session detail, draft": 12,
+    "session edit": 5,
+    "session sign": 11,
+    "addendum new": 3,
+    "disposal new": 5,
+    "disposal detail": 4,
+    "history, therapist": 14,
+    "history, clinic admin": 14,
+    "export PDF, rendered at once": 15,
+    "export PDF, asked for a long record": 8,
+    "export PDF, downloaded once prepared": 6,
+    "export FHIR": 11,
+}
+
 # Named URL patterns that are not pages, each with why. Everything else must have a row in PAGES.
 NOT_PAGES = {
     # POST-only actions (GET answers 405, checked below); their forms sit on pages measured above.
@@ -528,6 +577,7 @@ def test_page_costs_the_same_bounded_queries_at_both_sizes(measured, row):
     at_small, at_large = len(small.queries), len(large.queries)
     assert at_large == at_small, explain(small, large)
     assert at_large <= MAX_QUERIES, explain(small, large)
+    assert at_small == EXPECTED_QUERIES[row.label], explain(small, large)
 
 
 @pytest.mark.django_db
@@ -549,6 +599,10 @@ def named_patterns(resolver=None, prefix=""):
             yield from named_patterns(pattern, f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix)
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield prefix + pattern.name
+
+
+def test_every_page_row_has_an_exact_count():
+    assert set(EXPECTED_QUERIES) == {row.label for row in PAGES}
 
 
 def test_every_named_page_of_the_project_has_a_query_count_row():
