@@ -49,6 +49,7 @@ from django.test import Client as Browser  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import middleware_costs  # noqa: E402
 from clinic.models import Client, User  # noqa: E402
 from intake.models import Intake  # noqa: E402
 from notes import export_jobs, hashing  # noqa: E402
@@ -298,6 +299,7 @@ def main():
             small_queries = measure(browser, small_url, repeat=1)[0]
             growth.append((name, sizes, (small_queries, small_median), (queries, large_median)))
         small_pdf = measure(admin_browser, f"/clients/{short.public_id}/export.pdf", repeat=5)
+        per_middleware = middleware_costs.costs(therapist, FLOOR_URL)
     floor = rows[0][2]  # the floor view's own median, for the PDF's sentence
     sizes = (
         f"{Client.objects.count():,} clients, {TreatmentSession.objects.count():,} sessions, "
@@ -349,6 +351,16 @@ def main():
         "(WeasyPrint; not a request: `notes/export_jobs.py`).",
         f"- A record of 5 sessions renders while the person waits: median {small_pdf[1]:.0f} ms, "
         f"{small_pdf[0]} queries ({small_pdf[1] / floor:.0f}x the floor: laying out a PDF is work no page does).",
+    ]
+    lines += [
+        "",
+        "## What each middleware costs the floor page",
+        "",
+        "Each middleware's own time (a timing mark between every two; bench/middleware_costs.py), median of 200",
+        "requests. The session and the signed-in user are read lazily, by the first middleware that asks: their",
+        "queries land on its row.",
+        "",
+        *middleware_costs.table(per_middleware),
     ]
     load = ROOT / "bench" / "LOAD.md"
     if load.exists():  # `make load`'s last figures (gunicorn on loopback), kept beside these

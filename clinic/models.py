@@ -230,6 +230,24 @@ class Client(CachedChoiceLabels, models.Model):
     def __str__(self):
         return self.full_name
 
+    # Who the client is: what the client form edits, and what disposal's anonymisation takes away. A new personal
+    # field goes here, and both follow.
+    PERSONAL_FIELDS = (
+        "first_name",
+        "last_name",
+        "preferred_name",
+        "pronouns",
+        "date_of_birth",
+        "phone",
+        "email",
+        "address",
+        "emergency_contact_name",
+        "emergency_contact_relationship",
+        "emergency_contact_phone",
+        "referral_source",
+        "referral_detail",
+        "desk_notes",
+    )
     # Summaries kept by the services of the other apps, each written by name (`save(update_fields=...)`), so that
     # saving an instance read before such a write (editing or archiving the client) never puts back an older value.
     KEPT_SUMMARY_FIELDS = frozenset(

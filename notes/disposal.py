@@ -210,32 +210,18 @@ def _delete_clinical_record(disposal: RecordDisposal) -> dict[str, int]:
 
 def _anonymise(client: Client, *, by: User) -> None:
     """Keep the client row (the audit log and the disposal point at it), without who they were."""
+    born_in = client.date_of_birth.year
+    for name in Client.PERSONAL_FIELDS:
+        setattr(client, name, Client._meta.get_field(name).get_default())
     client.first_name = ANONYMISED_FIRST_NAME
     client.last_name = f"record {str(client.public_id)[:8]}"
-    client.date_of_birth = date(client.date_of_birth.year, 1, 1)
-    for name in (
-        "preferred_name",
-        "pronouns",
-        "phone",
-        "email",
-        "address",
-        "emergency_contact_name",
-        "emergency_contact_relationship",
-        "emergency_contact_phone",
-        "referral_source",
-        "referral_detail",
-        "desk_notes",
-        "screening_iliopsoas",
-        "screening_abdominal_work",
-    ):
-        setattr(client, name, "")
-    client.screening_refer = False
-    client.referral_cleared = False
-    client.screened_at = None
-    client.last_session_at = None
+    client.date_of_birth = date(born_in, 1, 1)
+    # Nothing is left to summarise.
+    for name in Client.KEPT_SUMMARY_FIELDS - {"last_emergency_access_at"}:
+        setattr(client, name, Client._meta.get_field(name).get_default())
     if not client.is_archived:
         client.archived_at = timezone.now()
         client.archived_by = by
     client.archive_reason = "Clinical record disposed of after its retention date"
-    client.save()
+    client.save(update_fields=[field.name for field in Client._meta.concrete_fields if not field.primary_key])
     client.care_team.clear()

@@ -376,3 +376,31 @@ def test_disposal_removes_a_clearance_letter_once_it_commits(
 
     assert done.counts["physician clearances"] == 1
     assert not letter.exists()
+
+
+def test_disposal_takes_away_every_personal_field_the_client_form_edits(record, clinic_admin, second_admin):
+    """One list of a client's personal fields (Client.PERSONAL_FIELDS) serves the client form and the
+    anonymisation: a field added to the form cannot escape disposal."""
+    from clinic.forms import ClientForm
+
+    client = record.client
+    for name in ("preferred_name", "pronouns", "email", "address", "desk_notes", "referral_detail"):
+        setattr(client, name, "Something personal")
+    client.save()
+    with years_later(11):
+        requested = disposal.request_disposal(client=client, by=clinic_admin, reason="Past retention")
+        disposal.approve_disposal(disposal=requested, by=second_admin)
+
+    gone = Client.objects.get(pk=client.pk)
+    personal = {name: getattr(gone, name) for name in Client.PERSONAL_FIELDS}
+
+    assert set(ClientForm._meta.fields) - {"care_team"} == set(Client.PERSONAL_FIELDS)
+    assert personal["first_name"] == disposal.ANONYMISED_FIRST_NAME
+    assert personal["date_of_birth"] == date(BORN.year, 1, 1)
+    assert "Maya" not in str(personal) and "Chen" not in str(personal) and "Something" not in str(personal)
+    assert (gone.screened_at, gone.screening_iliopsoas, gone.record_written_at, gone.last_session_at) == (
+        None,
+        "",
+        None,
+        None,
+    )
