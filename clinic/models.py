@@ -248,8 +248,7 @@ class Client(CachedChoiceLabels, models.Model):
         "referral_detail",
         "desk_notes",
     )
-    # Summaries kept by the services of the other apps, each written by name (`save(update_fields=...)`), so that
-    # saving an instance read before such a write (editing or archiving the client) never puts back an older value.
+    # Summaries kept by the services of the other apps in the transaction of the record they summarise.
     KEPT_SUMMARY_FIELDS = frozenset(
         (
             "screening_iliopsoas",
@@ -262,6 +261,9 @@ class Client(CachedChoiceLabels, models.Model):
             "record_written_at",
         )
     )
+    # Moved on by every clinical write, from any request: written only by name (`keep_record_written`), so saving
+    # an instance read before such a write (editing or archiving the client) never puts back an older value.
+    WRITTEN_ONLY_BY_NAME = frozenset(("record_written_at",))
 
     def save(self, *args, **kwargs):
         self.phone_digits = re.sub(r"\D", "", self.phone or "")
@@ -269,7 +271,7 @@ class Client(CachedChoiceLabels, models.Model):
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in self.KEPT_SUMMARY_FIELDS
+                if not field.primary_key and field.name not in self.WRITTEN_ONLY_BY_NAME
             ]
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "phone" in update_fields:
