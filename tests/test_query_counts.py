@@ -546,9 +546,11 @@ def readable(sql: str) -> str:
     return sql if len(sql) <= 400 else sql[:400] + " ..."
 
 
-def explain(small: Measurement, large: Measurement) -> str:
+def explain(small: Measurement, large: Measurement, pinned: int) -> str:
     counts = {size: Counter(shape(sql) for sql in m.queries) for size, m in (("small", small), ("large", large))}
-    lines = [f"queries: small {len(small.queries)}, large {len(large.queries)} (at most {MAX_QUERIES})"]
+    lines = [
+        f"queries: small {len(small.queries)}, large {len(large.queries)} (pinned {pinned}, at most {MAX_QUERIES})"
+    ]
     repeated = [
         (sql, counts["small"][sql], counts["large"][sql])
         for sql in dict.fromkeys([*counts["large"], *counts["small"]])
@@ -574,10 +576,11 @@ def test_page_costs_the_same_bounded_queries_at_both_sizes(measured, row):
     assert not large.error, large.error
     assert (small.status, large.status) == (row.status, row.status)
 
-    at_small, at_large = len(small.queries), len(large.queries)
-    assert at_large == at_small, explain(small, large)
-    assert at_large <= MAX_QUERIES, explain(small, large)
-    assert at_small == EXPECTED_QUERIES[row.label], explain(small, large)
+    at_small, at_large, pinned = len(small.queries), len(large.queries), EXPECTED_QUERIES[row.label]
+    assert at_large == at_small, explain(small, large, pinned)
+    assert at_large <= MAX_QUERIES, explain(small, large, pinned)
+    assert at_small == pinned, explain(small, large, pinned)
+    assert at_large == pinned, explain(small, large, pinned)
 
 
 @pytest.mark.django_db
