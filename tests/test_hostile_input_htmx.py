@@ -5,7 +5,6 @@ import uuid
 
 import pytest
 
-from notes import services
 from notes.models import FeedbackEntry
 from tests import history_helpers as h
 from tests import hostile_payloads as hostile
@@ -21,7 +20,7 @@ def open_draft(care_client, therapist, front_desk):
     h.take_intake(care_client, by=front_desk, complaints=[GROIN])
     h.give_consent(care_client, by=front_desk)
     session = h.draft_session(care_client, therapist=therapist)
-    services.request_abdominal_work(session=session, by=therapist, reconfirmed=True)
+    h.open_abdominal_work(session, by=therapist)
     return session
 
 

@@ -34,9 +34,7 @@ def draft(ready, therapist):
 
 @pytest.fixture
 def open_draft(draft, therapist):
-    from notes import services
-
-    services.request_abdominal_work(session=draft, by=therapist, reconfirmed=True)
+    h.open_abdominal_work(draft, by=therapist)
     return draft
 
 

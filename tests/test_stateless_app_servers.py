@@ -21,8 +21,8 @@ from django.test import Client as Browser
 from django.utils import timezone
 
 from intake.models import PhysicianClearance
-from notes import services
-from notes.models import ConsentText, FeedbackEntry
+from notes.models import FeedbackEntry
+from tests import history_helpers as h
 from tests.factories import screened_intake
 
 pytestmark = pytest.mark.django_db
@@ -78,14 +78,8 @@ def test_sessions_and_lock_outs_are_kept_in_the_database():
 
 def test_a_live_session_continues_across_two_app_servers(therapist, front_desk, care_client):
     screened_intake(care_client, by=front_desk, complaints=[GROIN])
-    services.record_consent(
-        client=care_client,
-        kind="abdominal",
-        text=ConsentText.objects.current("abdominal"),
-        signed_name=care_client.full_name,
-        collected_by=front_desk,
-    )
-    session = services.start_session(client=care_client, therapist=therapist, pain_before={})
+    h.give_consent(care_client, by=front_desk)
+    session = h.draft_session(care_client, therapist=therapist, before=None)
     first = signed_in(therapist)
     url = f"/sessions/{session.public_id}/"
 
