@@ -7,12 +7,10 @@ by tests/history_helpers.py. `census` counts what a world holds."""
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from clinic import services as clinic_services
 from clinic.models import Client
-from intake import services as intake_services
 from intake.models import Intake
 from notes import services
 from notes.models import TreatmentSession
@@ -110,22 +108,14 @@ def build_world(size: Size) -> World:
     complaints = COMPLAINTS[: size.complaints]
     intakes = [h.take_intake(client, by=desk, complaints=complaints, red_flags=REFERRED) for _ in range(size.intakes)]
     for n, intake in enumerate(intakes[: size.clearances - 1]):
-        intake_services.record_clearance(
-            intake=intake,
-            by=therapist,
-            cleared_on=timezone.localdate(),
-            clinician_name=f"Dr. {n}",
-            what_was_cleared="Massage",
-        )
+        h.clear(intake, by=therapist, cleared_on=timezone.localdate(), clinician_name=f"Dr. {n}", what="Massage")
     intake = intakes[-1]
-    clearance = intake_services.record_clearance(
-        intake=intake,
+    clearance = h.clear(
+        intake,
         by=therapist,
         cleared_on=timezone.localdate(),
-        clinician_name="Dr. Okafor",
-        what_was_cleared="Soft-tissue work including the hip flexors",
-        letter=SimpleUploadedFile("letter.pdf", LETTER, content_type="application/pdf"),
-        letter_content_type="application/pdf",
+        what="Soft-tissue work including the hip flexors",
+        letter=LETTER,
     )
 
     earlier = [

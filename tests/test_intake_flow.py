@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from intake import services
 from intake.models import Complaint, Intake, PhysicianClearance, Screening
+from tests import history_helpers as h
 from tests.factories import assessment_form_data, intake_form_data, screened_intake
 
 pytestmark = pytest.mark.django_db
@@ -382,13 +383,7 @@ def test_intake_page_reads_a_fixed_number_of_queries(
         Complaint(intake=referred_intake, position=n, region="knee", side="left", pain_now=n).save()
     for _ in range(reassessments):
         services.record_assessment(intake=referred_intake, by=therapist, tests={"slr": "negative"})
-    services.record_clearance(
-        intake=referred_intake,
-        by=therapist,
-        cleared_on=timezone.localdate(),
-        clinician_name="Dr. A",
-        what_was_cleared="ok",
-    )
+    h.clear(referred_intake, by=therapist, cleared_on=timezone.localdate(), clinician_name="Dr. A", what="ok")
     browser = as_user(request.getfixturevalue(who))
 
     with django_assert_max_num_queries(INTAKE_PAGE_MAX_QUERIES):
