@@ -3,7 +3,6 @@ signing and its lock, verify_notes against a change behind the app's back, two t
 injected halfway through a write."""
 
 import re
-import uuid
 
 import pytest
 from django.core.management import call_command
@@ -13,24 +12,11 @@ from django.db import connection, transaction
 from notes import services
 from notes.models import FeedbackEntry, SignedSessionIsReadOnly, TreatmentSession
 from tests import history_helpers as h
-from tests.factories import screened_intake
+from tests.factories import feedback_form_data, screened_intake
 
 pytestmark = pytest.mark.django_db
 
 GROIN = {"region": "anterior_hip_groin", "side": "right", "pain_now": 6}
-
-
-def entry(response="tender", **overrides):
-    data = {
-        "token": str(uuid.uuid4()),
-        "side": "right",
-        "technique": "sustained_pressure",
-        "pressure": "2",
-        "pain": "3",
-        "response": response,
-        "note": "",
-    }
-    return data | overrides
 
 
 @pytest.fixture
@@ -50,7 +36,7 @@ def test_the_full_gate_lets_entries_in_after_a_reconfirmation(as_user, therapist
     browser = as_user(therapist)
 
     opened = open_abdominal(browser, session)
-    browser.post(f"/sessions/{session.public_id}/feedback/", entry())
+    browser.post(f"/sessions/{session.public_id}/feedback/", feedback_form_data())
 
     assert "Re-confirmation recorded" in opened.content.decode()
     assert FeedbackEntry.objects.filter(session=session).count() == 1
@@ -84,7 +70,7 @@ def test_each_unmet_condition_refuses_abdominal_work_and_says_how_to_meet_it(
     session = h.draft_session(care_client, therapist=therapist)
 
     response = open_abdominal(as_user(therapist), session)
-    posted = as_user(therapist).post(f"/sessions/{session.public_id}/feedback/", entry(), follow=True)
+    posted = as_user(therapist).post(f"/sessions/{session.public_id}/feedback/", feedback_form_data(), follow=True)
 
     assert phrase.lower() in response.content.decode().lower()
     assert "Entry refused" in posted.content.decode()
@@ -122,11 +108,11 @@ def test_stop_ends_the_stretch_until_a_new_reconfirmation(as_user, therapist, re
     session = h.draft_session(ready, therapist=therapist)
     browser = as_user(therapist)
     open_abdominal(browser, session)
-    browser.post(f"/sessions/{session.public_id}/feedback/", entry("stop"))
+    browser.post(f"/sessions/{session.public_id}/feedback/", feedback_form_data("stop"))
 
-    refused = browser.post(f"/sessions/{session.public_id}/feedback/", entry("tender"), follow=True)
+    refused = browser.post(f"/sessions/{session.public_id}/feedback/", feedback_form_data("tender"), follow=True)
     open_abdominal(browser, session)
-    accepted = browser.post(f"/sessions/{session.public_id}/feedback/", entry("comfortable"), follow=True)
+    accepted = browser.post(f"/sessions/{session.public_id}/feedback/", feedback_form_data("comfortable"), follow=True)
 
     assert "Entry refused" in refused.content.decode()
     assert "Entry refused" not in accepted.content.decode()
@@ -138,7 +124,7 @@ def test_the_same_form_posted_twice_makes_one_entry(as_user, therapist, ready):
     session = h.draft_session(ready, therapist=therapist)
     browser = as_user(therapist)
     open_abdominal(browser, session)
-    data = entry()
+    data = feedback_form_data()
 
     browser.post(f"/sessions/{session.public_id}/feedback/", data)
     browser.post(f"/sessions/{session.public_id}/feedback/", data)
@@ -173,7 +159,7 @@ def test_a_failure_halfway_through_a_stop_leaves_nothing_half_saved(as_user, the
 
     monkeypatch.setattr(services, "_close_segment", broken)
     browser.raise_request_exception = False
-    response = browser.post(f"/sessions/{session.public_id}/feedback/", entry("stop"))
+    response = browser.post(f"/sessions/{session.public_id}/feedback/", feedback_form_data("stop"))
 
     assert response.status_code == 500
     assert not session.entries.exists()
@@ -190,11 +176,11 @@ def test_a_signed_session_is_locked_everywhere_and_verify_notes_catches_a_change
     session = h.draft_session(ready, therapist=therapist)
     browser = as_user(therapist)
     open_abdominal(browser, session)
-    browser.post(f"/sessions/{session.public_id}/feedback/", entry())
+    browser.post(f"/sessions/{session.public_id}/feedback/", feedback_form_data())
     browser.post(f"/sessions/{session.public_id}/sign/")
     session.refresh_from_db()
 
-    refused_entry = browser.post(f"/sessions/{session.public_id}/feedback/", entry(), follow=True)
+    refused_entry = browser.post(f"/sessions/{session.public_id}/feedback/", feedback_form_data(), follow=True)
     edit = browser.get(f"/sessions/{session.public_id}/edit/", follow=True)
     session.subjective = "changed"
     with pytest.raises(SignedSessionIsReadOnly), transaction.atomic():
@@ -220,7 +206,7 @@ def test_a_signed_session_page_shows_what_was_done_not_todays_gate(as_user, ther
     session = h.draft_session(ready, therapist=therapist)
     browser = as_user(therapist)
     open_abdominal(browser, session)
-    browser.post(f"/sessions/{session.public_id}/feedback/", entry(response="stop"))
+    browser.post(f"/sessions/{session.public_id}/feedback/", feedback_form_data(response="stop"))
     open_abdominal(browser, session)
     draft_page = browser.get(f"/sessions/{session.public_id}/").content.decode()
     browser.post(f"/sessions/{session.public_id}/sign/")
