@@ -1,7 +1,9 @@
-from datetime import date
+import uuid
+from datetime import date, timedelta
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from clinic import roles
 from clinic.models import Client, User
@@ -84,6 +86,29 @@ def intake_form_data(complaints=(LOW_BACK,), **overrides) -> dict:
     data |= {name: "none" for name in labels.HISTORY_CHOICES}
     data |= overrides
     return {name: value for name, value in data.items() if value is not None}
+
+
+def clearance_form_data(**overrides) -> dict:
+    """A physician's clearance POST, cleared two days ago; a test adds the scanned `letter` when it wants one."""
+    return {
+        "cleared_on": (timezone.localdate() - timedelta(days=2)).isoformat(),
+        "clinician_name": "Dr. Anita Sharma",
+        "what_was_cleared": "Night pain investigated; cleared for hip massage.",
+    } | overrides
+
+
+def feedback_form_data(response="tender", **overrides) -> dict:
+    """A live feedback POST (one tap): right side, sustained pressure 2, pain 3, with a one-time token of its own."""
+    data = {
+        "token": str(uuid.uuid4()),
+        "side": "right",
+        "technique": "sustained_pressure",
+        "pressure": "2",
+        "pain": "3",
+        "response": response,
+        "note": "",
+    }
+    return data | overrides
 
 
 def assessment_form_data(**results) -> dict:

@@ -1,10 +1,15 @@
-"""Building a client's course of care through the services, for the history and export tests."""
+"""One helper per kind of clinical record, each written through its service (screened, audited and kept as the
+app writes it): intake, consent (and its withdrawal), physician clearance, session (draft or signed), a stretch of
+abdominal work, feedback entry, addendum. Tests build their records with these rather than calling the services
+themselves, unless that call is what they test. Then a client's whole course of care built from them, and bulk
+builders for volume (query counts at scale)."""
 
 import uuid
 from datetime import date, datetime, timedelta
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.utils import timezone
 
@@ -13,14 +18,24 @@ from intake import services as intake_services
 from intake.models import Complaint, Intake, PhysicianClearance
 from notes import services
 from notes.history import refresh_outcomes
-from notes.models import AbdominalSegment, ComplaintPain, Consent, ConsentText, FeedbackEntry, TreatmentSession
+from notes.models import (
+    AbdominalSegment,
+    Addendum,
+    ComplaintPain,
+    Consent,
+    ConsentText,
+    FeedbackEntry,
+    TreatmentSession,
+)
+from tests.factories import screened_intake
 
 LOW_BACK = {"region": "low_back", "side": "central", "pain_now": 6}
 NIGHT_PAIN = "Night pain not eased by rest or position"
 
 
 def take_intake(client, *, by, complaints=(LOW_BACK,), taken_at: datetime | None = None, **answers) -> Intake:
-    intake = intake_services.record_intake(client=client, taken_by=by, complaints=list(complaints), **answers)
+    """tests.factories.screened_intake (the intake helper), backdated to `taken_at` when given."""
+    intake = screened_intake(client, by=by, complaints=complaints, **answers)
     if taken_at is not None:
         intake.taken_at = taken_at  # auto_now_add only fills it on the first save
         intake.save()
@@ -49,19 +64,40 @@ def withdraw(consent: Consent, *, by, reason="Changed their mind") -> Consent:
     return services.withdraw_consent(consent=consent, by=by, reason=reason)
 
 
+def clear(
+    intake: Intake,
+    *,
+    by,
+    cleared_on=date(2026, 2, 1),
+    clinician_name="Dr. Okafor",
+    what="Cleared for soft-tissue work",
+    letter: bytes | None = None,
+) -> PhysicianClearance:
+    """The physician's clearance of the referral `intake`'s screening raised, with a scanned PDF `letter` if given."""
+    scan = {}
+    if letter is not None:
+        scan = {
+            "letter": SimpleUploadedFile("letter.pdf", letter, content_type="application/pdf"),
+            "letter_content_type": "application/pdf",
+        }
+    return intake_services.record_clearance(
+        intake=intake, by=by, cleared_on=cleared_on, clinician_name=clinician_name, what_was_cleared=what, **scan
+    )
+
+
 def refer_and_clear(
     client, *, by, cleared_on=date(2026, 2, 1), what="Cleared for soft-tissue work"
 ) -> PhysicianClearance:
     """An intake whose screening refers the client (night pain), then the physician's clearance of it."""
     intake = take_intake(client, by=by, red_flags={"night_pain_unrelieved": True})
-    return intake_services.record_clearance(
-        intake=intake, by=by, cleared_on=cleared_on, clinician_name="Dr. Okafor", what_was_cleared=what
-    )
+    return clear(intake, by=by, cleared_on=cleared_on, what=what)
 
 
 def draft_session(
     client, *, therapist, before=6, after=None, subjective="", started_at: datetime | None = None
 ) -> TreatmentSession:
+    """A session started on the client's latest intake, every complaint rated `before` (None: not rated), and
+    `after` when given."""
     complaints = Complaint.objects.filter(intake__client=client, removed_at__isnull=True)
     session = services.start_session(
         client=client, therapist=therapist, pain_before={c.pk: before for c in complaints}, subjective=subjective
@@ -76,18 +112,31 @@ def draft_session(
     return session
 
 
+def open_abdominal_work(session: TreatmentSession, *, by) -> AbdominalSegment:
+    """A stretch of abdominal work opened on the client's spoken re-confirmation."""
+    return services.request_abdominal_work(session=session, by=by, reconfirmed=True)
+
+
+def feedback_entry(session: TreatmentSession, *, pressure=2, pain=3, response="tender", note="") -> FeedbackEntry:
+    """One tap of live feedback, on the right side with sustained pressure, in the open stretch of abdominal work."""
+    entry, _created = services.record_feedback(
+        session=session,
+        token=uuid.uuid4(),
+        side="right",
+        technique="sustained_pressure",
+        pressure=pressure,
+        pain=pain,
+        response=response,
+        note=note,
+    )
+    return entry
+
+
 def abdominal_work(session: TreatmentSession, *, by, pains=(3,), response="tender") -> None:
-    services.request_abdominal_work(session=session, by=by, reconfirmed=True)
+    """A stretch of abdominal work opened, then a feedback entry for each of `pains`."""
+    open_abdominal_work(session, by=by)
     for pain in pains:
-        services.record_feedback(
-            session=session,
-            token=uuid.uuid4(),
-            side="right",
-            technique="sustained_pressure",
-            pressure=2,
-            pain=pain,
-            response=response,
-        )
+        feedback_entry(session, pain=pain, response=response)
 
 
 def signed_session(
@@ -108,8 +157,8 @@ def signed_session(
     return services.sign_session(session=session, by=therapist)
 
 
-def add_addendum(session, *, by, text="Client phoned: soreness gone next day.") -> None:
-    services.add_addendum(session=session, author=by, reason="Follow-up call", text=text)
+def add_addendum(session, *, by, reason="Follow-up call", text="Client phoned: soreness gone next day.") -> Addendum:
+    return services.add_addendum(session=session, author=by, reason=reason, text=text)
 
 
 SIGNED_NOTE = "Hip flexor guarding eased after slow release"

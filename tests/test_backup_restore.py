@@ -10,17 +10,15 @@ import stat
 import tarfile
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
 from clinic.models import Client
-from intake import services as intake_services
 from notes.models import FeedbackEntry, TreatmentSession
 from tests import factories
-from tests.history_helpers import draft_session, give_consent, signed_session, take_intake
+from tests.history_helpers import clear, draft_session, give_consent, signed_session, take_intake
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,15 +37,7 @@ def records(therapist, front_desk, media_root, consent_texts):
     maya = factories.ClientFactory(first_name="Maya", care_team=[therapist])
     factories.ClientFactory(first_name="Jonas", care_team=[therapist])
     intake = take_intake(maya, by=front_desk, red_flags={"night_pain_unrelieved": True})
-    clearance = intake_services.record_clearance(
-        intake=intake,
-        by=front_desk,
-        cleared_on=intake.taken_at.date(),
-        clinician_name="Dr. Okafor",
-        what_was_cleared="Soft-tissue work",
-        letter=SimpleUploadedFile("letter.pdf", LETTER, content_type="application/pdf"),
-        letter_content_type="application/pdf",
-    )
+    clearance = clear(intake, by=front_desk, cleared_on=intake.taken_at.date(), what="Soft-tissue work", letter=LETTER)
     give_consent(maya, by=front_desk, kind="abdominal")
     session = signed_session(maya, therapist=therapist, abdominal=True, subjective="Guarding eased")
     return {"maya": maya, "session": session, "letter": clearance.letter.path}

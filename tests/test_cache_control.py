@@ -2,9 +2,7 @@
 `Cache-Control: no-store` and `Pragma: no-cache` (clinic.request_guard.NoStoreMiddleware)."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
-from intake import services as intake_services
 from tests import history_helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -22,15 +20,8 @@ def assert_not_stored(response):
 def record(settings, tmp_path, care_client, therapist, front_desk):
     settings.MEDIA_ROOT = tmp_path
     intake = h.take_intake(care_client, by=front_desk, complaints=[GROIN], red_flags={"night_pain_unrelieved": True})
-    letter = SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
-    clearance = intake_services.record_clearance(
-        intake=intake,
-        by=therapist,
-        cleared_on=intake.taken_at.date(),
-        clinician_name="Dr. Okafor",
-        what_was_cleared="Night pain",
-        letter=letter,
-        letter_content_type="application/pdf",
+    clearance = h.clear(
+        intake, by=therapist, cleared_on=intake.taken_at.date(), what="Night pain", letter=b"%PDF-1.4\n%%EOF\n"
     )
     consent = h.give_consent(care_client, by=front_desk)
     session = h.signed_session(care_client, therapist=therapist, abdominal=True)

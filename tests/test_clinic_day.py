@@ -16,6 +16,7 @@ from notes import services
 from notes.gate import AbdominalWorkRefused
 from notes.models import TreatmentSession
 from tests import factories, record_helpers
+from tests import history_helpers as h
 from tests.test_notes_core import LIFT_ENTRY_UPDATE_TRIGGER
 
 TORONTO = ZoneInfo("America/Toronto")
@@ -75,9 +76,9 @@ def test_session_consent_and_addendum_labels_use_the_clinic_day(care_client, the
 
 def test_a_withdrawal_refusal_gives_the_clinic_time(care_client, therapist, front_desk):
     factories.screened_intake(care_client, by=front_desk, complaints=[record_helpers.GROIN])
-    consent = record_helpers.consent(care_client, front_desk)
-    services.withdraw_consent(consent=consent, by=front_desk, reason="Changed my mind")
-    session = services.start_session(client=care_client, therapist=therapist, pain_before={})
+    consent = h.give_consent(care_client, by=front_desk)
+    h.withdraw(consent, by=front_desk, reason="Changed my mind")
+    session = h.draft_session(care_client, therapist=therapist, before=None)
 
     with pytest.raises(AbdominalWorkRefused) as refused:
         services.request_abdominal_work(session=session, by=therapist, reconfirmed=True)

@@ -14,6 +14,7 @@ from django.test import Client
 
 from notes import services
 from notes.models import Addendum, TreatmentSession
+from tests import history_helpers as h
 from tests.factories import LOW_BACK, screened_intake
 
 INCIDENT = re.compile(r'class="incident-id">([0-9A-F]{10})<')
@@ -23,7 +24,7 @@ TRACEBACK_WORDS = ("Traceback", "OperationalError", 'File "', "connection refuse
 @pytest.fixture
 def draft(care_client, therapist):
     screened_intake(care_client, by=therapist, complaints=[LOW_BACK])
-    return services.start_session(client=care_client, therapist=therapist, pain_before={})
+    return h.draft_session(care_client, therapist=therapist, before=None)
 
 
 @pytest.fixture
@@ -167,7 +168,7 @@ def test_a_failed_audit_insert_leaves_neither_the_note_nor_its_audit_entry(
     consent_texts, therapist, care_client, write
 ):
     screened_intake(care_client, by=therapist, complaints=[LOW_BACK])
-    session = services.start_session(client=care_client, therapist=therapist, pain_before={})
+    session = h.draft_session(care_client, therapist=therapist, before=None)
     if write == "addendum":
         services.sign_session(session=session, by=therapist)
         session.refresh_from_db()

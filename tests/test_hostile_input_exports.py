@@ -13,7 +13,6 @@ from fhir.resources.R4B.bundle import Bundle
 from pypdf import PdfReader
 
 from clinic.csv_export import FORMULA_STARTS
-from intake import services as intake_services
 from tests import history_helpers as h
 from tests import hostile_payloads as hostile
 from tests.factories import ClientFactory
@@ -38,9 +37,7 @@ def strings_in(value) -> list[str]:
 
 def course_of(client, *, therapist, desk, text):
     intake = h.take_intake(client, by=desk, red_flags={"night_pain_unrelieved": True}, notes=text)
-    intake_services.record_clearance(
-        intake=intake, by=therapist, cleared_on=date(2026, 2, 1), clinician_name=text, what_was_cleared=text
-    )
+    h.clear(intake, by=therapist, cleared_on=date(2026, 2, 1), clinician_name=text, what=text)
     h.withdraw(h.give_consent(client, by=desk), by=desk, reason=text)
     h.give_consent(client, by=desk)
     return h.signed_session(client, therapist=therapist, subjective=text, abdominal=True)

@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 
-from intake import services as intake_services
 from tests import history_helpers as h
 from tests import hostile_payloads as hostile
 from tests.factories import ClientFactory, therapist_user
@@ -19,9 +18,7 @@ def hostile_course(text: str, *, desk):
     therapist = therapist_user(username="hostile-therapist", first_name=text, last_name="Therapist")
     client = ClientFactory(first_name=text, last_name="Chen", preferred_name=text, care_team=[therapist])
     intake = h.take_intake(client, by=desk, red_flags={"night_pain_unrelieved": True}, notes=text)
-    intake_services.record_clearance(
-        intake=intake, by=therapist, cleared_on=date(2026, 2, 1), clinician_name=text, what_was_cleared=text
-    )
+    h.clear(intake, by=therapist, cleared_on=date(2026, 2, 1), clinician_name=text, what=text)
     h.withdraw(h.give_consent(client, by=desk), by=desk, reason=text)
     h.give_consent(client, by=desk)
     session = h.signed_session(client, therapist=therapist, subjective=text, abdominal=True)

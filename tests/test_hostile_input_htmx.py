@@ -1,14 +1,12 @@
 """Hostile input in the HTMX fragments: the live feedback panel that replaces itself after each tap. The fragment
 is HTML spliced into a page that is already trusted, so it must escape exactly like a full page."""
 
-import uuid
-
 import pytest
 
-from notes import services
 from notes.models import FeedbackEntry
 from tests import history_helpers as h
 from tests import hostile_payloads as hostile
+from tests.factories import feedback_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -21,17 +19,12 @@ def open_draft(care_client, therapist, front_desk):
     h.take_intake(care_client, by=front_desk, complaints=[GROIN])
     h.give_consent(care_client, by=front_desk)
     session = h.draft_session(care_client, therapist=therapist)
-    services.request_abdominal_work(session=session, by=therapist, reconfirmed=True)
+    h.open_abdominal_work(session, by=therapist)
     return session
 
 
-def entry(**overrides) -> dict:
-    data = {"token": str(uuid.uuid4()), "side": "right", "technique": "sustained_pressure", "pressure": "2"}
-    return data | {"pain": "3", "response": "tender", "note": ""} | overrides
-
-
 def tap(browser, session, **fields):
-    return hostile.post_raw(browser, f"/sessions/{session.public_id}/feedback/", entry(**fields), **HTMX)
+    return hostile.post_raw(browser, f"/sessions/{session.public_id}/feedback/", feedback_form_data(**fields), **HTMX)
 
 
 def is_fragment(response) -> bool:
@@ -85,7 +78,7 @@ def test_an_oversized_htmx_post_answers_400_and_saves_nothing(as_user, therapist
     response = hostile.post_raw(
         as_user(therapist),
         f"/sessions/{open_draft.public_id}/feedback/",
-        hostile.oversized(entry(), kind, field="note"),
+        hostile.oversized(feedback_form_data(), kind, field="note"),
         **HTMX,
     )
 

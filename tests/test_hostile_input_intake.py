@@ -1,15 +1,13 @@
 """Hostile input on the intake pages: the intake form, its detail page, the assessment and the physician clearance
 (its letter included). Stored as sent and shown escaped, or refused with the form re-shown; never a 500."""
 
-from datetime import timedelta
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from intake.models import Complaint, Intake, PhysicianClearance
 from tests import hostile_payloads as hostile
-from tests.factories import ClientFactory, intake_form_data, screened_intake
+from tests.factories import ClientFactory, clearance_form_data, intake_form_data, screened_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -31,14 +29,6 @@ def referred_intake(care_client, front_desk):
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-def clearance_data(**overrides):
-    return {
-        "cleared_on": (timezone.localdate() - timedelta(days=2)).isoformat(),
-        "clinician_name": "Dr. Anita Sharma",
-        "what_was_cleared": "Night pain investigated; cleared for hip massage.",
-    } | overrides
 
 
 @pytest.mark.parametrize("payload", hostile.TEXT_PARAMS)
@@ -155,7 +145,7 @@ def test_hostile_clearance_text_is_stored_as_sent_and_shown_escaped(as_user, the
     stored = hostile.as_stored(payload)
     url = f"/intakes/{referred_intake.public_id}/clearances/new/"
 
-    response = hostile.post_raw(browser, url, clearance_data(clinician_name=payload, what_was_cleared=payload))
+    response = hostile.post_raw(browser, url, clearance_form_data(clinician_name=payload, what_was_cleared=payload))
 
     if stored is None:
         assert response.status_code == 200
@@ -171,7 +161,9 @@ def test_hostile_clearance_text_is_stored_as_sent_and_shown_escaped(as_user, the
 @pytest.mark.parametrize("value", hostile.DATES)
 def test_impossible_clearance_dates_are_refused(as_user, therapist, referred_intake, value):
     response = hostile.post_raw(
-        as_user(therapist), f"/intakes/{referred_intake.public_id}/clearances/new/", clearance_data(cleared_on=value)
+        as_user(therapist),
+        f"/intakes/{referred_intake.public_id}/clearances/new/",
+        clearance_form_data(cleared_on=value),
     )
 
     assert response.status_code == 200
@@ -194,7 +186,7 @@ def test_a_letter_that_is_not_a_pdf_jpeg_or_png_is_refused_whatever_it_claims(
     letter = SimpleUploadedFile(name, content, content_type=content_type)
 
     response = as_user(therapist).post(
-        f"/intakes/{referred_intake.public_id}/clearances/new/", clearance_data(letter=letter)
+        f"/intakes/{referred_intake.public_id}/clearances/new/", clearance_form_data(letter=letter)
     )
 
     assert response.status_code == 200
@@ -208,7 +200,7 @@ def test_a_hostile_letter_file_name_is_never_echoed_in_the_download(as_user, the
     browser = as_user(therapist)
     browser.post(
         f"/intakes/{referred_intake.public_id}/clearances/new/",
-        hostile.multipart_raw(clearance_data(clinician_name=payload)) | {"letter": letter},
+        hostile.multipart_raw(clearance_form_data(clinician_name=payload)) | {"letter": letter},
     )
     clearance = PhysicianClearance.objects.get()
 
@@ -224,7 +216,7 @@ def test_a_ten_megabyte_letter_is_still_accepted(as_user, therapist, referred_in
     letter = SimpleUploadedFile("big.pdf", PDF + b"0" * (PhysicianClearance.MAX_LETTER_BYTES - len(PDF)))
 
     response = as_user(therapist).post(
-        f"/intakes/{referred_intake.public_id}/clearances/new/", clearance_data(letter=letter)
+        f"/intakes/{referred_intake.public_id}/clearances/new/", clearance_form_data(letter=letter)
     )
 
     assert response.status_code == 302
@@ -235,7 +227,7 @@ def test_a_request_larger_than_any_letter_answers_413_and_saves_nothing(as_user,
     letter = SimpleUploadedFile("huge.pdf", PDF + b"0" * (12 * 1024 * 1024))
 
     response = as_user(therapist).post(
-        f"/intakes/{referred_intake.public_id}/clearances/new/", clearance_data(letter=letter)
+        f"/intakes/{referred_intake.public_id}/clearances/new/", clearance_form_data(letter=letter)
     )
 
     assert response.status_code == 413
@@ -263,7 +255,7 @@ def test_oversized_intake_and_clearance_forms_answer_400_and_save_nothing(
     clearance = hostile.post_raw(
         browser,
         f"/intakes/{referred_intake.public_id}/clearances/new/",
-        hostile.oversized(clearance_data(), kind, field="what_was_cleared"),
+        hostile.oversized(clearance_form_data(), kind, field="what_was_cleared"),
     )
 
     referred_intake.refresh_from_db()

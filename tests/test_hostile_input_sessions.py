@@ -2,7 +2,6 @@
 Stored as sent and shown escaped, or refused with the form re-shown and nothing half-saved; hidden and extra
 fields cannot move a record to another session, another therapist, or sign it; never a 500."""
 
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -11,7 +10,7 @@ from django.utils import timezone
 from notes.models import Addendum, FeedbackEntry, TreatmentSession
 from tests import history_helpers as h
 from tests import hostile_payloads as hostile
-from tests.factories import ClientFactory
+from tests.factories import ClientFactory, feedback_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +33,7 @@ def draft(ready, therapist):
 
 @pytest.fixture
 def open_draft(draft, therapist):
-    from notes import services
-
-    services.request_abdominal_work(session=draft, by=therapist, reconfirmed=True)
+    h.open_abdominal_work(draft, by=therapist)
     return draft
 
 
@@ -47,11 +44,6 @@ def signed(ready, therapist):
 
 def note_data(session, **overrides) -> dict:
     return {"version": str(session.version), **dict.fromkeys(SOAP, ""), "abdominal_planned": ""} | overrides
-
-
-def entry(**overrides) -> dict:
-    data = {"token": str(uuid.uuid4()), "side": "right", "technique": "sustained_pressure", "pressure": "2"}
-    return data | {"pain": "3", "response": "tender", "note": ""} | overrides
 
 
 def snapshot(session) -> tuple:
@@ -169,7 +161,9 @@ def test_a_hostile_feedback_note_is_stored_as_sent_and_shown_escaped(as_user, th
     browser = as_user(therapist)
     stored = hostile.as_stored(payload)
 
-    response = hostile.post_raw(browser, f"/sessions/{open_draft.public_id}/feedback/", entry(note=payload))
+    response = hostile.post_raw(
+        browser, f"/sessions/{open_draft.public_id}/feedback/", feedback_form_data(note=payload)
+    )
 
     if stored is None:
         assert response.status_code == 200
@@ -186,7 +180,9 @@ def test_hostile_feedback_choices_are_refused_and_save_nothing(as_user, therapis
     fields = ["pressure", "pain", "side", "technique", "response", "token"]
 
     response = hostile.post_raw(
-        as_user(therapist), f"/sessions/{open_draft.public_id}/feedback/", entry(**dict.fromkeys(fields, payload))
+        as_user(therapist),
+        f"/sessions/{open_draft.public_id}/feedback/",
+        feedback_form_data(**dict.fromkeys(fields, payload)),
     )
 
     assert response.status_code == 200
@@ -208,7 +204,9 @@ def test_a_feedback_entry_naming_another_session_lands_only_in_the_posted_one(
         "client": str(elsewhere.public_id),
     }
 
-    response = hostile.post_raw(as_user(therapist), f"/sessions/{open_draft.public_id}/feedback/", entry(**forged))
+    response = hostile.post_raw(
+        as_user(therapist), f"/sessions/{open_draft.public_id}/feedback/", feedback_form_data(**forged)
+    )
 
     saved = FeedbackEntry.objects.get()
     assert response.status_code == 302
@@ -222,7 +220,7 @@ def test_another_therapists_session_cannot_be_written_by_its_public_id(as_user, 
     before = snapshot(open_draft)
 
     responses = [
-        hostile.post_raw(browser, f"/sessions/{open_draft.public_id}/feedback/", entry()),
+        hostile.post_raw(browser, f"/sessions/{open_draft.public_id}/feedback/", feedback_form_data()),
         hostile.post_raw(browser, f"/sessions/{open_draft.public_id}/edit/", note_data(open_draft, plan="mine now")),
         hostile.post_raw(browser, f"/sessions/{open_draft.public_id}/sign/", {}),
         hostile.post_raw(browser, f"/sessions/{open_draft.public_id}/addenda/new/", {"reason": "r", "text": "t"}),
@@ -284,7 +282,7 @@ def test_oversized_session_forms_answer_400_and_save_nothing(as_user, therapist,
     posts = [
         (f"/clients/{ready.public_id}/sessions/new/", {f"pain_before_{complaint.pk}": "3"}, "subjective"),
         (f"/sessions/{open_draft.public_id}/edit/", note_data(open_draft), "plan"),
-        (f"/sessions/{open_draft.public_id}/feedback/", entry(), "note"),
+        (f"/sessions/{open_draft.public_id}/feedback/", feedback_form_data(), "note"),
         (f"/sessions/{open_draft.public_id}/abdominal/", {"reconfirmed": "on"}, "reconfirmed"),
         (f"/sessions/{signed.public_id}/addenda/new/", {"reason": "r"}, "text"),
         (f"/sessions/{open_draft.public_id}/sign/", {}, "confirm"),

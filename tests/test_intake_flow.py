@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from intake import services
 from intake.models import Complaint, Intake, PhysicianClearance, Screening
-from tests.factories import assessment_form_data, intake_form_data, screened_intake
+from tests import history_helpers as h
+from tests.factories import assessment_form_data, clearance_form_data, intake_form_data, screened_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -236,19 +237,11 @@ def test_the_remove_box_takes_a_complaint_off(as_user, therapist, care_client, f
 # -- Physician clearance ------------------------------------------------------------------------------------------
 
 
-def clearance_data(**overrides):
-    return {
-        "cleared_on": (timezone.localdate() - timedelta(days=2)).isoformat(),
-        "clinician_name": "Dr. Anita Sharma",
-        "what_was_cleared": "Night pain investigated; cleared for hip massage.",
-    } | overrides
-
-
 @pytest.fixture
 def cleared_intake(settings, tmp_path, as_user, therapist, referred_intake):
     settings.MEDIA_ROOT = tmp_path
     letter = SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")
-    as_user(therapist).post(intake_url(referred_intake, "clearances/new/"), clearance_data(letter=letter))
+    as_user(therapist).post(intake_url(referred_intake, "clearances/new/"), clearance_form_data(letter=letter))
     return referred_intake
 
 
@@ -259,7 +252,7 @@ def test_care_team_therapist_records_a_clearance_with_a_pdf_letter(
     letter = SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")
 
     response = as_user(therapist).post(
-        intake_url(referred_intake, "clearances/new/"), clearance_data(letter=letter), follow=True
+        intake_url(referred_intake, "clearances/new/"), clearance_form_data(letter=letter), follow=True
     )
 
     page = response.content.decode()
@@ -323,7 +316,9 @@ def test_clearance_with_a_bad_letter_or_date_is_refused_with_a_message(
 ):
     settings.MEDIA_ROOT = tmp_path
 
-    response = as_user(therapist).post(intake_url(referred_intake, "clearances/new/"), clearance_data(**overrides()))
+    response = as_user(therapist).post(
+        intake_url(referred_intake, "clearances/new/"), clearance_form_data(**overrides())
+    )
 
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -333,7 +328,7 @@ def test_clearance_with_a_bad_letter_or_date_is_refused_with_a_message(
 
 
 def test_clearance_of_an_intake_that_does_not_refer_stores_nothing_and_says_why(as_user, therapist, groin_intake):
-    response = as_user(therapist).post(intake_url(groin_intake, "clearances/new/"), clearance_data(), follow=True)
+    response = as_user(therapist).post(intake_url(groin_intake, "clearances/new/"), clearance_form_data(), follow=True)
 
     assert response.redirect_chain == [(intake_url(groin_intake), 302)]
     assert "nothing to clear" in response.content.decode()
@@ -382,13 +377,7 @@ def test_intake_page_reads_a_fixed_number_of_queries(
         Complaint(intake=referred_intake, position=n, region="knee", side="left", pain_now=n).save()
     for _ in range(reassessments):
         services.record_assessment(intake=referred_intake, by=therapist, tests={"slr": "negative"})
-    services.record_clearance(
-        intake=referred_intake,
-        by=therapist,
-        cleared_on=timezone.localdate(),
-        clinician_name="Dr. A",
-        what_was_cleared="ok",
-    )
+    h.clear(referred_intake, by=therapist, cleared_on=timezone.localdate(), clinician_name="Dr. A", what="ok")
     browser = as_user(request.getfixturevalue(who))
 
     with django_assert_max_num_queries(INTAKE_PAGE_MAX_QUERIES):

@@ -3,53 +3,27 @@ signing and its lock, verify_notes against a change behind the app's back, two t
 injected halfway through a write."""
 
 import re
-import uuid
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
-from intake.services import record_clearance
 from notes import services
-from notes.models import ConsentText, FeedbackEntry, SignedSessionIsReadOnly, TreatmentSession
-from tests.factories import screened_intake
+from notes.models import FeedbackEntry, SignedSessionIsReadOnly, TreatmentSession
+from tests import history_helpers as h
+from tests.factories import feedback_form_data, screened_intake
 
 pytestmark = pytest.mark.django_db
 
 GROIN = {"region": "anterior_hip_groin", "side": "right", "pain_now": 6}
 
 
-def consent(client, by, kind="abdominal"):
-    return services.record_consent(
-        client=client, kind=kind, text=ConsentText.objects.current(kind), signed_name=client.full_name, collected_by=by
-    )
-
-
-def new_session(client, therapist):
-    intake = client.intakes.first()
-    pains = {c.pk: 6 for c in intake.complaints.current()} if intake else {}
-    return services.start_session(client=client, therapist=therapist, pain_before=pains)
-
-
-def entry(response="tender", **overrides):
-    data = {
-        "token": str(uuid.uuid4()),
-        "side": "right",
-        "technique": "sustained_pressure",
-        "pressure": "2",
-        "pain": "3",
-        "response": response,
-        "note": "",
-    }
-    return data | overrides
-
-
 @pytest.fixture
 def ready(care_client, therapist, front_desk):
     """A care-team client with a screened intake (no flags against abdominal work) and an abdominal consent."""
     screened_intake(care_client, by=front_desk, complaints=[GROIN])
-    consent(care_client, front_desk)
+    h.give_consent(care_client, by=front_desk)
     return care_client
 
 
@@ -58,11 +32,11 @@ def open_abdominal(browser, session, **extra):
 
 
 def test_the_full_gate_lets_entries_in_after_a_reconfirmation(as_user, therapist, ready):
-    session = new_session(ready, therapist)
+    session = h.draft_session(ready, therapist=therapist)
     browser = as_user(therapist)
 
     opened = open_abdominal(browser, session)
-    browser.post(f"/sessions/{session.public_id}/feedback/", entry())
+    browser.post(f"/sessions/{session.public_id}/feedback/", feedback_form_data())
 
     assert "Re-confirmation recorded" in opened.content.decode()
     assert FeedbackEntry.objects.filter(session=session).count() == 1
@@ -90,13 +64,13 @@ def test_each_unmet_condition_refuses_abdominal_work_and_says_how_to_meet_it(
     if arrange != "no_intake":
         screened_intake(care_client, by=front_desk, complaints=[GROIN], **answers)
     if arrange != "no_consent":
-        given = consent(care_client, front_desk)
+        given = h.give_consent(care_client, by=front_desk)
         if arrange == "withdrawn":
             services.withdraw_consent(consent=given, by=front_desk)
-    session = new_session(care_client, therapist)
+    session = h.draft_session(care_client, therapist=therapist)
 
     response = open_abdominal(as_user(therapist), session)
-    posted = as_user(therapist).post(f"/sessions/{session.public_id}/feedback/", entry(), follow=True)
+    posted = as_user(therapist).post(f"/sessions/{session.public_id}/feedback/", feedback_form_data(), follow=True)
 
     assert phrase.lower() in response.content.decode().lower()
     assert "Entry refused" in posted.content.decode()
@@ -106,15 +80,15 @@ def test_each_unmet_condition_refuses_abdominal_work_and_says_how_to_meet_it(
 
 def test_a_cleared_referral_and_reviewed_precautions_open_the_gate(as_user, therapist, front_desk, care_client):
     intake = screened_intake(care_client, by=front_desk, complaints=[GROIN], red_flags={"history_of_cancer": True})
-    record_clearance(
-        intake=intake,
+    h.clear(
+        intake,
         by=therapist,
         cleared_on=intake.taken_at.date(),
         clinician_name="Dr. A",
-        what_was_cleared="Massage including hip flexors",
+        what="Massage including hip flexors",
     )
-    consent(care_client, front_desk)
-    session = new_session(care_client, therapist)
+    h.give_consent(care_client, by=front_desk)
+    session = h.draft_session(care_client, therapist=therapist)
 
     response = open_abdominal(as_user(therapist), session)
 
@@ -122,7 +96,7 @@ def test_a_cleared_referral_and_reviewed_precautions_open_the_gate(as_user, ther
 
 
 def test_without_ticking_the_reconfirmation_nothing_opens(as_user, therapist, ready):
-    session = new_session(ready, therapist)
+    session = h.draft_session(ready, therapist=therapist)
 
     response = as_user(therapist).post(f"/sessions/{session.public_id}/abdominal/", {}, follow=True)
 
@@ -131,14 +105,14 @@ def test_without_ticking_the_reconfirmation_nothing_opens(as_user, therapist, re
 
 
 def test_stop_ends_the_stretch_until_a_new_reconfirmation(as_user, therapist, ready):
-    session = new_session(ready, therapist)
+    session = h.draft_session(ready, therapist=therapist)
     browser = as_user(therapist)
     open_abdominal(browser, session)
-    browser.post(f"/sessions/{session.public_id}/feedback/", entry("stop"))
+    browser.post(f"/sessions/{session.public_id}/feedback/", feedback_form_data("stop"))
 
-    refused = browser.post(f"/sessions/{session.public_id}/feedback/", entry("tender"), follow=True)
+    refused = browser.post(f"/sessions/{session.public_id}/feedback/", feedback_form_data("tender"), follow=True)
     open_abdominal(browser, session)
-    accepted = browser.post(f"/sessions/{session.public_id}/feedback/", entry("comfortable"), follow=True)
+    accepted = browser.post(f"/sessions/{session.public_id}/feedback/", feedback_form_data("comfortable"), follow=True)
 
     assert "Entry refused" in refused.content.decode()
     assert "Entry refused" not in accepted.content.decode()
@@ -147,10 +121,10 @@ def test_stop_ends_the_stretch_until_a_new_reconfirmation(as_user, therapist, re
 
 
 def test_the_same_form_posted_twice_makes_one_entry(as_user, therapist, ready):
-    session = new_session(ready, therapist)
+    session = h.draft_session(ready, therapist=therapist)
     browser = as_user(therapist)
     open_abdominal(browser, session)
-    data = entry()
+    data = feedback_form_data()
 
     browser.post(f"/sessions/{session.public_id}/feedback/", data)
     browser.post(f"/sessions/{session.public_id}/feedback/", data)
@@ -159,7 +133,7 @@ def test_the_same_form_posted_twice_makes_one_entry(as_user, therapist, ready):
 
 
 def test_a_second_tab_saving_an_older_draft_is_refused_and_loses_nothing(as_user, therapist, ready):
-    session = new_session(ready, therapist)
+    session = h.draft_session(ready, therapist=therapist)
     browser = as_user(therapist)
     version = browser.get(f"/sessions/{session.public_id}/edit/").context["form"].initial["version"]
     note = {"version": version, "subjective": "", "objective": "", "assessment": "", "plan": "", "home_care": ""}
@@ -176,7 +150,7 @@ def test_a_second_tab_saving_an_older_draft_is_refused_and_loses_nothing(as_user
 
 
 def test_a_failure_halfway_through_a_stop_leaves_nothing_half_saved(as_user, therapist, ready, monkeypatch):
-    session = new_session(ready, therapist)
+    session = h.draft_session(ready, therapist=therapist)
     browser = as_user(therapist)
     open_abdominal(browser, session)
 
@@ -185,7 +159,7 @@ def test_a_failure_halfway_through_a_stop_leaves_nothing_half_saved(as_user, the
 
     monkeypatch.setattr(services, "_close_segment", broken)
     browser.raise_request_exception = False
-    response = browser.post(f"/sessions/{session.public_id}/feedback/", entry("stop"))
+    response = browser.post(f"/sessions/{session.public_id}/feedback/", feedback_form_data("stop"))
 
     assert response.status_code == 500
     assert not session.entries.exists()
@@ -199,14 +173,14 @@ LIFT_ENTRY_UPDATE_TRIGGER = {
 
 
 def test_a_signed_session_is_locked_everywhere_and_verify_notes_catches_a_change_in_sql(as_user, therapist, ready):
-    session = new_session(ready, therapist)
+    session = h.draft_session(ready, therapist=therapist)
     browser = as_user(therapist)
     open_abdominal(browser, session)
-    browser.post(f"/sessions/{session.public_id}/feedback/", entry())
+    browser.post(f"/sessions/{session.public_id}/feedback/", feedback_form_data())
     browser.post(f"/sessions/{session.public_id}/sign/")
     session.refresh_from_db()
 
-    refused_entry = browser.post(f"/sessions/{session.public_id}/feedback/", entry(), follow=True)
+    refused_entry = browser.post(f"/sessions/{session.public_id}/feedback/", feedback_form_data(), follow=True)
     edit = browser.get(f"/sessions/{session.public_id}/edit/", follow=True)
     session.subjective = "changed"
     with pytest.raises(SignedSessionIsReadOnly), transaction.atomic():
@@ -229,17 +203,17 @@ def test_a_signed_session_is_locked_everywhere_and_verify_notes_catches_a_change
 def test_a_signed_session_page_shows_what_was_done_not_todays_gate(as_user, therapist, front_desk, ready):
     """Once signed, the page is the record: the stretches of abdominal work it holds, no live controls, and not
     today's consent and screening (which may have changed since)."""
-    session = new_session(ready, therapist)
+    session = h.draft_session(ready, therapist=therapist)
     browser = as_user(therapist)
     open_abdominal(browser, session)
-    browser.post(f"/sessions/{session.public_id}/feedback/", entry(response="stop"))
+    browser.post(f"/sessions/{session.public_id}/feedback/", feedback_form_data(response="stop"))
     open_abdominal(browser, session)
     draft_page = browser.get(f"/sessions/{session.public_id}/").content.decode()
     browser.post(f"/sessions/{session.public_id}/sign/")
     services.withdraw_consent(consent=ready.consents.get(kind="abdominal"), by=front_desk)
 
     signed_page = browser.get(f"/sessions/{session.public_id}/").content.decode()
-    untouched = new_session(ready, therapist)
+    untouched = h.draft_session(ready, therapist=therapist)
     browser.post(f"/sessions/{untouched.public_id}/sign/")
     plain_page = browser.get(f"/sessions/{untouched.public_id}/").content.decode()
 
@@ -258,19 +232,11 @@ SESSION_PAGE_MAX_QUERIES = 18  # measured: 18 with 1 entry and with 40
 def test_the_session_page_queries_do_not_grow_with_the_timeline(
     as_user, therapist, ready, django_assert_max_num_queries, entries
 ):
-    session = new_session(ready, therapist)
+    session = h.draft_session(ready, therapist=therapist)
     browser = as_user(therapist)
     open_abdominal(browser, session)
     for _ in range(entries):
-        services.record_feedback(
-            session=session,
-            token=uuid.uuid4(),
-            side="right",
-            technique="sustained_pressure",
-            pressure=2,
-            pain=3,
-            response="tender",
-        )
+        h.feedback_entry(session)
 
     with django_assert_max_num_queries(SESSION_PAGE_MAX_QUERIES):
         response = browser.get(f"/sessions/{session.public_id}/")
@@ -279,8 +245,6 @@ def test_the_session_page_queries_do_not_grow_with_the_timeline(
 
 
 def test_the_session_page_lists_each_complaints_pain_in_the_intakes_order(as_user, therapist, front_desk, care_client):
-    from tests import history_helpers as h
-
     groin = {"region": "anterior_hip_groin", "side": "right", "pain_now": 5}
     h.take_intake(care_client, by=front_desk, complaints=[h.LOW_BACK, groin])
     session = h.draft_session(care_client, therapist=therapist, before=6, after=3)

@@ -3,9 +3,8 @@ out of reach (another therapist's session, a client outside the care team)."""
 
 import pytest
 
-from notes import services
-from notes.models import ConsentText
 from tests import factories
+from tests import history_helpers as h
 from tests.factories import screened_intake
 
 pytestmark = pytest.mark.django_db
@@ -24,16 +23,9 @@ def colleague(care_client):
 @pytest.fixture
 def records(care_client, therapist, front_desk, colleague):
     screened_intake(care_client, by=front_desk)
-    consent = services.record_consent(
-        client=care_client,
-        kind="abdominal",
-        text=ConsentText.objects.current("abdominal"),
-        signed_name=care_client.full_name,
-        collected_by=front_desk,
-    )
-    draft = services.start_session(client=care_client, therapist=therapist, pain_before={})
-    signed = services.start_session(client=care_client, therapist=therapist, pain_before={})
-    services.sign_session(session=signed, by=therapist)
+    consent = h.give_consent(care_client, by=front_desk)
+    draft = h.draft_session(care_client, therapist=therapist, before=None)
+    signed = h.signed_session(care_client, therapist=therapist, before=None, after=None)
     return {
         "client": care_client.public_id,
         "consent": consent.public_id,

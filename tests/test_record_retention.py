@@ -10,14 +10,12 @@ from unittest import mock
 import pytest
 from auditlog.models import LogEntry
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as Browser
 from django.utils import timezone
 from pypdf import PdfReader
 
 from clinic.models import Client
 from clinic.services import archive_client
-from intake import services as intake_services
 from intake.models import Complaint, Intake, Screening
 from notes import disposal, services
 from notes.models import (
@@ -33,7 +31,8 @@ from notes.models import (
 )
 from notes.retention import add_years
 from tests import factories
-from tests.record_helpers import GROIN, clinical_record, consent, session_with_feedback
+from tests import history_helpers as h
+from tests.record_helpers import GROIN, clinical_record, session_with_feedback
 
 pytestmark = pytest.mark.django_db
 
@@ -148,16 +147,16 @@ def test_every_kind_of_clinical_write_moves_the_kept_last_entry(therapist, front
     before_any = kept()
     intake = factories.screened_intake(client, by=front_desk, complaints=[GROIN])
     after_intake = kept()
-    given = consent(client, front_desk)
+    given = h.give_consent(client, by=front_desk)
     after_consent = kept()
     session = session_with_feedback(client, therapist)
     entry = session.entries.latest("at")
     session_saved = TreatmentSession.objects.get(pk=session.pk).updated_at
     after_session = kept()
-    withdrawn = services.withdraw_consent(consent=given, by=front_desk)
+    withdrawn = h.withdraw(given, by=front_desk)
     after_withdrawal = kept()
     signed = services.sign_session(session=session, by=therapist)
-    note = services.add_addendum(session=signed, author=therapist, reason="Typo", text="Pressure 2.")
+    note = h.add_addendum(signed, by=therapist, reason="Typo", text="Pressure 2.")
 
     assert before_any is None
     assert after_intake == max(intake.updated_at, intake.screenings.get().screened_at)
@@ -358,14 +357,8 @@ def test_disposal_removes_a_clearance_letter_once_it_commits(
 ):
     settings.MEDIA_ROOT = tmp_path
     referred = factories.screened_intake(record.client, by=front_desk, red_flags={"night_pain_unrelieved": True})
-    clearance = intake_services.record_clearance(
-        intake=referred,
-        by=front_desk,
-        cleared_on=timezone.localdate(),
-        clinician_name="Dr. Okafor",
-        what_was_cleared="Soft-tissue work",
-        letter=SimpleUploadedFile("letter.pdf", b"%PDF-1.4 letter", content_type="application/pdf"),
-        letter_content_type="application/pdf",
+    clearance = h.clear(
+        referred, by=front_desk, cleared_on=timezone.localdate(), what="Soft-tissue work", letter=b"%PDF-1.4 letter"
     )
     letter = Path(clearance.letter.path)
     assert letter.exists()

@@ -2,30 +2,20 @@
 re-confirmations, stops and pacing warnings where they happened."""
 
 import re
-import uuid
 
 import pytest
 
-from notes import services
 from notes.timeline import WINDOW, page_number, session_timeline
 from tests import history_helpers as h
 from tests.factories import screened_intake
-from tests.test_notes_core import GROIN, consent, new_session, open_abdominal
+from tests.test_notes_core import GROIN, open_abdominal
 
 pytestmark = pytest.mark.django_db
 
 
 def add_entries(session, pressures, response="tender"):
     for pressure in pressures:
-        services.record_feedback(
-            session=session,
-            token=uuid.uuid4(),
-            side="right",
-            technique="sustained_pressure",
-            pressure=pressure,
-            pain=3,
-            response=response,
-        )
+        h.feedback_entry(session, pressure=pressure, response=response)
 
 
 def shown_pressures(response) -> list[int]:
@@ -38,7 +28,7 @@ def shown_pressures(response) -> list[int]:
 @pytest.fixture
 def ready(care_client, front_desk):
     screened_intake(care_client, by=front_desk, complaints=[GROIN])
-    consent(care_client, front_desk)
+    h.give_consent(care_client, by=front_desk)
     return care_client
 
 
@@ -46,7 +36,7 @@ def ready(care_client, front_desk):
 def long_session(as_user, therapist, ready):
     """120 entries: the 70th (index 69) at pressure 2, the 71st raised to 4 at once (a pacing warning), the
     rest at pressure 1; then a stop."""
-    session = new_session(ready, therapist)
+    session = h.draft_session(ready, therapist=therapist)
     browser = as_user(therapist)
     open_abdominal(browser, session)
     add_entries(session, [1] * 69 + [2, 4] + [1] * 48)
@@ -126,7 +116,7 @@ def test_the_sparkline_and_the_feedback_form_follow_the_newest_entries_on_any_pa
 def test_the_session_page_costs_the_same_queries_for_2_or_160_entries(
     as_user, therapist, ready, django_assert_max_num_queries, entries
 ):
-    session = new_session(ready, therapist)
+    session = h.draft_session(ready, therapist=therapist)
     browser = as_user(therapist)
     open_abdominal(browser, session)
     add_entries(session, [2] * entries)

@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -21,9 +20,9 @@ from django.test import Client as Browser
 from django.utils import timezone
 
 from intake.models import PhysicianClearance
-from notes import services
-from notes.models import ConsentText, FeedbackEntry
-from tests.factories import screened_intake
+from notes.models import FeedbackEntry
+from tests import history_helpers as h
+from tests.factories import feedback_form_data, screened_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -56,18 +55,6 @@ def post(browser: Browser, path: str, data: dict, **extra):
     return browser.post(path, {**data, "csrfmiddlewaretoken": browser.cookies["csrftoken"].value}, **extra)
 
 
-def entry(response="tender") -> dict:
-    return {
-        "token": str(uuid.uuid4()),
-        "side": "right",
-        "technique": "sustained_pressure",
-        "pressure": "2",
-        "pain": "3",
-        "response": response,
-        "note": "",
-    }
-
-
 def test_sessions_and_lock_outs_are_kept_in_the_database():
     assert settings.SESSION_ENGINE in {
         "django.contrib.sessions.backends.db",
@@ -78,20 +65,14 @@ def test_sessions_and_lock_outs_are_kept_in_the_database():
 
 def test_a_live_session_continues_across_two_app_servers(therapist, front_desk, care_client):
     screened_intake(care_client, by=front_desk, complaints=[GROIN])
-    services.record_consent(
-        client=care_client,
-        kind="abdominal",
-        text=ConsentText.objects.current("abdominal"),
-        signed_name=care_client.full_name,
-        collected_by=front_desk,
-    )
-    session = services.start_session(client=care_client, therapist=therapist, pain_before={})
+    h.give_consent(care_client, by=front_desk)
+    session = h.draft_session(care_client, therapist=therapist, before=None)
     first = signed_in(therapist)
     url = f"/sessions/{session.public_id}/"
 
     opened = post(other_server(first), f"{url}abdominal/", {"reconfirmed": "on"})
-    post(first, f"{url}feedback/", entry(), HTTP_HX_REQUEST="true")
-    panel = post(other_server(first), f"{url}feedback/", entry("stop"), HTTP_HX_REQUEST="true")
+    post(first, f"{url}feedback/", feedback_form_data(), HTTP_HX_REQUEST="true")
+    panel = post(other_server(first), f"{url}feedback/", feedback_form_data("stop"), HTTP_HX_REQUEST="true")
 
     assert opened.status_code == 302
     assert panel.status_code == 200
