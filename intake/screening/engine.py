@@ -1,0 +1,79 @@
+"""Judging valid answers by the rules: which fire, and what they add up to. Pure Python: no Django here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from intake.screening.rules import (
+    B1_RULE_ID,
+    CAUTION,
+    CONSIDER_THRESHOLD,
+    CONTRAINDICATION,
+    MAJOR,
+    RED_FLAG,
+    RULES,
+    Rule,
+)
+from intake.screening.validation import validate
+from intake.screening.vocabulary import RULESET_VERSION, SURGERY_6_TO_26_WEEKS, SURGERY_UNDER_6_WEEKS, SURGERY_WEEKS
+
+
+def _surgery_recency(weeks) -> str:
+    if weeks is None:
+        return "none"
+    if weeks < 6:
+        return SURGERY_UNDER_6_WEEKS
+    if weeks < 26:
+        return SURGERY_6_TO_26_WEEKS
+    return "26_weeks_or_more"
+
+
+def _facts(answers: dict) -> dict:
+    """Flatten valid answers into the facts the rules name."""
+    facts: dict[str, Any] = {
+        # A complaint counts only with pain above 0.
+        "regions": frozenset(c["region"] for c in answers["complaints"] if c["nprs"] > 0),
+        "aggravating": frozenset(answers["aggravating"]),
+        "history.surgery_recency": _surgery_recency(answers["history"][SURGERY_WEEKS]),
+    }
+    for section in ("tests", "history", "red_flags"):
+        for key, value in answers[section].items():
+            facts[f"{section}.{key}"] = value
+    return facts
+
+
+def _fires(rule: Rule, facts: dict) -> bool:
+    fact = facts[rule.fact]
+    if isinstance(fact, frozenset):
+        return not fact.isdisjoint(rule.values)
+    return fact in rule.values
+
+
+def screen(answers: Any) -> dict:
+    """Judge one intake's answers. Raises ScreeningInputError naming the field on bad input."""
+    facts = _facts(validate(answers))
+    fired = [rule for rule in RULES if _fires(rule, facts)]
+    kinds = {rule.kind for rule in fired}
+
+    red_flag = RED_FLAG in kinds
+    if red_flag or CONTRAINDICATION in kinds:
+        abdominal_work = "contraindicated"
+        # Caution applies only when nothing above does.
+        fired = [rule for rule in fired if rule.kind != CAUTION]
+    elif CAUTION in kinds:
+        abdominal_work = "caution"
+    else:
+        abdominal_work = "ok"
+
+    score = sum(rule.points for rule in fired)
+    has_major_or_b1 = any(rule.kind == MAJOR or rule.id == B1_RULE_ID for rule in fired)
+    consider = score >= CONSIDER_THRESHOLD and has_major_or_b1 and not red_flag
+
+    return {
+        "ruleset": RULESET_VERSION,
+        "iliopsoas": "consider" if consider else "not_indicated",
+        "abdominal_work": abdominal_work,
+        "refer": red_flag,
+        "score": score,
+        "reasons": [{"rule": rule.id, "text": rule.text, "source": rule.source} for rule in fired],
+    }
