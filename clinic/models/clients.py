@@ -1,90 +1,21 @@
+"""A person cared for by the clinic, the summaries other apps keep on them, and the reads that find them."""
+
 import re
 import uuid
 from datetime import date
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from clinic import roles
 from clinic.choices import CachedChoiceLabels
+from clinic.models.audited import AuditBypassRefused, AuditedQuerySet
+from clinic.models.users import User
 
-
-class User(AbstractUser):
-    """A member of staff. What they may do comes from their roles (groups)."""
-
-    # What `display_name` reads: a page that only names people loads these, not password hashes and the rest.
-    NAME_FIELDS = ("id", "username", "first_name", "last_name")
-
-    # The names of the roles (groups) the user holds, kept by `clinic.roles` whenever their groups change: loading
-    # the signed-in user on every request reads this one row, not their groups.
-    held_roles = models.JSONField(default=list, blank=True, editable=False)
-
-    @classmethod
-    def name_fields(cls, relation: str) -> tuple[str, ...]:
-        """NAME_FIELDS through a relation, for `.only()` with `select_related(relation)`."""
-        return tuple(f"{relation}__{name}" for name in cls.NAME_FIELDS if name != "id")
-
-    @property
-    def role_names(self) -> frozenset[str]:
-        return frozenset(self.held_roles) if self.is_active else frozenset()
-
-    def has_role(self, *names: str) -> bool:
-        return not self.role_names.isdisjoint(names)
-
-    @property
-    def is_front_desk(self) -> bool:
-        return self.has_role(roles.FRONT_DESK)
-
-    @property
-    def is_therapist(self) -> bool:
-        return self.has_role(roles.THERAPIST)
-
-    @property
-    def is_clinic_admin(self) -> bool:
-        # A superuser is an emergency account: it acts as a clinic admin, nothing more.
-        return self.has_role(roles.CLINIC_ADMIN) or (self.is_active and self.is_superuser)
-
-    @property
-    def display_name(self) -> str:
-        return self.name_from(self.first_name, self.last_name, self.username)
-
-    @staticmethod
-    def name_from(first_name: str, last_name: str, username: str) -> str:
-        """The name a user is shown by: their full name (get_full_name), else their username."""
-        return f"{first_name} {last_name}".strip() or username
-
-    def __str__(self):
-        return self.display_name
-
-
-class AuditBypassRefused(Exception):
-    """Raised by bulk writes on audited models: django-auditlog would never see them."""
-
-
-class AuditedQuerySet(models.QuerySet):
-    """The QuerySet of every audited model: writes go through `save()`, one row at a time, so each is logged."""
-
-    def update(self, **kwargs):
-        raise AuditBypassRefused(f"{self.model.__name__}: QuerySet.update() bypasses the audit log; save() each row.")
-
-    def bulk_create(self, *args, **kwargs):
-        raise AuditBypassRefused(f"{self.model.__name__}: bulk_create() bypasses the audit log.")
-
-    def bulk_update(self, *args, **kwargs):
-        raise AuditBypassRefused(f"{self.model.__name__}: bulk_update() bypasses the audit log.")
-
-    def delete(self):
-        raise AuditBypassRefused(f"{self.model.__name__}: clinical records are archived, never deleted.")
-
-
-# The flags a client's latest screening may carry, as badges and list filters.
 SCREENING_FLAGS = ("consider", "caution", "contraindicated", "refer")
 
 
@@ -101,6 +32,8 @@ class ClientQuerySet(AuditedQuerySet):
     def clinically_visible_to(self, user):
         """Clients whose clinical records this user may read: all for admins; for therapists, their care team's
         and those they opened under emergency access that has not expired yet."""
+        from clinic.models.security import EmergencyAccess  # it points at Client: imported when asked
+
         if user.is_clinic_admin:
             return self.all()
         if user.is_therapist:
@@ -338,80 +271,6 @@ class Client(CachedChoiceLabels, models.Model):
     def age_on(self, day: date) -> int:
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
-class EmergencyAccessQuerySet(AuditedQuerySet):
-    def unexpired(self):
-        return self.filter(expires_at__gt=timezone.now())
-
-    def granted_since(self, moment):
-        return self.filter(granted_at__gte=moment)
-
-
-class EmergencyAccess(models.Model):
-    """Emergency access ("break the glass"): a therapist outside the care team reads a client's clinical record.
-
-    Read-only and for a limited time (settings.EMERGENCY_ACCESS_DURATION). Never changed or deleted: each grant is a
-    record of who opened whose record and why, shown to clinic admins and on the client's history.
-    """
-
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="emergency_accesses")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="emergency_accesses")
-    reason = models.TextField(_("reason"), max_length=1000)
-    granted_at = models.DateTimeField(default=timezone.now, db_index=True)
-    expires_at = models.DateTimeField()
-
-    objects = EmergencyAccessQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-granted_at", "-id"]
-        indexes = [models.Index(fields=["user", "client", "expires_at"], name="emergency_access_lookup_idx")]
-        verbose_name = _("emergency access")
-        verbose_name_plural = _("emergency accesses")
-
-    def __str__(self):
-        return f"{self.user} → {self.client} ({timezone.localtime(self.granted_at):%Y-%m-%d %H:%M})"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AuditBypassRefused("An emergency access, once granted, is never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditBypassRefused("An emergency access, once granted, is never deleted.")
-
-    def get_additional_data(self):
-        return {"client": str(self.client.public_id), "emergency_access": True}
-
-    @property
-    def is_active(self) -> bool:
-        return self.expires_at > timezone.now()
-
-
-class SecurityPolicy(models.Model):
-    """Clinic-wide security switches a clinic admin sets in the app (one row). Audited like every change."""
-
-    require_2fa_for_admin = models.BooleanField(
-        _("require a second factor (TOTP) for the admin and audit pages"), default=False
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = AuditedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("security policy")
-        verbose_name_plural = _("security policy")
-
-    def __str__(self):
-        return str(_("Security policy"))
-
-    def delete(self, *args, **kwargs):
-        raise AuditBypassRefused("The security policy is changed, never deleted.")
-
-    @classmethod
-    def current(cls) -> "SecurityPolicy":
-        """The clinic's policy, unsaved defaults until a clinic admin first changes it."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 def keeps_record_written(model, written) -> None:

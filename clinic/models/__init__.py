@@ -1,0 +1,20 @@
+"""The clinic's shared records, one module per kind: staff (users), the audited QuerySet, clients, and emergency
+access with the security policy."""
+
+from clinic.models.audited import AuditBypassRefused, AuditedQuerySet
+from clinic.models.clients import SCREENING_FLAGS, Client, ClientQuerySet, keeps_record_written
+from clinic.models.security import EmergencyAccess, EmergencyAccessQuerySet, SecurityPolicy
+from clinic.models.users import User
+
+__all__ = [
+    "SCREENING_FLAGS",
+    "AuditBypassRefused",
+    "AuditedQuerySet",
+    "Client",
+    "ClientQuerySet",
+    "EmergencyAccess",
+    "EmergencyAccessQuerySet",
+    "SecurityPolicy",
+    "User",
+    "keeps_record_written",
+]

@@ -1,0 +1,40 @@
+"""The notes app's records, one module per kind: consents, sessions (and what is recorded in them), the summaries
+kept for the history page, and what is done to a client's whole record (disposal, exports)."""
+
+from notes.models.consents import Consent, ConsentKind, ConsentQuerySet, ConsentText, ConsentTextQuerySet
+from notes.models.kept import ComplaintOutcome, ComplaintPeriodMean
+from notes.models.sessions import (
+    PAIN,
+    PRESSURE,
+    AbdominalSegment,
+    Addendum,
+    ComplaintPain,
+    FeedbackEntry,
+    PartOfSession,
+    SessionQuerySet,
+    SignedSessionIsReadOnly,
+    TreatmentSession,
+)
+from notes.models.whole_record import RecordDisposal, RecordExport
+
+__all__ = [
+    "PAIN",
+    "PRESSURE",
+    "AbdominalSegment",
+    "Addendum",
+    "ComplaintOutcome",
+    "ComplaintPain",
+    "ComplaintPeriodMean",
+    "Consent",
+    "ConsentKind",
+    "ConsentQuerySet",
+    "ConsentText",
+    "ConsentTextQuerySet",
+    "FeedbackEntry",
+    "PartOfSession",
+    "RecordDisposal",
+    "RecordExport",
+    "SessionQuerySet",
+    "SignedSessionIsReadOnly",
+    "TreatmentSession",
+]

@@ -1,0 +1,244 @@
+"""A treatment session and what is recorded in it: pain per complaint, stretches of abdominal work, the live
+feedback entries, and addenda once signed. A signed session is read-only, in the app and in the database."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clinic import local_time
+from clinic.choices import CachedChoiceLabels
+from clinic.models import AuditedQuerySet, Client, User
+from intake.models import Complaint, Intake
+
+PAIN = [MinValueValidator(0), MaxValueValidator(10)]
+PRESSURE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class SignedSessionIsReadOnly(Exception):
+    """Raised by any attempt to change a signed session or anything recorded in it."""
+
+
+class SessionQuerySet(AuditedQuerySet):
+    def for_client(self, client):
+        return self.filter(client=client)
+
+    def drafts(self):
+        return self.filter(status=TreatmentSession.Status.DRAFT)
+
+    def signed(self):
+        return self.filter(status=TreatmentSession.Status.SIGNED)
+
+    def by(self, therapist):
+        return self.filter(therapist=therapist)
+
+    def listed(self):
+        """Newest first, as lists show them: when, by whom (by name), draft or signed; not the note."""
+        return (
+            self.select_related("therapist")
+            .only("public_id", "client_id", "started_at", "status", "therapist_id", *User.name_fields("therapist"))
+            .order_by("-started_at", "-id")
+        )
+
+
+class TreatmentSession(CachedChoiceLabels, models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SIGNED = "signed", _("Signed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="sessions")
+    therapist = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions")
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions")
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Optimistic locking: every save of a draft bumps it; a form posted with an older one is refused.
+    version = models.PositiveIntegerField(default=1)
+    subjective = models.TextField(_("subjective (what the client reports)"), max_length=5000, blank=True)
+    objective = models.TextField(_("objective findings"), max_length=5000, blank=True)
+    objective_tests = models.JSONField(default=dict, blank=True)
+    assessment = models.TextField(_("assessment"), max_length=5000, blank=True)
+    plan = models.TextField(_("plan"), max_length=5000, blank=True)
+    home_care = models.TextField(_("home care"), max_length=5000, blank=True)
+    abdominal_planned = models.BooleanField(_("abdominal (iliopsoas) work planned"), default=False)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["client", "-started_at"], name="session_client_started_idx"),
+            models.Index(fields=["therapist", "status", "started_at"], name="session_therapist_status_idx"),
+            # The retention date's latest change to a client's sessions: one index entry, not every session.
+            models.Index(fields=["client", "updated_at"], name="session_client_updated_idx"),
+        ]
+
+    def __str__(self):
+        return f"Session of {self.client} on {local_time.day(self.started_at)}"
+
+    def get_absolute_url(self):
+        return reverse("notes:session-detail", kwargs={"public_id": self.public_id})
+
+    def get_additional_data(self):
+        return {"client": str(self.client.public_id)}
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == self.Status.SIGNED
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and TreatmentSession.objects.filter(pk=self.pk, status=self.Status.SIGNED).exists():
+            raise SignedSessionIsReadOnly("This session is signed: correct it with an addendum.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SignedSessionIsReadOnly("Treatment sessions are never deleted.")
+
+
+class PartOfSession(CachedChoiceLabels, models.Model):
+    """A row recorded within a session: read-only once the session is signed, never deleted."""
+
+    class Meta:
+        abstract = True
+
+    def get_additional_data(self):
+        return {"client": str(self.session.client.public_id)}
+
+    def save(self, *args, **kwargs):
+        if TreatmentSession.objects.filter(pk=self.session_id, status=TreatmentSession.Status.SIGNED).exists():
+            raise SignedSessionIsReadOnly("This session is signed: correct it with an addendum.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SignedSessionIsReadOnly("Records of a session are never deleted.")
+
+
+class ComplaintPain(PartOfSession):
+    """Pain for one complaint of the intake, before and after the session."""
+
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="pains")
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="session_pains")
+    before = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN)
+    after = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["complaint__position", "complaint_id"]
+        constraints = [models.UniqueConstraint(fields=["session", "complaint"], name="one_pain_row_per_complaint")]
+
+    def __str__(self):
+        return f"{self.complaint}: {self.before} → {self.after}"
+
+
+class AbdominalSegment(PartOfSession):
+    """A stretch of abdominal work, opened by the client's verbal re-confirmation and closed by a stop,
+    a withdrawal of consent, or the therapist."""
+
+    class EndReason(models.TextChoices):
+        STOP = "stop", _("Client said stop")
+        WITHDRAWN = "withdrawn", _("Consent withdrawn")
+        FINISHED = "finished", _("Finished by the therapist")
+
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="segments")
+    reconfirmed_at = models.DateTimeField(default=timezone.now)
+    reconfirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    precautions_reviewed = models.JSONField(default=list, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reconfirmed_at", "id"]
+
+    def __str__(self):
+        return f"Abdominal work from {local_time.minute(self.reconfirmed_at)}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+
+class FeedbackEntry(PartOfSession):
+    class Technique(models.TextChoices):
+        SUSTAINED_PRESSURE = "sustained_pressure", _("Sustained pressure")
+        PIN_AND_STRETCH = "pin_and_stretch", _("Pin-and-stretch with active hip extension")
+        BREATHING_RELEASE = "breathing_release", _("Breathing-paced release")
+        CROSS_FIBRE = "cross_fibre", _("Gentle cross-fibre")
+        OTHER = "other", _("Other")
+
+    class Response(models.TextChoices):
+        COMFORTABLE = "comfortable", _("Comfortable")
+        TENDER = "tender", _("Tender")
+        REFERRED = "referred", _("Referred sensation")
+        TOO_MUCH = "too_much", _("Too much")
+        STOP = "stop", _("Stop")
+
+    class Side(models.TextChoices):
+        LEFT = "left", _("Left")
+        RIGHT = "right", _("Right")
+        BOTH = "both", _("Both")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="entries")
+    segment = models.ForeignKey(AbdominalSegment, on_delete=models.PROTECT, related_name="entries")
+    at = models.DateTimeField(default=timezone.now)
+    side = models.CharField(max_length=10, choices=Side.choices)
+    technique = models.CharField(max_length=30, choices=Technique.choices)
+    pressure = models.PositiveSmallIntegerField(validators=PRESSURE)
+    pain = models.PositiveSmallIntegerField(validators=PAIN)
+    response = models.CharField(max_length=20, choices=Response.choices)
+    note = models.CharField(max_length=500, blank=True)
+    # The form's one-time token: the same form posted twice makes one entry.
+    token = models.UUIDField()
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [models.UniqueConstraint(fields=["session", "token"], name="one_entry_per_form_token")]
+        # The session page reads the newest entries of one session a window at a time (notes/timeline.py).
+        indexes = [models.Index(fields=["session", "at", "id"], name="entry_session_time_idx")]
+
+    def __str__(self):
+        return f"{local_time.clock(self.at)} pressure {self.pressure}, pain {self.pain}, {self.get_response_display()}"
+
+
+class Addendum(models.Model):
+    """A correction or addition to a signed session. Never edited, never deleted."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=300)
+    text = models.TextField(_("text"), max_length=5000)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name_plural = "addenda"
+
+    def __str__(self):
+        return f"Addendum by {self.author} on {local_time.day(self.at)}"
+
+    def get_additional_data(self):
+        return {"client": str(self.session.client.public_id)}
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise SignedSessionIsReadOnly("An addendum is never edited: add another one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SignedSessionIsReadOnly("Addenda are never deleted.")
