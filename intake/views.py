@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.audit import reads_audited_together, record_view, record_views
+from clinic.guards import refuse_if_archived
 from intake import access, labels, services
 from intake.forms import AssessmentForm, ClearanceForm, ComplaintForm, ComplaintFormSet, IntakeForm
 from intake.screening import ScreeningInputError, validate
@@ -65,9 +66,8 @@ def _render_form(request, client, form, formset, intake=None, status=200):
 @require_http_methods(["GET", "HEAD", "POST"])
 def intake_new(request, public_id):
     client = access.get_client_for_intake(request.user, public_id)
-    if client.is_archived:
-        messages.error(request, _("This client is archived. Restore them before taking a new intake."))
-        return redirect(client)
+    if refused := refuse_if_archived(request, client, doing=_("taking a new intake")):
+        return refused
     if request.method == "POST":
         form, formset = IntakeForm(request.POST), ComplaintFormSet(request.POST, prefix="complaints")
         if form.is_valid() and formset.is_valid() and _engine_check(client, form, formset):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.audit import record_view
+from clinic.guards import refuse_if_archived
 from clinic.models import Client
 from notes import access, services
 from notes.forms import ConsentForm, HandoverExitForm, WithdrawConsentForm
@@ -53,6 +54,8 @@ def _record_from_post(request, client, *, handover: bool):
 @require_http_methods(["GET", "HEAD", "POST"])
 def consent_new(request, public_id):
     client = access.get_client_for_consent(request.user, public_id)
+    if refused := refuse_if_archived(request, client, doing=_("recording a consent")):
+        return refused
     if request.method == "POST":
         consent, page = _record_from_post(request, client, handover=False)
         if page is not None:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.audit import reads_audited_together, record_view, record_views
+from clinic.guards import refuse_if_archived, refuse_unless
 from clinic.models import User
 from intake import labels
 from intake.models import Screening
@@ -21,9 +22,8 @@ from notes.timeline import page_number, session_pains, session_timeline
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_new(request, public_id):
     client = access.get_client_for_new_session(request.user, public_id)
-    if client.is_archived:
-        messages.error(request, _("This client is archived. Restore them before starting a session."))
-        return redirect(client)
+    if refused := refuse_if_archived(request, client, doing=_("starting a session")):
+        return refused
     intake = services.latest_intake(client)
     complaints = list(intake.complaints.current()) if intake else []
     form = SessionStartForm(request.POST or None, complaints=complaints)
@@ -156,9 +156,13 @@ def session_feedback(request, public_id):
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_edit(request, public_id):
     session = _load_session(request, public_id, own=True)
-    if session.is_signed:
-        messages.info(request, _("This session is signed: add an addendum to correct it."))
-        return redirect(session)
+    if refused := refuse_unless(
+        request,
+        session,
+        allowed=not session.is_signed,
+        message=_("This session is signed: add an addendum to correct it."),
+    ):
+        return refused
     pains = services.complaint_pains(session)
     form = SessionForm(request.POST or None, instance=session, pains=pains)
     if request.method == "POST" and form.is_valid():
@@ -189,9 +193,10 @@ def session_edit(request, public_id):
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_sign(request, public_id):
     session = _load_session(request, public_id, own=True)
-    if session.is_signed:
-        messages.info(request, _("This session is already signed."))
-        return redirect(session)
+    if refused := refuse_unless(
+        request, session, allowed=not session.is_signed, message=_("This session is already signed.")
+    ):
+        return refused
     if request.method == "POST":
         services.sign_session(session=session, by=request.user)
         messages.success(request, _("Session signed. It can now be corrected only by an addendum."))
@@ -203,9 +208,9 @@ def session_sign(request, public_id):
 @require_http_methods(["GET", "HEAD", "POST"])
 def addendum_new(request, public_id):
     session = _load_session(request, public_id, own=True)
-    if not session.is_signed:
-        messages.info(request, _("This session is still a draft: edit the note instead of adding an addendum."))
-        return redirect(session)
+    draft_message = _("This session is still a draft: edit the note instead of adding an addendum.")
+    if refused := refuse_unless(request, session, allowed=session.is_signed, message=draft_message):
+        return refused
     form = AddendumForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.add_addendum(session=session, author=request.user, **form.cleaned_data)
