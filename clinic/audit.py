@@ -48,6 +48,7 @@ CLIENT_SUMMARY_FIELDS = [
     "last_session_at",
     "last_emergency_access_at",
     "record_written_at",
+    "disposal_requested_at",
 ]
 
 

@@ -25,3 +25,9 @@ def minute(moment: datetime | None) -> str:
 def clock(moment: datetime | None) -> str:
     """ "14:05:09": the time of day to the second in the clinic's time zone (the live timeline)."""
     return "" if moment is None else f"{timezone.localtime(moment):%H:%M:%S}"
+
+
+def day_labeller():
+    """`day` for many moments (a chart labels thousands): the clinic's zone looked up once."""
+    zone = timezone.get_current_timezone()
+    return lambda moment: moment.astimezone(zone).date().isoformat()

@@ -54,6 +54,9 @@ class NotesConfig(AppConfig):
         keeps_record_written(TreatmentSession, lambda session: (session.client_id, session.updated_at))
         keeps_record_written(FeedbackEntry, lambda entry: (entry.session.client_id, entry.at))
         keeps_record_written(Addendum, lambda addendum: (addendum.session.client_id, addendum.at))
+        keeps_record_written(
+            RecordDisposal, lambda disposal: (disposal.client_id, disposal.requested_at), field="disposal_requested_at"
+        )
 
     def client_panels(self, request, client) -> list:
         """The client page's consent, sessions and retention panels (clinic/panels.py)."""

@@ -34,6 +34,7 @@ def _attr(value) -> str:
 def pain_trend_svg(series: list[Series], *, width: int = 720, height: int = 300, title: str = "Pain over time") -> str:
     """Pain (0-10) over time, one coloured line per complaint; hollow points before a session, filled after."""
     points = [p for s in series for p in s.points]
+    day_of = local_time.day_labeller()
     desc = _trend_description(series)
     if not points:
         return (
@@ -70,7 +71,7 @@ def pain_trend_svg(series: list[Series], *, width: int = 720, height: int = 300,
     first_at, last_at = min(p.at for p in points), max(p.at for p in points)
     shown: list[tuple[float, str]] = []
     for at in sorted({first_at, last_at} | _middle_ticks(points), key=lambda t: (t not in (first_at, last_at), t)):
-        label = local_time.day(at)
+        label = day_of(at)
         # One label per date, and none crowding another.
         if any(text == label or abs(x - x_of(at)) < 90 for x, text in shown):
             continue
@@ -98,7 +99,7 @@ def pain_trend_svg(series: list[Series], *, width: int = 720, height: int = 300,
                 f'<circle class="point point-{p.kind}" cx="{x}" cy="{y}" r="4.5" '
                 f'fill="{fill}" stroke="{colour}" stroke-width="2" data-series="{label}" '
                 f'data-value="{p.value}" data-kind="{p.kind}" data-at="{p.at.isoformat()}">'
-                f"<title>{label}: {p.value}/10 ({p.kind}, {local_time.day(p.at)})</title></circle>"
+                f"<title>{label}: {p.value}/10 ({p.kind}, {day_of(p.at)})</title></circle>"
             )
     legend_y = height - 22
     x = left
@@ -127,12 +128,13 @@ def _middle_ticks(points: list[Point]) -> set[datetime]:
 def _trend_description(series: list[Series]) -> str:
     if not any(s.points for s in series):
         return "No pain ratings recorded yet."
+    day_of = local_time.day_labeller()
     lines = []
     for one in series:
         ordered = sorted(one.points, key=lambda p: p.at)
         if not ordered:
             continue
-        readings = ", ".join(f"{local_time.day(p.at)} {p.kind} {p.value}" for p in ordered)
+        readings = ", ".join(f"{day_of(p.at)} {p.kind} {p.value}" for p in ordered)
         lines.append(f"{one.label}: {readings}.")
     return " ".join(lines)
 

@@ -40,7 +40,10 @@ def last_entry_at(client: Client) -> datetime | None:
 
 
 def latest_disposal(client: Client) -> RecordDisposal | None:
-    """The client's latest disposal not cancelled, with who asked and who decided: one query."""
+    """The client's latest disposal not cancelled, with who asked and who decided: one query for a client who
+    ever had one asked for (`Client.disposal_requested_at`), none for the rest."""
+    if client.disposal_requested_at is None:
+        return None
     return (
         RecordDisposal.objects.filter(client=client)
         .exclude(status=RecordDisposal.Status.CANCELLED)
@@ -223,5 +226,7 @@ def _anonymise(client: Client, *, by: User) -> None:
         client.archived_at = timezone.now()
         client.archived_by = by
     client.archive_reason = "Clinical record disposed of after its retention date"
-    client.save(update_fields=[field.name for field in Client._meta.concrete_fields if not field.primary_key])
+    # Everything but the date a disposal was asked for: the pages still show that this one was carried out.
+    kept = {"id", "disposal_requested_at"}
+    client.save(update_fields=[field.name for field in Client._meta.concrete_fields if field.name not in kept])
     client.care_team.clear()

@@ -150,6 +150,9 @@ class Client(CachedChoiceLabels, models.Model):
     # a consent given or withdrawn, a session, a feedback entry, an addendum), kept by `keep_record_written` in the
     # transaction of each write: the retention date reads it, not the latest write of every kind of record.
     record_written_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When a disposal of the record was last asked for (kept as `record_written_at` is, on every save of a
+    # disposal request): the pages look for a disposal only for the few clients who ever had one.
+    disposal_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ClientQuerySet.as_manager()
 
@@ -196,7 +199,7 @@ class Client(CachedChoiceLabels, models.Model):
     )
     # Moved on by every clinical write, from any request: written only by name (`keep_record_written`), so saving
     # an instance read before such a write (editing or archiving the client) never puts back an older value.
-    WRITTEN_ONLY_BY_NAME = frozenset(("record_written_at",))
+    WRITTEN_ONLY_BY_NAME = frozenset(("record_written_at", "disposal_requested_at"))
 
     def save(self, *args, **kwargs):
         self.phone_digits = re.sub(r"\D", "", self.phone or "")
@@ -261,27 +264,26 @@ class Client(CachedChoiceLabels, models.Model):
         return any(member.pk == user.pk for member in self.care_team_members)
 
     @staticmethod
-    def keep_record_written(client_id: int, moment) -> None:
-        """Move the client's `record_written_at` on to `moment` if it is later (one UPDATE, no read). A summary
-        field like the screening flags: written past the audited QuerySet, which refuses bulk updates."""
+    def keep_latest(client_id: int, field: str, moment) -> None:
+        """Move the client's `field` (`record_written_at`, `disposal_requested_at`) on to `moment` if it is later:
+        one UPDATE, no read. A summary like the screening flags: written past the audited QuerySet, which refuses
+        bulk updates."""
         Client._base_manager.filter(pk=client_id).filter(
-            Q(record_written_at__isnull=True) | Q(record_written_at__lt=moment)
-        ).update(record_written_at=moment)
+            Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": moment})
+        ).update(**{field: moment})
 
     def age_on(self, day: date) -> int:
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def keeps_record_written(model, written) -> None:
-    """Keep `Client.record_written_at` whenever a `model` row is saved: `written(row)` gives (client id, moment)."""
+def keeps_record_written(model, written, *, field: str = "record_written_at") -> None:
+    """Keep `Client.<field>` whenever a `model` row is saved: `written(row)` gives (client id, moment)."""
 
     def saved(sender, instance, raw=False, **kwargs):
         if not raw:
             client_id, moment = written(instance)
             if moment is not None:
-                Client.keep_record_written(client_id, moment)
+                Client.keep_latest(client_id, field, moment)
 
-    models.signals.post_save.connect(
-        saved, sender=model, weak=False, dispatch_uid=f"record-written-{model._meta.label}"
-    )
+    models.signals.post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"{field}-{model._meta.label}")
