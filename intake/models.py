@@ -127,13 +127,20 @@ INTAKE_ANSWER_FIELDS = ("aggravating", "history", "red_flags", "tests", "notes")
 
 
 class ScreeningQuerySet(AuditedQuerySet):
+    def newest_first(self):
+        """What "latest" means for screenings, everywhere: the last screened, the last saved among equals."""
+        return self.order_by("-screened_at", "-id")
+
+    def latest_for_intake(self, intake):
+        return self.filter(intake=intake).newest_first().first()
+
     def latest_for_client(self, client):
         """The client's latest screening, with its intake: not the answers they hold (read if asked for)."""
         latest = (
             self.filter(intake__client=client)
             .select_related("intake")
             .defer("answers", *(f"intake__{name}" for name in INTAKE_ANSWER_FIELDS))
-            .order_by("-screened_at", "-id")
+            .newest_first()
             .first()
         )
         if latest is not None:

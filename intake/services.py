@@ -146,7 +146,7 @@ def record_clearance(
     letter_content_type: str = "",
 ) -> PhysicianClearance:
     """Record a physician's clearance of the referral raised by the intake's latest screening."""
-    latest = intake.screenings.order_by("-screened_at", "-id").first()
+    latest = Screening.objects.latest_for_intake(intake)
     if latest is None or not latest.refer:
         raise NothingToClear
     clearance = PhysicianClearance(

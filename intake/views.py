@@ -12,6 +12,7 @@ from clinic.audit import reads_audited_together, record_view, record_views
 from clinic.guards import refuse_if_archived
 from intake import access, labels, services
 from intake.forms import AssessmentForm, ClearanceForm, ComplaintForm, ComplaintFormSet, IntakeForm
+from intake.models import Screening
 from intake.screening import ScreeningInputError, validate
 
 COMPLAINT_FIELD = re.compile(r"^complaints\[(\d+)\]\.(\w+)$")
@@ -105,7 +106,7 @@ def intake_edit(request, public_id):
 def intake_detail(request, public_id):
     intake = access.get_intake_to_read(request.user, public_id)
     client = intake.client
-    screenings = list(intake.screenings.select_related("screened_by"))
+    screenings = list(intake.screenings.newest_first().select_related("screened_by"))
     latest = screenings[0] if screenings else None
     full = access.sees_full_screening(request.user, client)
     # A clearance answers a referral: one is recorded only while a screening of the intake refers (clearance_new),
@@ -158,7 +159,7 @@ def clearance_new(request, public_id):
     intake = access.get_intake_for(request.user, public_id)
     if not access.may_record_clearance(request.user, intake.client):
         raise PermissionDenied
-    latest = intake.screenings.first()
+    latest = Screening.objects.latest_for_intake(intake)
     if latest is None or not latest.refer:
         messages.info(request, _("This intake's screening does not refer the client, so there is nothing to clear."))
         return redirect(intake)

@@ -38,7 +38,7 @@ def intakes_with_latest_screening(*, client: Client) -> dict[int, Intake]:
     whole."""
     screenings = Screening.objects.select_related("intake__taken_by").filter(intake__client=client)
     intakes: dict[int, Intake] = {}
-    for screening in screenings.order_by("intake_id", "-screened_at", "-id"):
+    for screening in screenings.order_by("intake_id", "-screened_at", "-id"):  # each intake's newest first
         if screening.intake_id not in intakes:
             intake = screening.intake
             intake.latest_screening = screening
