@@ -36,26 +36,12 @@ class AuditMiddleware(AuditlogMiddleware):
         return None
 
 
-# Derived or summary fields: their changes are audited where they originate (the screening, the session).
-CLIENT_SUMMARY_FIELDS = [
-    "updated_at",
-    "phone_digits",
-    "screening_iliopsoas",
-    "screening_abdominal_work",
-    "screening_refer",
-    "referral_cleared",
-    "screened_at",
-    "last_session_at",
-    "last_emergency_access_at",
-    "record_written_at",
-    "disposal_requested_at",
-]
-
-
 def register_models():
     from clinic.models import Client, EmergencyAccess, SecurityPolicy
 
-    auditlog.register(Client, m2m_fields={"care_team"}, exclude_fields=CLIENT_SUMMARY_FIELDS)
+    # Derived or summary fields: their changes are audited where they originate (the screening, the session).
+    derived = ["updated_at", "phone_digits", *sorted(Client.KEPT_SUMMARY_FIELDS)]
+    auditlog.register(Client, m2m_fields={"care_team"}, exclude_fields=derived)
     auditlog.register(EmergencyAccess)
     auditlog.register(SecurityPolicy, exclude_fields=["updated_at"])
 

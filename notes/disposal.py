@@ -220,7 +220,7 @@ def _anonymise(client: Client, *, by: User) -> None:
     client.last_name = f"record {str(client.public_id)[:8]}"
     client.date_of_birth = date(born_in, 1, 1)
     # Nothing is left to summarise.
-    for name in Client.KEPT_SUMMARY_FIELDS - {"last_emergency_access_at"}:
+    for name in Client.KEPT_SUMMARY_FIELDS - {"last_emergency_access_at", "disposal_requested_at"}:
         setattr(client, name, Client._meta.get_field(name).get_default())
     if not client.is_archived:
         client.archived_at = timezone.now()

@@ -147,7 +147,7 @@ class Client(CachedChoiceLabels, models.Model):
     # Kept by `grant_emergency_access`: pages look for grants only for a client who ever had one.
     last_emergency_access_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The latest moment anything was written in the client's clinical record (an intake, a screening, a clearance,
-    # a consent given or withdrawn, a session, a feedback entry, an addendum), kept by `keep_record_written` in the
+    # a consent given or withdrawn, a session, a feedback entry, an addendum), kept by `keeps_record_written` in the
     # transaction of each write: the retention date reads it, not the latest write of every kind of record.
     record_written_at = models.DateTimeField(null=True, blank=True, editable=False)
     # When a disposal of the record was last asked for (kept as `record_written_at` is, on every save of a
@@ -195,9 +195,10 @@ class Client(CachedChoiceLabels, models.Model):
             "last_session_at",
             "last_emergency_access_at",
             "record_written_at",
+            "disposal_requested_at",
         )
     )
-    # Moved on by every clinical write, from any request: written only by name (`keep_record_written`), so saving
+    # Moved on by every clinical write, from any request: written only by name (`keep_latest`), so saving
     # an instance read before such a write (editing or archiving the client) never puts back an older value.
     WRITTEN_ONLY_BY_NAME = frozenset(("record_written_at", "disposal_requested_at"))
 
