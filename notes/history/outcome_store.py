@@ -51,8 +51,9 @@ def complaints_with_outcome_data(client: Client, *, rated: list[tuple] | None = 
     `first_before` and `first_at` (the first signed session with a rating before it), `latest_value` and
     `latest_at` (the latest rating, after the session if given), `rated_sessions`.
 
-    One query, the outcomes worked out by the database. An export passes the `rated` pains of the sessions it
-    loaded ((complaint id, session id, started, ended, before, after), oldest first): the same from them."""
+    One query, reading the outcomes kept at signing (ComplaintOutcome). An export passes the `rated` pains of the
+    sessions it loaded ((complaint id, session id, started, ended, before, after), oldest first): the same from
+    them."""
     if rated is None:
         complaints = list(
             Complaint.objects.filter(intake__client=client)
