@@ -1,4 +1,4 @@
-"""The screening engine against SCREENING.md, ruleset 2026.11 (../shared/SCREENING.md).
+"""The screening engine against SCREENING.md, ruleset 2026.11 (docs/screening.md).
 
 Written from the spec, not from the code: the vocabularies, thresholds and worked examples below are copied from
 SCREENING.md. No database needed.
