@@ -17,9 +17,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
+from clinic.models import User
 from intake import labels
+from intake.models import Intake
 
 KINDS = ("intake", "consent", "withdrawal", "session", "clearance")
 
@@ -147,18 +150,13 @@ class IntakeRow:
     latest_screening: ScreeningSummary | None
 
     def get_absolute_url(self) -> str:
-        from intake.models import Intake
-
-        return Intake.get_absolute_url(self)
+        return reverse("intake:intake-detail", kwargs={"public_id": self.public_id})
 
 
 def intake_rows(ids: list[int]) -> dict[int, IntakeRow]:
     """The intakes with these ids, each with its taker's name and its latest screening (None if never screened)."""
     if not ids:
         return {}
-    from clinic.models import User
-    from intake.models import Intake
-
     public_id = Intake._meta.get_field("public_id")
     rows = {}
     with connection.cursor() as cursor:
