@@ -53,7 +53,7 @@ def test_front_desk_intake_with_a_red_flag_is_stored_screened_and_summarised_on_
     assert response.url == intake_url(intake)
     assert [(c.region, c.pain_now) for c in intake.complaints.all()] == [("anterior_hip_groin", 5), ("low_back", 3)]
     screening = Screening.objects.get()
-    assert (screening.intake, screening.ruleset, screening.refer) == (intake, "2026.11", True)
+    assert (screening.intake, screening.ruleset, screening.refer) == (intake, "2026.12", True)
     assert "red_flag.night_pain_unrelieved" in [reason["rule"] for reason in screening.reasons]
     care_client.refresh_from_db()
     assert care_client.screening_refer is True

@@ -47,7 +47,7 @@ def test_screen_reads_a_file_and_prints_the_result_json(tmp_path):
     assert result.returncode == 0, result.stderr
     output = json.loads(result.stdout)
     assert (output["ruleset"], output["iliopsoas"], output["abdominal_work"], output["refer"], output["score"]) == (
-        "2026.11",
+        "2026.12",
         "consider",
         "ok",
         False,

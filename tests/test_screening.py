@@ -1,4 +1,4 @@
-"""The screening engine against SCREENING.md, ruleset 2026.11 (docs/screening.md).
+"""The screening engine against SCREENING.md, ruleset 2026.12 (docs/screening.md).
 
 Written from the spec, not from the code: the vocabularies, thresholds and worked examples below are copied from
 SCREENING.md. No database needed.
@@ -257,9 +257,27 @@ def test_contraindication_suppresses_caution_reasons():
     assert [rule.split(".")[0] for rule in rule_ids(result)] == ["contraindication"]
 
 
-def test_red_flag_suppresses_caution_reasons():
+def test_red_flag_reports_section_two_cautions_and_what_applies_after_clearance():
+    """2026.12: section 2 is evaluated and reported under a red flag, so a cleared client's cautions still apply."""
     result = screen(answers(red_flags={"iv_drug_use": True}, history={"iud": True, "kidney": "ckd"}))
-    assert (result["abdominal_work"], rule_ids(result)) == ("contraindicated", ["red_flag.iv_drug_use"])
+    assert (result["abdominal_work"], result["refer"]) == ("contraindicated", True)
+    assert sorted(rule_ids(result)) == ["caution.iud", "caution.kidney_ckd", "red_flag.iv_drug_use"]
+    assert result["abdominal_work_after_clearance"] == "caution"
+
+
+def test_red_flag_with_a_contraindication_stays_contraindicated_after_clearance():
+    result = screen(answers(red_flags={"iv_drug_use": True}, history={"pregnant": True, "iud": True}))
+    assert result["abdominal_work_after_clearance"] == "contraindicated"
+    assert {r.split(".")[0] for r in rule_ids(result)} == {"red_flag", "contraindication"}
+
+
+def test_red_flag_alone_is_ok_after_clearance_and_the_threshold_is_reported():
+    result = screen(answers(red_flags={"iv_drug_use": True}))
+    assert (result["abdominal_work"], result["abdominal_work_after_clearance"], result["threshold"]) == (
+        "contraindicated",
+        "ok",
+        4,
+    )
 
 
 @pytest.mark.parametrize("history", CONTRAINDICATIONS, ids=_id)
@@ -313,8 +331,17 @@ SPEC_INPUT = json.loads("""{
 
 def test_output_has_the_documented_shape_and_is_json():
     result = screen(SPEC_INPUT)
-    assert set(result) == {"ruleset", "iliopsoas", "abdominal_work", "refer", "score", "reasons"}
-    assert result["ruleset"] == RULESET_VERSION == "2026.11"
+    assert set(result) == {
+        "ruleset",
+        "iliopsoas",
+        "abdominal_work",
+        "refer",
+        "score",
+        "threshold",
+        "abdominal_work_after_clearance",
+        "reasons",
+    }
+    assert result["ruleset"] == RULESET_VERSION == "2026.12"
     assert (result["score"], outputs(result)) == (7, ("consider", "ok", False))
     assert isinstance(result["refer"], bool) and type(result["score"]) is int
     assert all(set(reason) == {"rule", "text", "source"} for reason in result["reasons"])
@@ -354,7 +381,7 @@ def test_bad_answers_name_the_field(check, bad, field):
 
 @pytest.mark.parametrize("edge", [{"age": 0}, {"age": 120}, {"complaints": [complaint("knee", nprs=10)]}])
 def test_edges_of_the_ranges_are_valid(edge):
-    assert screen(answers(**edge))["ruleset"] == "2026.11"
+    assert screen(answers(**edge))["ruleset"] == "2026.12"
 
 
 # -- Properties (hypothesis), over valid answers built from the vocabulary of SCREENING.md ---------------------------
@@ -442,7 +469,13 @@ def test_without_a_major_sign_or_a_b1_region_iliopsoas_is_never_considered(given
 def test_a_red_flag_always_refers(given_answers, flag):
     result = screen(with_parts(given_answers, "red_flags", **{flag: True}))
     assert outputs(result) == ("not_indicated", "contraindicated", True)
-    assert not any(rule.startswith("caution.") for rule in rule_ids(result))
+    # Section 2 is judged as without the red flag: it is what applies after a clearance including abdominal work.
+    without = screen({**given_answers, "red_flags": {}})
+    assert result["abdominal_work_after_clearance"] == without["abdominal_work"]
+    section_two = ("contraindication.", "caution.")
+    assert [r for r in rule_ids(result) if r.startswith(section_two)] == [
+        r for r in rule_ids(without) if r.startswith(section_two)
+    ]
 
 
 @PROPERTY

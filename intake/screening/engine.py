@@ -56,14 +56,17 @@ def screen(answers: Any) -> dict:
     kinds = {rule.kind for rule in fired}
 
     red_flag = RED_FLAG in kinds
-    if red_flag or CONTRAINDICATION in kinds:
-        abdominal_work = "contraindicated"
-        # Caution applies only when nothing above does.
+    # Section 2 alone: what applies to abdominal work once a physician's clearance that includes it is on file.
+    # Its rules are reported even under a red flag (ruleset 2026.12), so a cleared client's cautions still apply.
+    if CONTRAINDICATION in kinds:
+        after_clearance = "contraindicated"
+        # A caution applies only when no contraindication does.
         fired = [rule for rule in fired if rule.kind != CAUTION]
     elif CAUTION in kinds:
-        abdominal_work = "caution"
+        after_clearance = "caution"
     else:
-        abdominal_work = "ok"
+        after_clearance = "ok"
+    abdominal_work = "contraindicated" if red_flag else after_clearance
 
     score = sum(rule.points for rule in fired)
     has_major_or_b1 = any(rule.kind == MAJOR or rule.id == B1_RULE_ID for rule in fired)
@@ -75,5 +78,7 @@ def screen(answers: Any) -> dict:
         "abdominal_work": abdominal_work,
         "refer": red_flag,
         "score": score,
+        "threshold": CONSIDER_THRESHOLD,
+        "abdominal_work_after_clearance": after_clearance,
         "reasons": [{"rule": rule.id, "text": rule.text, "source": rule.source} for rule in fired],
     }

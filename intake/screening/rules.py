@@ -1,4 +1,4 @@
-"""The rules of ruleset 2026.11 as data: each with its kind, the fact it reads, the answers that fire it, its text
+"""The rules of ruleset 2026.12 as data: each with its kind, the fact it reads, the answers that fire it, its text
 and its source; and the threshold for considering iliopsoas work. Pure Python: no Django here."""
 
 from __future__ import annotations

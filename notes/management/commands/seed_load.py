@@ -22,6 +22,7 @@ from django.utils import timezone
 from clinic import roles
 from clinic.models import Client, User
 from intake.models import Complaint, Intake, Screening
+from intake.screening import RULESET_VERSION
 from notes.history import refresh_outcomes
 from notes.models import ComplaintPain, FeedbackEntry, TreatmentSession
 
@@ -206,7 +207,7 @@ class Command(BaseCommand):
                 Screening(
                     intake=intake,
                     screened_by=desk,
-                    ruleset="2026.11",
+                    ruleset=RULESET_VERSION,
                     answers={},
                     iliopsoas=client.screening_iliopsoas,
                     abdominal_work=client.screening_abdominal_work,
