@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.forms import DateInput
 from intake import labels, screening
-from intake.models import Complaint, PhysicianClearance
+from intake.models import Complaint, HealthCheck, PhysicianClearance
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 PAIN_CHOICES = [(str(n), str(n)) for n in range(11)]
@@ -224,12 +224,35 @@ def sniff_letter_type(upload) -> str | None:
 class ClearanceForm(forms.ModelForm):
     class Meta:
         model = PhysicianClearance
-        fields = ["cleared_on", "clinician_name", "what_was_cleared", "letter"]
-        widgets = {"cleared_on": DateInput(), "what_was_cleared": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"letter": _("Optional: a PDF, JPEG or PNG scan of the physician's letter, up to 10 MB.")}
+        fields = [
+            "cleared_on",
+            "clinician_name",
+            "clinician_practice",
+            "scope",
+            "valid_until",
+            "what_was_cleared",
+            "letter",
+        ]
+        widgets = {
+            "cleared_on": DateInput(),
+            "valid_until": DateInput(),
+            "scope": forms.RadioSelect(),
+            "what_was_cleared": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "letter": _("Optional: a PDF, JPEG or PNG scan of the physician's letter, up to 10 MB."),
+            "scope": _(
+                "As the letter says. Only a clearance that includes abdominal work lets abdominal work through; "
+                "contraindications from health answers are never lifted by a clearance."
+            ),
+            "valid_until": _("Optional: the last day the letter covers, if it names one."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # What the letter permits is read from the letter: nothing chosen for the clerk.
+        self.fields["scope"].initial = None
+        self.fields["scope"].error_messages["required"] = _("Choose what the clearance permits, as the letter says.")
         self.fields["letter"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
         self.letter_content_type = ""
 
@@ -238,6 +261,13 @@ class ClearanceForm(forms.ModelForm):
         if cleared_on > timezone.localdate():
             raise forms.ValidationError(_("The clearance date cannot be in the future."))
         return cleared_on
+
+    def clean(self):
+        cleaned = super().clean()
+        cleared_on, valid_until = cleaned.get("cleared_on"), cleaned.get("valid_until")
+        if cleared_on and valid_until and valid_until < cleared_on:
+            self.add_error("valid_until", _("The end date cannot be before the date of clearance."))
+        return cleaned
 
     def clean_letter(self):
         letter = self.cleaned_data.get("letter")
@@ -250,3 +280,63 @@ class ClearanceForm(forms.ModelForm):
             raise forms.ValidationError(_("The letter must be a PDF, JPEG or PNG file."))
         self.letter_content_type = content_type
         return letter
+
+
+class HealthCheckForm(forms.ModelForm):
+    """The visit's health check, asked out loud. Each answer starts as the chart has it, so "no change" is true of
+    an untouched form; the "No change" button records just that in one tap (with today's own answer,
+    menstruating today)."""
+
+    anticoagulant = yes_no_field(_("Takes an anticoagulant (blood thinner), or has a bleeding disorder?"))
+    pregnant = yes_no_field(_("Pregnant?"))
+    menstruating_today = yes_no_field(_("Menstruating today?"))
+    new_red_flags = forms.MultipleChoiceField(
+        label=_("New symptoms since the last visit (tap each that applies)"),
+        choices=list(labels.RED_FLAGS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = HealthCheck
+        fields = [
+            "medication",
+            "anticoagulant",
+            "surgery",
+            "abdominal_surgery_weeks_ago",
+            "injury",
+            "pregnant",
+            "new_red_flags",
+            "menstruating_today",
+            "note",
+        ]
+
+    def __init__(self, *args, chart: dict | None = None, no_change: bool = False, **kwargs):
+        history = (chart or {}).get("history", {})
+        kwargs.setdefault(
+            "initial",
+            {
+                "anticoagulant": yes_no_initial(bool(history.get("anticoagulant_or_bleeding_disorder"))),
+                "pregnant": yes_no_initial(bool(history.get("pregnant"))),
+                "menstruating_today": "no",
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.no_change = no_change
+        self.chart_history = history
+        if no_change:
+            # One tap: every "since the last visit" answer is the chart's; only today's own answer is asked.
+            for name in self.fields:
+                if name != "menstruating_today":
+                    self.fields[name].required = False
+
+    def answers(self) -> dict:
+        """What the service records: on "no change", the chart's answers and today's."""
+        if self.no_change:
+            return {
+                "no_change": True,
+                "anticoagulant": bool(self.chart_history.get("anticoagulant_or_bleeding_disorder")),
+                "pregnant": bool(self.chart_history.get("pregnant")),
+                "menstruating_today": self.cleaned_data["menstruating_today"],
+            }
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

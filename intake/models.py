@@ -10,7 +10,7 @@ from clinic import local_time
 from clinic.choices import CachedChoiceLabels
 from clinic.models import AuditedQuerySet, Client, User
 from intake import labels
-from intake.screening import RED_FLAG
+from intake.screening import CAUTION, CONTRAINDICATION, RED_FLAG, SURGERY_WEEKS, screen
 
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
 
@@ -135,10 +135,11 @@ class ScreeningQuerySet(AuditedQuerySet):
         return self.filter(intake=intake).newest_first().first()
 
     def latest_for_client(self, client):
-        """The client's latest screening, with its intake: not the answers they hold (read if asked for)."""
+        """The client's latest screening, with its intake and the visit check it came from, if any: not the answers
+        they hold (read if asked for)."""
         latest = (
             self.filter(intake__client=client)
-            .select_related("intake")
+            .select_related("intake", "health_check")
             .defer("answers", *(f"intake__{name}" for name in INTAKE_ANSWER_FIELDS))
             .newest_first()
             .first()
@@ -162,6 +163,10 @@ class Screening(CachedChoiceLabels, models.Model):
     refer = models.BooleanField()
     score = models.PositiveSmallIntegerField()
     reasons = models.JSONField(default=list)
+    # The visit's health check this screening judged (the intake's answers updated by it); none: the intake's own.
+    health_check = models.ForeignKey(
+        "HealthCheck", on_delete=models.PROTECT, null=True, blank=True, related_name="screenings"
+    )
 
     objects = ScreeningQuerySet.as_manager()
 
@@ -179,12 +184,37 @@ class Screening(CachedChoiceLabels, models.Model):
         return frozenset(r["rule"] for r in self.reasons if r["rule"].startswith(f"{RED_FLAG}."))
 
     @property
+    def source_label(self) -> str:
+        """Where its answers come from, with the clinic's date: "intake of 2026-11-02", "visit check of ..."."""
+        if self.health_check_id is not None:
+            return _("visit check of %(day)s") % {"day": local_time.day(self.health_check.recorded_at)}
+        return _("intake of %(day)s") % {"day": local_time.day(self.intake.taken_at)}
+
+    def section_two(self) -> list[dict]:
+        """The reasons of section 2 (abdominal contraindications and cautions): what applies to abdominal work once
+        a physician's clearance that includes it is on file. Ruleset 2026.12 reports them under a red flag too; a
+        screening judged by an older ruleset left them out under a red flag, so they are judged again from the
+        answers it kept (its stored result is not changed)."""
+        section = (f"{CONTRAINDICATION}.", f"{CAUTION}.")
+        reasons = self.reasons
+        if self.refer and self.ruleset < "2026.12":
+            reasons = screen(self.answers)["reasons"]
+        return [reason for reason in reasons if reason["rule"].startswith(section)]
+
+    @property
     def needs_therapist_review(self) -> bool:
         return not self.intake.is_assessed or self.iliopsoas == "consider" or self.abdominal_work != "ok"
 
 
+class ClearanceScope(models.TextChoices):
+    MASSAGE = "massage", _("massage, no abdominal work")
+    INCLUDING_ABDOMINAL = "massage_abdominal", _("massage including abdominal work")
+
+
 class PhysicianClearance(ClientRecord):
-    """A physician's clearance of the referral an intake's red flags raised."""
+    """A physician's answer to the referral an intake's red flags raised: who, when, which red flags, what it
+    permits (massage without or with abdominal work) and until when. It lifts the referral only for what it permits
+    and only until its end date; contraindications from health answers are never lifted by it."""
 
     LETTER_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
     MAX_LETTER_BYTES = 10 * 1024 * 1024
@@ -192,8 +222,13 @@ class PhysicianClearance(ClientRecord):
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="clearances")
     intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="clearances")
     cleared_on = models.DateField(_("date of clearance"))
-    clinician_name = models.CharField(_("clinician's name"), max_length=200)
-    what_was_cleared = models.TextField(_("what was cleared"), max_length=2000)
+    clinician_name = models.CharField(_("physician's name"), max_length=200)
+    clinician_practice = models.CharField(_("physician's clinic or licence number"), max_length=200, blank=True)
+    scope = models.CharField(
+        _("what it permits"), max_length=20, choices=ClearanceScope.choices, default=ClearanceScope.MASSAGE
+    )
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    what_was_cleared = models.TextField(_("the physician's words"), max_length=2000)
     red_flags_cleared = models.JSONField(default=list, help_text="The red-flag rules this clearance answers.")
     letter = models.FileField(_("scanned letter"), upload_to="clearances/%Y/%m/", blank=True)
     letter_content_type = models.CharField(max_length=40, blank=True)
@@ -208,7 +243,65 @@ class PhysicianClearance(ClientRecord):
     def __str__(self):
         return f"Clearance by {self.clinician_name} on {self.cleared_on:%Y-%m-%d}"
 
+    @property
+    def includes_abdominal_work(self) -> bool:
+        return self.scope == ClearanceScope.INCLUDING_ABDOMINAL
+
+    def is_current(self, day) -> bool:
+        """In force on the clinic's `day`: given by then, and not past its end date."""
+        return self.cleared_on <= day and (self.valid_until is None or day <= self.valid_until)
+
     def resolves(self, screening_result: Screening) -> bool:
+        """Whether it answers every red flag of that screening (of its intake); not whether it is current."""
         return screening_result.intake_id == self.intake_id and screening_result.red_flag_rules <= set(
             self.red_flags_cleared
         )
+
+
+class HealthCheck(ClientRecord):
+    """The short health check at the start of a visit, asked out loud: since the last visit, new or changed
+    medication (anticoagulants named), surgery or procedure, injury, pregnancy, new red-flag symptoms; and, on the
+    day, menstruating today. It holds for its clinic day only: the gate never uses a previous day's."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="health_checks")
+    visit_day = models.DateField(_("day of the visit"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    no_change = models.BooleanField(_("no change since the last visit"), default=False)
+    medication = models.CharField(_("new or changed medication"), max_length=500, blank=True)
+    anticoagulant = models.BooleanField(_("takes an anticoagulant (blood thinner) or has a bleeding disorder"))
+    surgery = models.CharField(_("surgery or procedure since the last visit"), max_length=500, blank=True)
+    abdominal_surgery_weeks_ago = models.PositiveSmallIntegerField(
+        _("abdominal or pelvic surgery: how many weeks ago"), null=True, blank=True
+    )
+    injury = models.CharField(_("injury since the last visit"), max_length=500, blank=True)
+    pregnant = models.BooleanField(_("pregnant"))
+    new_red_flags = models.JSONField(_("new symptoms"), default=list, blank=True)
+    menstruating_today = models.BooleanField(_("menstruating today"), default=False)
+    note = models.CharField(_("anything else"), max_length=500, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["client", "-visit_day", "-recorded_at"], name="health_check_client_day_idx")]
+
+    def __str__(self):
+        return f"Health check of {self.client} on {self.visit_day:%Y-%m-%d}"
+
+    def get_additional_data(self):
+        return {"client": str(self.client.public_id)}
+
+    def answers_from(self, chart: dict) -> dict:
+        """The chart's answers (the engine's format) updated by this check: what a new screening judges."""
+        history = {**chart.get("history", {})}
+        red_flags = {**chart.get("red_flags", {})}
+        history["menstruating_today"] = self.menstruating_today  # holds for this day only, whatever the chart said
+        if not self.no_change:
+            history["anticoagulant_or_bleeding_disorder"] = self.anticoagulant
+            history["pregnant"] = self.pregnant
+            if self.abdominal_surgery_weeks_ago is not None:
+                history[SURGERY_WEEKS] = self.abdominal_surgery_weeks_ago
+            for flag in self.new_red_flags:
+                red_flags[flag] = True
+        return {**chart, "history": history, "red_flags": red_flags}

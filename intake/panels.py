@@ -3,10 +3,21 @@
 from clinic.audit import record_views
 from clinic.panels import Panel
 from intake import access
+from intake.abdominal_status import status_today
 from intake.models import Intake, Screening
 
 # What the client page lists of a clearance: not the letter.
-CLEARANCE_ROW_FIELDS = ("public_id", "client_id", "cleared_on", "clinician_name", "what_was_cleared")
+CLEARANCE_ROW_FIELDS = (
+    "public_id",
+    "client_id",
+    "intake_id",
+    "cleared_on",
+    "valid_until",
+    "scope",
+    "red_flags_cleared",
+    "clinician_name",
+    "what_was_cleared",
+)
 
 
 def client_panel(request, client) -> Panel:
@@ -24,8 +35,8 @@ def client_panel(request, client) -> Panel:
             "intakes": intakes,
             "latest": latest,
             "full": access.sees_full_screening(user, client),
-            # The client's summary, kept with the latest screening and its clearances in one transaction.
-            "referral_cleared": latest is not None and client.referral_cleared,
+            # Abdominal work today in one line, from the latest screening and the clearances in force.
+            "status": status_today(latest, clearances),
             "clearances": clearances,
         },
     )

@@ -9,9 +9,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from clinic import local_time
 from clinic.models import Client, User
 from intake import screening
-from intake.models import Complaint, Intake, PhysicianClearance, Screening
+from intake.models import ClearanceScope, Complaint, HealthCheck, Intake, PhysicianClearance, Screening
 
 CLIENT_SUMMARY_FIELDS = [
     "screening_iliopsoas",
@@ -114,12 +115,14 @@ def record_assessment(*, intake: Intake, by: User, tests: dict[str, str]) -> Int
     return intake
 
 
-def run_screening(*, intake: Intake, by: User) -> Screening:
-    """Judge the intake's answers as they stand, store the result, and update the client's summary flags."""
-    answers = intake.answers()
+def run_screening(*, intake: Intake, by: User, answers: dict | None = None, health_check=None) -> Screening:
+    """Judge the intake's answers as they stand (or `answers`, the intake's updated by a visit's `health_check`),
+    store the result, and update the client's summary flags."""
+    answers = intake.answers() if answers is None else answers
     result = screening.screen(answers)
     judged = Screening(
         intake=intake,
+        health_check=health_check,
         screened_by=by,
         ruleset=result["ruleset"],
         answers=answers,
@@ -142,6 +145,9 @@ def record_clearance(
     cleared_on: date,
     clinician_name: str,
     what_was_cleared: str,
+    scope: str = ClearanceScope.MASSAGE,
+    valid_until: date | None = None,
+    clinician_practice: str = "",
     letter: UploadedFile | None = None,
     letter_content_type: str = "",
 ) -> PhysicianClearance:
@@ -154,6 +160,9 @@ def record_clearance(
         intake=intake,
         cleared_on=cleared_on,
         clinician_name=clinician_name,
+        clinician_practice=clinician_practice,
+        scope=scope,
+        valid_until=valid_until,
         what_was_cleared=what_was_cleared,
         red_flags_cleared=sorted(latest.red_flag_rules),
         recorded_by=by,
@@ -168,9 +177,32 @@ def record_clearance(
 
 
 def referral_is_cleared(judged: Screening) -> bool:
+    """Whether a physician answered every red flag of this referral (for massage at least), whatever the date: the
+    summary the client list shows. What a clearance permits today: intake.abdominal_status."""
     if not judged.refer:
         return False
     return any(clearance.resolves(judged) for clearance in judged.intake.clearances.all())
+
+
+@transaction.atomic
+def record_health_check(*, client: Client, by: User, **answers) -> HealthCheck:
+    """Record today's health check. When an answer differs from the chart (the latest screening's answers), the
+    answers updated by it are screened again, with the check as the source; "no change" changes nothing but the
+    day's own answer (menstruating today)."""
+    check = HealthCheck(client=client, recorded_by=by, visit_day=local_time.local_date(timezone.now()), **answers)
+    check.save()
+    latest = Screening.objects.filter(intake__client=client).select_related("intake").newest_first().first()
+    if latest is not None:
+        updated = check.answers_from(latest.answers)
+        if screening.validate(updated) != screening.validate(latest.answers):
+            run_screening(intake=latest.intake, by=by, answers=updated, health_check=check)
+    return check
+
+
+def todays_health_check(client: Client) -> HealthCheck | None:
+    """The client's health check of today (the clinic's day), the latest if several: a previous day's never counts."""
+    today = local_time.local_date(timezone.now())
+    return HealthCheck.objects.filter(client=client, visit_day=today).select_related("recorded_by").first()
 
 
 def _summarise_on_client(client: Client) -> None:

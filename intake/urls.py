@@ -6,6 +6,7 @@ app_name = "intake"
 
 urlpatterns = [
     path("clients/<uuid:public_id>/intakes/new/", views.intake_new, name="intake-new"),
+    path("clients/<uuid:public_id>/health-check/", views.health_check_new, name="health-check-new"),
     path("intakes/<uuid:public_id>/", views.intake_detail, name="intake-detail"),
     path("intakes/<uuid:public_id>/edit/", views.intake_edit, name="intake-edit"),
     path("intakes/<uuid:public_id>/assessment/", views.intake_assess, name="intake-assess"),

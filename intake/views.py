@@ -5,13 +5,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.audit import reads_audited_together, record_view, record_views
 from clinic.guards import refuse_if_archived
 from intake import access, labels, services
-from intake.forms import AssessmentForm, ClearanceForm, ComplaintForm, ComplaintFormSet, IntakeForm
+from intake.abdominal_status import status_today
+from intake.forms import AssessmentForm, ClearanceForm, ComplaintForm, ComplaintFormSet, HealthCheckForm, IntakeForm
 from intake.models import Screening
 from intake.screening import ScreeningInputError, validate
 
@@ -106,7 +108,7 @@ def intake_edit(request, public_id):
 def intake_detail(request, public_id):
     intake = access.get_intake_to_read(request.user, public_id)
     client = intake.client
-    screenings = list(intake.screenings.newest_first().select_related("screened_by"))
+    screenings = list(intake.screenings.newest_first().select_related("screened_by", "health_check"))
     latest = screenings[0] if screenings else None
     full = access.sees_full_screening(request.user, client)
     # A clearance answers a referral: one is recorded only while a screening of the intake refers (clearance_new),
@@ -128,7 +130,7 @@ def intake_detail(request, public_id):
             "earlier": screenings[1:] if full else [],
             "full": full,
             "may_edit": access.may_take_intake(request.user, client),
-            "referral_cleared": latest is not None and services.referral_is_cleared(latest),
+            "status": status_today(latest, clearances),
             "clearances": clearances,
             "assessment_form": AssessmentForm(initial=AssessmentForm.initial_from(intake))
             if access.may_assess(request.user, client)
@@ -188,4 +190,40 @@ def clearance_letter(request, public_id):
         content_type=clearance.letter_content_type,
         as_attachment=False,
         filename=f"clearance-{clearance.cleared_on:%Y-%m-%d}.{extension}",
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def health_check_new(request, public_id):
+    """The visit's health check, for the front desk when the client arrives or the therapist at the session's start.
+    `next`: where to go back to (the session page)."""
+    client = access.get_client_for_intake(request.user, public_id)
+    if refused := refuse_if_archived(request, client, doing=_("recording a health check")):
+        return refused
+    latest = Screening.objects.filter(intake__client=client).newest_first().only("answers").first()
+    chart = latest.answers if latest is not None else {}
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = ""
+    no_change = request.method == "POST" and "no_change" in request.POST
+    form = HealthCheckForm(request.POST or None, chart=chart, no_change=no_change)
+    if request.method == "POST":
+        if form.is_valid():
+            check = services.record_health_check(client=client, by=request.user, **form.answers())
+            if check.screenings.exists():
+                messages.warning(request, _("Health check recorded. An answer changed: the client was screened again."))
+            else:
+                messages.success(request, _("Health check recorded: nothing changed on the chart."))
+            return redirect(back or client)
+        messages.error(request, _("Some answers need attention: see the messages next to them. Nothing was saved."))
+    return render(
+        request,
+        "intake/health_check_form.html",
+        {
+            "client": client,
+            "form": form,
+            "next": back,
+            "today": services.todays_health_check(client),
+            "chart_yes": labels.describe_health(chart.get("history", {}), chart.get("red_flags", {})),
+        },
     )

@@ -7,9 +7,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clinic.audit import record_view
+from clinic.audit import record_view, record_views
 from clinic.guards import refuse_if_archived
 from clinic.models import Client
+from intake.abdominal_status import status_today
+from intake.access import sees_full_screening
+from intake.models import Screening
 from notes import access, services
 from notes.forms import ConsentForm, HandoverExitForm, WithdrawConsentForm
 from notes.models import ConsentKind, ConsentText
@@ -29,9 +32,34 @@ def _consent_page(request, client, kind, *, handover: bool, form=None, status=20
     return render(
         request,
         "notes/consent_form.html",
-        {"client": client, "kind": kind, "text": text, "form": form, "handover": handover, "kinds": ConsentKind},
+        {
+            "client": client,
+            "kind": kind,
+            "text": text,
+            "form": form,
+            "handover": handover,
+            "kinds": ConsentKind,
+            "blocked": None if handover or kind != ConsentKind.ABDOMINAL else _abdominal_work_blocked(request, client),
+        },
         status=status,
     )
+
+
+def _abdominal_work_blocked(request, client) -> dict | None:
+    """What the staff member recording an abdominal consent is told first when the screening does not allow the
+    work (contraindicated, or a referral not cleared for it): they may still record it, the gate still blocks."""
+    latest = Screening.objects.latest_for_client(client)
+    clearances = list(latest.intake.clearances.all()) if latest is not None and latest.refer else []
+    status = status_today(latest, clearances)
+    if status is None or status.allowed:
+        return None
+    record_views([latest, *clearances])
+    full = sees_full_screening(request.user, client)
+    if status.contraindications:
+        why = _("a health answer makes abdominal work contraindicated")
+    else:
+        why = _("the client is referred to a physician, and no clearance in force includes abdominal work")
+    return {"line": status.line if full else status.summary, "why": why}
 
 
 def _record_from_post(request, client, *, handover: bool):

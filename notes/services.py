@@ -9,7 +9,7 @@ from django.utils import timezone
 from clinic.models import Client, User
 from intake.models import Intake
 from notes import hashing
-from notes.gate import RECONFIRMATION, AbdominalWorkRefused, check_abdominal_work, gate_state
+from notes.gate import check_abdominal_work, gate_state
 from notes.history import refresh_outcomes
 from notes.models import (
     AbdominalSegment,
@@ -135,13 +135,11 @@ def update_session(
 def request_abdominal_work(
     *, session: TreatmentSession, by: User, reconfirmed: bool, precautions_reviewed: bool = False
 ) -> AbdominalSegment:
-    """Open a stretch of abdominal work, with the client's verbal re-confirmation recorded now."""
-    if not reconfirmed:
-        raise AbdominalWorkRefused(
-            condition=RECONFIRMATION,
-            reason="Ask the client to confirm out loud that they agree to abdominal work now, then tick the box.",
-        )
-    state = check_abdominal_work(session, reconfirmed_now=True, precautions_reviewed=precautions_reviewed)
+    """Open a stretch of abdominal work, with the client's verbal re-confirmation recorded now. Refused, with
+    every unmet condition listed, unless the gate lets it through."""
+    state = check_abdominal_work(
+        session, opening=True, reconfirmed_now=reconfirmed, precautions_reviewed=precautions_reviewed
+    )
     if state.open_segment is not None:
         return state.open_segment
     segment = AbdominalSegment(
@@ -149,6 +147,7 @@ def request_abdominal_work(
         reconfirmed_by=by,
         precautions_reviewed=state.cautions if precautions_reviewed else [],
     )
+    segment.gate_passed = state  # checked just now: the model need not ask the gate again
     segment.save()
     return segment
 
@@ -182,6 +181,7 @@ def record_feedback(
         response=response,
         note=note,
     )
+    entry.gate_passed = state  # checked just now: the model need not ask the gate again
     try:
         with transaction.atomic():
             entry.save()

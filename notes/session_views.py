@@ -10,8 +10,8 @@ from clinic.audit import reads_audited_together, record_view, record_views
 from clinic.guards import refuse_if_archived, refuse_unless
 from clinic.models import User
 from intake import labels
+from intake.abdominal_status import status_today
 from intake.models import Screening
-from intake.services import referral_is_cleared
 from notes import access, services
 from notes.forms import AbdominalRequestForm, AddendumForm, FeedbackForm, SessionForm, SessionStartForm
 from notes.gate import AbdominalWorkRefused, gate_state
@@ -39,7 +39,10 @@ def session_new(request, public_id):
         return redirect(session)
     latest = Screening.objects.latest_for_client(client)
     previous = TreatmentSession.objects.for_client(client).signed().select_related("therapist").first()
-    record_views([latest, previous])
+    consents = Consent.objects.latest_per_kind(client)
+    clearances = list(latest.intake.clearances.all()) if latest is not None and latest.refer else []
+    record_views([latest, previous, *consents.values(), *clearances])
+    treatment = consents.get(ConsentKind.TREATMENT.value)
     return render(
         request,
         "notes/session_new.html",
@@ -49,8 +52,10 @@ def session_new(request, public_id):
             "intake": intake,
             "latest": latest,
             "full": True,
-            "referral_cleared": latest is not None and referral_is_cleared(latest),
-            "consent": Consent.objects.latest_for(client, ConsentKind.ABDOMINAL),
+            "status": status_today(latest, clearances),
+            "consent": consents.get(ConsentKind.ABDOMINAL.value),
+            # Treatment without an active general consent: the therapist is warned before starting.
+            "no_treatment_consent": treatment is None or not treatment.is_active,
             "previous": previous,
         },
     )

@@ -89,11 +89,13 @@ def intake_form_data(complaints=(LOW_BACK,), **overrides) -> dict:
 
 
 def clearance_form_data(**overrides) -> dict:
-    """A physician's clearance POST, cleared two days ago; a test adds the scanned `letter` when it wants one."""
+    """A physician's clearance POST, cleared two days ago, for massage including abdominal work; a test adds the
+    scanned `letter` when it wants one."""
     return {
         "cleared_on": (timezone.localdate() - timedelta(days=2)).isoformat(),
         "clinician_name": "Dr. Anita Sharma",
         "what_was_cleared": "Night pain investigated; cleared for hip massage.",
+        "scope": "massage_abdominal",
     } | overrides
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from clinic.models import Client
 from intake import services as intake_services
-from intake.models import Complaint, Intake, PhysicianClearance
+from intake.models import ClearanceScope, Complaint, HealthCheck, Intake, PhysicianClearance, Screening
 from notes import services
 from notes.history import refresh_outcomes
 from notes.models import (
@@ -72,8 +72,11 @@ def clear(
     clinician_name="Dr. Okafor",
     what="Cleared for soft-tissue work",
     letter: bytes | None = None,
+    scope=ClearanceScope.INCLUDING_ABDOMINAL,
+    valid_until: date | None = None,
 ) -> PhysicianClearance:
-    """The physician's clearance of the referral `intake`'s screening raised, with a scanned PDF `letter` if given."""
+    """The physician's clearance of the referral `intake`'s screening raised (by default for massage including
+    abdominal work, with no end date), with a scanned PDF `letter` if given."""
     scan = {}
     if letter is not None:
         scan = {
@@ -81,7 +84,14 @@ def clear(
             "letter_content_type": "application/pdf",
         }
     return intake_services.record_clearance(
-        intake=intake, by=by, cleared_on=cleared_on, clinician_name=clinician_name, what_was_cleared=what, **scan
+        intake=intake,
+        by=by,
+        cleared_on=cleared_on,
+        clinician_name=clinician_name,
+        what_was_cleared=what,
+        scope=scope,
+        valid_until=valid_until,
+        **scan,
     )
 
 
@@ -112,8 +122,23 @@ def draft_session(
     return session
 
 
+def check_in(client, *, by, **changes) -> HealthCheck:
+    """Today's health check: "no change" (and not menstruating today) unless `changes` gives other answers."""
+    latest = Screening.objects.filter(intake__client=client).newest_first().first()
+    history = latest.answers.get("history", {}) if latest is not None else {}
+    answers = {
+        "no_change": not changes,
+        "anticoagulant": bool(history.get("anticoagulant_or_bleeding_disorder")),
+        "pregnant": bool(history.get("pregnant")),
+        "menstruating_today": False,
+    }
+    return intake_services.record_health_check(client=client, by=by, **(answers | changes))
+
+
 def open_abdominal_work(session: TreatmentSession, *, by) -> AbdominalSegment:
-    """A stretch of abdominal work opened on the client's spoken re-confirmation."""
+    """A stretch of abdominal work opened on the client's spoken re-confirmation, after today's health check."""
+    if intake_services.todays_health_check(session.client) is None:
+        check_in(session.client, by=by)
     return services.request_abdominal_work(session=session, by=by, reconfirmed=True)
 
 

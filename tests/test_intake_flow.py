@@ -257,8 +257,8 @@ def test_care_team_therapist_records_a_clearance_with_a_pdf_letter(
 
     page = response.content.decode()
     assert "Physician clearance recorded." in page
-    assert "by Dr. Anita Sharma" in page
-    assert "Referral cleared by a physician" in page
+    assert "by Dr. Anita Sharma: massage including abdominal work" in page
+    assert "Referral answered by a physician" in page
     clearance = PhysicianClearance.objects.get()
     assert (clearance.letter_content_type, clearance.red_flags_cleared) == (
         "application/pdf",

@@ -24,6 +24,7 @@ def ready(care_client, therapist, front_desk):
     """A care-team client with a screened intake (no flags against abdominal work) and an abdominal consent."""
     screened_intake(care_client, by=front_desk, complaints=[GROIN])
     h.give_consent(care_client, by=front_desk)
+    h.check_in(care_client, by=front_desk)
     return care_client
 
 
@@ -48,7 +49,7 @@ def test_the_full_gate_lets_entries_in_after_a_reconfirmation(as_user, therapist
         ("no_consent", "No abdominal-work consent on file"),
         ("withdrawn", "withdrew their abdominal-work consent"),
         ("contraindicated", "contraindicated"),
-        ("referral", "clearance on the intake"),
+        ("referral", "with abdominal work in its scope"),
         ("caution", "Review these precautions"),
         ("no_intake", "no screening yet"),
     ],
@@ -67,6 +68,7 @@ def test_each_unmet_condition_refuses_abdominal_work_and_says_how_to_meet_it(
         given = h.give_consent(care_client, by=front_desk)
         if arrange == "withdrawn":
             services.withdraw_consent(consent=given, by=front_desk)
+    h.check_in(care_client, by=front_desk)
     session = h.draft_session(care_client, therapist=therapist)
 
     response = open_abdominal(as_user(therapist), session)
@@ -88,6 +90,7 @@ def test_a_cleared_referral_and_reviewed_precautions_open_the_gate(as_user, ther
         what="Massage including hip flexors",
     )
     h.give_consent(care_client, by=front_desk)
+    h.check_in(care_client, by=front_desk)
     session = h.draft_session(care_client, therapist=therapist)
 
     response = open_abdominal(as_user(therapist), session)

@@ -29,6 +29,7 @@ def shown_pressures(response) -> list[int]:
 def ready(care_client, front_desk):
     screened_intake(care_client, by=front_desk, complaints=[GROIN])
     h.give_consent(care_client, by=front_desk)
+    h.check_in(care_client, by=front_desk)
     return care_client
 
 

@@ -66,6 +66,7 @@ def test_sessions_and_lock_outs_are_kept_in_the_database():
 def test_a_live_session_continues_across_two_app_servers(therapist, front_desk, care_client):
     screened_intake(care_client, by=front_desk, complaints=[GROIN])
     h.give_consent(care_client, by=front_desk)
+    h.check_in(care_client, by=front_desk)
     session = h.draft_session(care_client, therapist=therapist, before=None)
     first = signed_in(therapist)
     url = f"/sessions/{session.public_id}/"
@@ -151,6 +152,7 @@ def test_uploaded_letters_go_through_the_configured_storage(settings, therapist,
             "cleared_on": timezone.localdate().isoformat(),
             "clinician_name": "Dr. Anita Sharma",
             "what_was_cleared": "Night pain investigated; cleared for hip massage.",
+            "scope": "massage",
             "letter": letter,
         },
     )

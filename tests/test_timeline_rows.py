@@ -34,7 +34,7 @@ def format_html_row(record, warnings) -> str:
     )
 
 
-NOTES = ["", "sharp under the ASIS, eased with breath", *TEXT.values(), "quote's \"both\" & <b>bold</b>"]
+NOTES = ["", "sharp under the ASIS, eased with breath", *TEXT.values(), 'quote\'s "both" & <b>bold</b>']
 
 
 @pytest.mark.parametrize("note", NOTES)

@@ -1,4 +1,4 @@
-"""The iliopsoas screening engine, ruleset 2026.12 (section 2 reported alongside red flags). Pure Python: no Django here.
+"""The iliopsoas screening engine, ruleset 2026.12 (section 2 reported under red flags too). Pure Python, no Django.
 
 vocabulary (the words of the answers), rules (the rules as data), validation (every error names its field) and
 engine (`screen`).

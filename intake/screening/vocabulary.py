@@ -1,5 +1,5 @@
-"""The words of the ruleset (2026.12; its words are those of 2026.11): regions, sides, movements, tests, health and red-flag questions, and the
-shape of the answers the engine takes. Pure Python: no Django here."""
+"""The words of ruleset 2026.12 (those of 2026.11): regions, sides, movements, tests, health and red-flag
+questions, and the shape of the answers the engine takes. Pure Python: no Django here."""
 
 from __future__ import annotations
 

@@ -139,9 +139,32 @@ class ComplaintPain(PartOfSession):
         return f"{self.complaint}: {self.before} → {self.after}"
 
 
+def _refused_unless_gate_passes(record, *, opening: bool) -> None:
+    """The models refuse what the gate refuses, whatever code saves them (a shell, a script, the admin): a new
+    stretch or feedback entry is checked by the gate (notes.gate) unless the service that made it has just done so
+    (`gate_passed`: the state it checked)."""
+    if not record._state.adding or getattr(record, "gate_passed", None) is not None:
+        return
+    from notes.gate import RECONFIRMATION, AbdominalWorkRefused, Unmet, check_abdominal_work  # the gate reads these
+
+    if opening:
+        check_abdominal_work(
+            record.session,
+            opening=True,
+            reconfirmed_now=record.reconfirmed_at is not None,
+            precautions_reviewed=bool(record.precautions_reviewed),
+        )
+        return
+    state = check_abdominal_work(record.session)
+    if state.open_segment.pk != record.segment_id:
+        raise AbdominalWorkRefused(
+            [Unmet(RECONFIRMATION, _("This stretch of abdominal work is closed."), _("Open a new one."), "")]
+        )
+
+
 class AbdominalSegment(PartOfSession):
     """A stretch of abdominal work, opened by the client's verbal re-confirmation and closed by a stop,
-    a withdrawal of consent, or the therapist."""
+    a withdrawal of consent, or the therapist. A new one is refused unless the gate lets it through."""
 
     class EndReason(models.TextChoices):
         STOP = "stop", _("Client said stop")
@@ -166,6 +189,10 @@ class AbdominalSegment(PartOfSession):
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+    def save(self, *args, **kwargs):
+        _refused_unless_gate_passes(self, opening=True)
+        super().save(*args, **kwargs)
 
 
 class FeedbackEntry(PartOfSession):
@@ -211,6 +238,10 @@ class FeedbackEntry(PartOfSession):
 
     def __str__(self):
         return f"{local_time.clock(self.at)} pressure {self.pressure}, pain {self.pain}, {self.get_response_display()}"
+
+    def save(self, *args, **kwargs):
+        _refused_unless_gate_passes(self, opening=False)
+        super().save(*args, **kwargs)
 
 
 class Addendum(models.Model):

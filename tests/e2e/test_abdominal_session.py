@@ -37,6 +37,13 @@ def test_therapist_runs_an_abdominal_session_with_a_stop_and_signs(signed_in_pag
     page.get_by_role("button", name="Start session").click()
     expect(page.get_by_text("Session started.")).to_be_visible()
 
+    # No "start abdominal work" control until today's health check: the list of what is missing instead.
+    expect(page.get_by_role("button", name="Start abdominal work")).to_have_count(0)
+    expect(page.locator(".gate-unmet")).to_contain_text("Today's health check is not recorded")
+    page.get_by_role("link", name="record it now").click()
+    page.get_by_role("button", name="No change since the last visit").click()
+    expect(page.get_by_text("Health check recorded")).to_be_visible()
+
     page.get_by_label("The client confirmed out loud").check()
     page.get_by_role("button", name="Start abdominal work").click()
     expect(page.get_by_text("Re-confirmation recorded")).to_be_visible()
