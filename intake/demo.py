@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from clinic.models import Client, User
 from intake import services
+from intake.models import ClearanceScope
 
 NO_RED_FLAGS: dict = {}
 
@@ -63,7 +64,9 @@ DEMO_INTAKES = {
         {"resisted_hip_flexion": "positive_pain", "iliopsoas_palpation": "positive_pain"},
         (
             "Dr. Anita Sharma (family physician)",
-            "Cleared for gentle massage including the hip flexors; prostate cancer in remission since 2019.",
+            "Cleared for gentle massage including the hip flexors and the abdomen; prostate cancer in remission "
+            "since 2019.",
+            ClearanceScope.INCLUDING_ABDOMINAL,
         ),
     ),
     # Pregnant: consider, abdominal work contraindicated (therapist2's client).
@@ -131,8 +134,9 @@ def seed_demo_intakes(*, users: dict[str, User]) -> int:
         if tests is not None and therapist is not None:
             services.record_assessment(intake=intake, by=therapist, tests=tests)
         if clearance is not None:
-            clinician, what = clearance
+            clinician, what, scope = clearance
             services.record_clearance(
+                scope=scope,
                 intake=intake,
                 by=therapist or users["admin"],
                 cleared_on=timezone.localdate() - timedelta(days=3),
