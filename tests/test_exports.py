@@ -3,6 +3,7 @@ client list as CSV (clinic admins only, safe to open in a spreadsheet)."""
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -133,6 +134,32 @@ def test_exporting_the_pdf_is_audited_with_who_and_where(as_user, clinic_admin, 
     assert entry.actor == clinic_admin
     assert entry.remote_addr == "10.0.0.31"
     assert entry.object_pk == str(care_client.pk)
+
+
+def test_the_pdfs_outcome_compares_visits_and_shows_each_sessions_change_after_treatment(
+    as_user, therapist, front_desk, care_client
+):
+    # In at 6 and out at 2 every week for four weeks: no change from visit to visit.
+    h.weekly_course(care_client, therapist=therapist, desk=front_desk, weeks=4, before=6, after=2)
+
+    _, text = pdf_text(as_user(therapist).get(pdf_url(care_client)))
+
+    outcomes = text.split("Pain trend and outcomes", 1)[1].split("Intakes and screenings", 1)[0]
+    assert "Complaint Baseline Current Change Meaningful change (MCID) Sessions" in outcomes
+    assert re.search(r"Low back \(middle\) 6 \(\d{4}-\d\d-\d\d\) 6 \(\d{4}-\d\d-\d\d\) \+0 \(0%\) not yet 4", outcomes)
+    assert "-4" not in outcomes and "First" not in outcomes and "Latest" not in outcomes
+    sessions = text.split("Signed sessions", 1)[1]
+    assert sessions.count("Low back: 6 → 2 (-4 immediately after treatment)") == 4
+
+
+def test_the_pdf_says_when_there_is_no_later_visit_yet(as_user, therapist, front_desk, care_client):
+    h.take_intake(care_client, by=front_desk)
+    h.signed_session(care_client, therapist=therapist, before=6, after=3)
+
+    _, text = pdf_text(as_user(therapist).get(pdf_url(care_client)))
+
+    assert re.search(r"Low back \(middle\) 6 \(\d{4}-\d\d-\d\d\) no later visit yet — — 1", text)
+    assert "Low back: 6 → 3 (-3 immediately after treatment)" in text
 
 
 # -- The FHIR bundle ---------------------------------------------------------------------------------------------
