@@ -7,7 +7,10 @@
 - A page's intakes with their latest screening's judgement: one statement with a correlated "latest" join; the ORM
   needs six subquery annotations (one per column) or a second query, and the page's query count stays as it was.
 - The outcome store (`refresh_outcomes`): INSERT ... SELECT with window functions, run by the database in the
-  signing transaction; where the database is the point (1,000,000 ratings in seconds in the migration).
+  signing transaction; where the database is the point (1,000,000 ratings in seconds in the migration). Keeping
+  the latest rating before treatment instead of the latest of any kind (migration 0012) costs one more window:
+  on PostgreSQL, 5,000 clients with 20 sessions each, its SELECT took 0.51 ms for one client (0.37 before) and
+  0.10 s for every client (0.09).
 
 Only this module's fixed fragments and Django's own truncation SQL go into the statements; values are parameters.
 """
