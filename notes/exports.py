@@ -14,6 +14,7 @@ from notes import disposal
 from notes.charts import pain_trend_svg
 from notes.history import complaints_with_outcome_data, intakes_with_latest_screening, pain_series
 from notes.models import Addendum, ComplaintPain, Consent, TreatmentSession
+from notes.outcomes import within_session_change
 
 
 def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
@@ -32,6 +33,9 @@ def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
         .order_by("started_at", "id")
     )
     sessions = list(sessions)
+    for session in sessions:
+        for pain in session.pains.all():  # shown with the session, never as an outcome
+            pain.within_session = within_session_change(pain.before, pain.after)
     rated = [  # as history._rated_pains reads them, from the sessions loaded anyway
         (pain.complaint_id, session.pk, session.started_at, session.ended_at, pain.before, pain.after)
         for session in sessions

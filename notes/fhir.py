@@ -1,15 +1,22 @@
 """The client's record as a FHIR R4 Bundle (collection), for referral letters and other systems.
 
 Patient, a Condition per complaint (with its body site), an Observation per pain rating (LOINC 72514-3, 0-10),
-a Consent per consent, an Encounter per signed session and a Procedure for each session's abdominal work.
-Drafts are left out. Plain dictionaries: the tests validate them with the fhir.resources models.
+a Consent per consent, an Encounter per signed session and a Procedure for each session's abdominal work, then
+an Observation per complaint of its outcome by the clinic's rule (notes/outcomes.py): the baseline, the current
+rating before treatment on a later day, the change and whether it reaches the MCID, derived from the ratings'
+Observations. Drafts are left out. Plain dictionaries: the tests validate them with the fhir.resources models.
 """
 
 import uuid
+from collections import defaultdict
+
+from django.conf import settings
 
 from clinic.models import Client
 from intake.models import Complaint, Intake
+from notes.history import clinic_outcome, complaint_label
 from notes.models import Consent, TreatmentSession
+from notes.outcomes import Outcome, Rating
 
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
@@ -27,6 +34,14 @@ BODY_SITES = {
 }
 LATERALITY = {"left": ("7771000", "Left"), "right": ("24028007", "Right"), "bilateral": ("51440002", "Bilateral")}
 ILIOPSOAS = ("68455001", "Structure of iliopsoas muscle")
+UCUM = "http://unitsofmeasure.org"
+PAIN_CODING = {
+    "system": LOINC,
+    "code": "72514-3",
+    "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
+}
+# Each pain rating's note: when it was taken.
+RATING_NOTES = {"intake": "At intake", "pre": "Before treatment", "post": "Immediately after treatment"}
 GENDER = {"F": "female", "M": "male", "X": "other"}
 
 
@@ -83,16 +98,7 @@ def _pain_observation(public_id, patient, complaint_id, value: int, at, encounte
         "resourceType": "Observation",
         "id": str(public_id),
         "status": "final",
-        "code": {
-            "coding": [
-                {
-                    "system": LOINC,
-                    "code": "72514-3",
-                    "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
-                }
-            ],
-            "text": "Pain (0-10)",
-        },
+        "code": {"coding": [PAIN_CODING], "text": "Pain (0-10)"},
         "subject": patient,
         "focus": [_ref("Condition", complaint_id)],
         "effectiveDateTime": _when(at),
@@ -105,16 +111,79 @@ def _pain_observation(public_id, patient, complaint_id, value: int, at, encounte
     return observation
 
 
+def _outcome_observation(public_id, patient, label: str, result: Outcome, focus: list, derived_from: list) -> dict:
+    """A complaint's outcome: the change from its baseline to its current rating (before treatment, on a later
+    day), with both ratings, the percent change and the MCID as components; no value while there is no later
+    visit."""
+    no_later_visit = {"text": "No later visit yet"}
+    current = {"code": {"coding": [PAIN_CODING], "text": "Current: the latest rating before treatment on a later day"}}
+    if result.current is None:
+        current["dataAbsentReason"] = no_later_visit
+    else:
+        current["valueInteger"] = result.current
+    percent = {"code": {"text": "Percent change from the baseline"}}
+    if result.percent_change is None:
+        percent["dataAbsentReason"] = {"text": "No later visit yet" if result.current is None else "Baseline of 0"}
+    else:
+        percent["valueQuantity"] = {"value": result.percent_change, "unit": "%", "system": UCUM, "code": "%"}
+    mcid = f"{settings.PAIN_MCID_POINTS:g} points, {settings.PAIN_MCID_PERCENT:g}%, rule {settings.PAIN_MCID_RULE}"
+    observation = {
+        "resourceType": "Observation",
+        "id": str(public_id),
+        "status": "final",
+        "code": {"text": "Pain outcome: change from the baseline to the current rating (0-10)"},
+        "subject": patient,
+        "focus": focus,
+        "effectivePeriod": {"start": _when(result.baseline_at)},
+        "component": [
+            {
+                "code": {"coding": [PAIN_CODING], "text": "Baseline: the first rating before any treatment"},
+                "valueInteger": result.baseline,
+            },
+            current,
+            percent,
+            {
+                "code": {"text": f"Reaches the minimal clinically important difference ({mcid})"},
+                "valueBoolean": result.reaches_mcid,
+            },
+        ],
+        "derivedFrom": derived_from,
+        "note": [
+            {
+                "text": f"{label}. Compares visits: a rating taken immediately after treatment is never the "
+                "current rating. Reported pain only; not a diagnosis or a cure."
+            }
+        ],
+    }
+    if result.current is None:
+        observation["dataAbsentReason"] = no_later_visit
+    else:
+        observation["effectivePeriod"]["end"] = _when(result.current_at)
+        observation["valueInteger"] = result.change
+    return observation
+
+
 def client_bundle(client: Client) -> dict:
     patient = _ref("Patient", client.public_id)
     intakes = list(Intake.objects.for_client(client).order_by("taken_at").prefetch_related("complaints"))
     latest_sex = next((i.sex for i in reversed(intakes) if i.sex), "")
     entries = [_entry(_patient(client, latest_sex), client.public_id)]
     condition_ids = {}
+    # Each complaint label's ratings (the same region and side across intakes are one complaint), each with the
+    # id of its Observation, and its Conditions: for the outcomes.
+    ratings: dict[str, list[Rating]] = defaultdict(list)
+    observation_of: dict[int, uuid.UUID] = {}
+    conditions_of: dict[str, list] = defaultdict(list)
+
+    def rated(complaint: Complaint, rating: Rating, observation_id) -> None:
+        ratings[complaint_label(complaint)].append(rating)
+        observation_of[id(rating)] = observation_id
+
     for intake in intakes:
         for complaint in intake.complaints.all():
             condition_id = _complaint_uuid(complaint)
             condition_ids[complaint.pk] = condition_id
+            conditions_of[complaint_label(complaint)].append(condition_id)
             entries.append(
                 _entry(
                     {
@@ -140,11 +209,12 @@ def client_bundle(client: Client) -> dict:
             entries.append(
                 _entry(
                     _pain_observation(
-                        obs_id, patient, condition_id, complaint.pain_now, intake.taken_at, note="At intake"
+                        obs_id, patient, condition_id, complaint.pain_now, intake.taken_at, note=RATING_NOTES["intake"]
                     ),
                     obs_id,
                 )
             )
+            rated(complaint, Rating(intake.taken_at, complaint.pain_now, "intake"), obs_id)
     for consent in Consent.objects.filter(client=client).select_related("text").order_by("signed_at"):
         entries.append(_entry(_consent(consent, patient), consent.public_id))
     sessions = (
@@ -172,17 +242,18 @@ def client_bundle(client: Client) -> dict:
         entries.append(_entry(encounter, session.public_id))
         for pain in session.pains.all():
             condition_id = condition_ids.get(pain.complaint_id) or _complaint_uuid(pain.complaint)
-            for moment, value, at in (
-                ("before", pain.before, session.started_at),
-                ("after", pain.after, session.ended_at),
+            for moment, kind, value, at in (
+                ("before", "pre", pain.before, session.started_at),
+                ("after", "post", pain.after, session.ended_at),
             ):
                 if value is None:
                     continue
                 obs_id = _derived_uuid(session.public_id, f"{pain.complaint_id}-{moment}")
-                note = "Before the session" if moment == "before" else "After the session"
+                note = RATING_NOTES[kind]
                 entries.append(
                     _entry(_pain_observation(obs_id, patient, condition_id, value, at, session.public_id, note), obs_id)
                 )
+                rated(pain.complaint, Rating(at or session.signed_at or session.started_at, value, kind), obs_id)
         segments = list(session.segments.all())
         if segments:
             procedure_id = _derived_uuid(session.public_id, "abdominal")
@@ -213,6 +284,15 @@ def client_bundle(client: Client) -> dict:
                     procedure_id,
                 )
             )
+    for label in sorted(ratings):
+        result = clinic_outcome(ratings[label])
+        if not result.has_data:
+            continue
+        compared = [r for r in (result.baseline_rating, result.current_rating) if r is not None]
+        derived_from = [_ref("Observation", observation_of[id(r)]) for r in compared]
+        focus = [_ref("Condition", condition_id) for condition_id in conditions_of[label]]
+        obs_id = _derived_uuid(client.public_id, f"outcome-{label}")
+        entries.append(_entry(_outcome_observation(obs_id, patient, label, result, focus, derived_from), obs_id))
     return {"resourceType": "Bundle", "type": "collection", "entry": entries}
 
 

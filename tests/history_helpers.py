@@ -182,6 +182,28 @@ def signed_session(
     return services.sign_session(session=session, by=therapist)
 
 
+def weekly_course(
+    client, *, therapist, desk, weeks=4, before=6, after=2, complaints=(LOW_BACK,), last_week_ago=1
+) -> list[TreatmentSession]:
+    """An intake, then a signed session a week for `weeks` weeks (the first a week after the intake, the last
+    `last_week_ago` weeks ago), every complaint rated `before` before treatment and `after` after it (each a number,
+    or a list of one a week). The intake's `pain_now` is the outcome's baseline."""
+    befores = list(before) if isinstance(before, (list, tuple)) else [before] * weeks
+    afters = list(after) if isinstance(after, (list, tuple)) else [after] * weeks
+    now = timezone.now()
+    take_intake(client, by=desk, complaints=complaints, taken_at=now - timedelta(weeks=last_week_ago + weeks))
+    return [
+        signed_session(
+            client,
+            therapist=therapist,
+            before=befores[week],
+            after=afters[week],
+            started_at=now - timedelta(weeks=last_week_ago + weeks - 1 - week),
+        )
+        for week in range(weeks)
+    ]
+
+
 def add_addendum(session, *, by, reason="Follow-up call", text="Client phoned: soreness gone next day.") -> Addendum:
     return services.add_addendum(session=session, author=by, reason=reason, text=text)
 

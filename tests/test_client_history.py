@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from clinic.models import Client
 from intake.models import Complaint, Intake, Screening
+from notes.history import pain_series
 from notes.models import ComplaintPain, TreatmentSession
 from tests import history_helpers as h
 from tests.factories import ClientFactory
@@ -160,10 +161,14 @@ def test_signed_sessions_show_therapist_abdominal_work_pain_status_and_addenda(a
     response = as_user(therapist).get(history_url(care_client))
 
     sessions = [text.split(" · ") for kind, text in timeline(response) if kind == "session"]
-    (signed,) = [parts for parts in sessions if "Low back 6 → 3" in parts]
-    (plain,) = [parts for parts in sessions if "Low back 4 → 4" in parts]
-    assert signed[1:] == ["Session", therapist.display_name, "abdominal work", "Low back 6 → 3", "signed", "1 addendum"]
-    assert plain[1:] == ["Session", therapist.display_name, "no abdominal work", "Low back 4 → 4", "signed"]
+    signed_pains, plain_pains = (
+        "Low back 6 → 3 (-3 immediately after treatment)",
+        "Low back 4 → 4 (+0 immediately after treatment)",
+    )
+    (signed,) = [parts for parts in sessions if signed_pains in parts]
+    (plain,) = [parts for parts in sessions if plain_pains in parts]
+    assert signed[1:] == ["Session", therapist.display_name, "abdominal work", signed_pains, "signed", "1 addendum"]
+    assert plain[1:] == ["Session", therapist.display_name, "no abdominal work", plain_pains, "signed"]
 
 
 def test_each_session_row_links_to_that_session(as_user, therapist, care_client, course):
@@ -220,6 +225,114 @@ def test_the_page_shows_the_pain_chart_and_outcomes(as_user, therapist, care_cli
     assert b'data-kind="after"' in response.content
     assert escape(care_client.display_name).encode() in response.content
     assert b'class="table table-sm outcomes"' in response.content
+
+
+# -- Outcomes: visits compared, not the minutes after treatment ---------------------------------------------------
+
+
+def outcome_rows(response) -> list[list[str]]:
+    """The outcomes table's rows, each as its cells' text."""
+    html = response.content.decode().split('<table class="table table-sm outcomes">', 1)[1].split("</table>", 1)[0]
+    body = html.split("<tbody>", 1)[1]
+    return [
+        [
+            " ".join(unescape(re.sub(r"<[^>]+>", "", cell)).split())
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def day(moment) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d}"
+
+
+def test_a_client_who_comes_in_at_6_and_leaves_at_2_every_week_shows_no_change(
+    as_user, therapist, front_desk, care_client
+):
+    sessions = h.weekly_course(care_client, therapist=therapist, desk=front_desk, weeks=4, before=6, after=2)
+    intake = care_client.intakes.get()
+
+    response = as_user(therapist).get(history_url(care_client))
+
+    assert outcome_rows(response) == [
+        [
+            "Low back (middle)",
+            f"6 {day(intake.taken_at)}",
+            f"6 {day(sessions[-1].started_at)}",
+            "+0 (0%)",
+            "not yet",
+            "4",
+        ]
+    ]
+    page = response.content.decode()
+    assert "<th>Baseline</th><th>Current</th>" in page and "<th>First</th>" not in page
+    rows = [text for kind, text in timeline(response) if kind == "session"]
+    assert len(rows) == 4
+    assert all("Low back 6 → 2 (-4 immediately after treatment)" in row for row in rows)
+
+
+def test_a_series_of_6_4_3_before_treatment_reaches_the_mcid(as_user, therapist, front_desk, care_client, settings):
+    settings.PAIN_MCID_RULE = "both"
+    h.weekly_course(care_client, therapist=therapist, desk=front_desk, weeks=3, before=[6, 4, 3], after=[3, 2, 1])
+
+    ((_label, baseline, current, change, meaningful, sessions),) = outcome_rows(
+        as_user(therapist).get(history_url(care_client))
+    )
+
+    assert (baseline[:1], current[:1], change, meaningful, sessions) == ("6", "3", "-3 (-50%)", "yes", "3")
+
+
+def test_an_intake_and_a_session_the_same_day_have_no_later_visit_yet(as_user, therapist, front_desk, care_client):
+    h.take_intake(care_client, by=front_desk)
+    h.signed_session(care_client, therapist=therapist, before=5, after=1)
+
+    ((_label, baseline, current, change, meaningful, _sessions),) = outcome_rows(
+        as_user(therapist).get(history_url(care_client))
+    )
+
+    assert (baseline[:1], current, change, meaningful) == ("6", "no later visit yet", "—", "—")
+
+
+def test_a_later_intake_rating_the_same_complaint_is_its_current_rating(as_user, therapist, front_desk, care_client):
+    now = timezone.now()
+    h.take_intake(
+        care_client, by=front_desk, complaints=[{**h.LOW_BACK, "pain_now": 8}], taken_at=now - timedelta(days=30)
+    )
+    h.take_intake(
+        care_client, by=front_desk, complaints=[{**h.LOW_BACK, "pain_now": 4}], taken_at=now - timedelta(days=2)
+    )
+
+    ((label, baseline, current, change, meaningful, sessions),) = outcome_rows(
+        as_user(therapist).get(history_url(care_client))
+    )
+
+    assert (label, baseline[:1], current[:1], change, meaningful, sessions) == (
+        "Low back (middle)",
+        "8",
+        "4",
+        "-4 (-50%)",
+        "yes",
+        "0",
+    )
+
+
+def test_a_rating_late_in_the_clinics_evening_is_the_same_day_though_utc_has_moved_on(
+    therapist, front_desk, care_client, settings
+):
+    settings.TIME_ZONE = "America/Toronto"
+    toronto = timezone.get_default_timezone()
+    intake = h.take_intake(care_client, by=front_desk, taken_at=datetime(2026, 12, 3, 9, 0, tzinfo=toronto))
+    evening = datetime(2026, 12, 3, 23, 30, tzinfo=toronto)  # 04:30 on 4 December in UTC
+    h.signed_session(care_client, therapist=therapist, before=3, after=1, started_at=evening)
+
+    (in_toronto,) = pain_series(care_client)[1].values()
+    settings.TIME_ZONE = "UTC"  # a clinic whose day had turned by then
+    (in_utc,) = pain_series(care_client)[1].values()
+
+    assert (in_toronto.baseline, in_toronto.current) == (6, None)
+    assert (in_utc.baseline, in_utc.current, in_utc.change) == (6, 3, -3)
+    assert intake.taken_at < evening
 
 
 # -- Filters -----------------------------------------------------------------------------------------------------

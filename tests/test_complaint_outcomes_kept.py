@@ -16,7 +16,7 @@ from tests import history_helpers as h
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = ("first_before", "first_at", "latest_value", "latest_at", "rated_sessions")
+FIELDS = ("first_before", "first_at", "latest_before", "latest_before_at", "rated_sessions")
 
 
 def from_every_rating(client) -> dict:
@@ -49,9 +49,11 @@ def test_signing_an_older_draft_after_a_newer_session_keeps_the_course_in_time_o
     services.sign_session(session=older, by=therapist)
     (both,) = kept(care_client).values()
 
-    assert (after_one.first_before, after_one.latest_value, after_one.rated) == (5, 2, 1)
+    assert (after_one.first_before, after_one.latest_before, after_one.rated) == (5, 5, 1)
     assert only_newer[0] == 5 and only_newer[4] == 1
-    assert (both[0], both[2], both[4]) == (6, 2, 2)  # first from the older session, latest from the newer
+    # First from the older session, latest from the newer: both ratings before treatment, never the 2 after it.
+    assert (both[0], both[2], both[4]) == (6, 5, 2)
+    assert (both[1], both[3]) == (older.started_at, newer.started_at)
     assert kept(care_client) == from_every_rating(care_client)
 
 
@@ -63,7 +65,32 @@ def test_a_draft_counts_only_once_signed(therapist, front_desk, care_client):
     services.sign_session(session=draft, by=therapist)
 
     assert [values[4] for values in before_signing.values()] == [0]
-    assert [values[2] for values in kept(care_client).values()] == [4]
+    assert [values[2] for values in kept(care_client).values()] == [7]  # before treatment, not the 4 after
+    assert kept(care_client) == from_every_rating(care_client)
+
+
+def test_a_session_rated_only_after_treatment_is_counted_but_never_the_latest_before(
+    therapist, front_desk, care_client
+):
+    h.take_intake(care_client, by=front_desk)
+    now = timezone.now()
+    rated_before = h.signed_session(
+        care_client, therapist=therapist, before=6, after=3, started_at=now - timedelta(days=7)
+    )
+    h.signed_session(care_client, therapist=therapist, before=None, after=1, started_at=now - timedelta(days=1))
+
+    ((first_before, first_at, latest_before, latest_before_at, rated),) = kept(care_client).values()
+
+    assert (first_before, latest_before, rated) == (6, 6, 2)
+    assert first_at == latest_before_at == rated_before.started_at
+    assert kept(care_client) == from_every_rating(care_client)
+
+
+def test_a_complaint_never_rated_before_treatment_keeps_no_moment_either(therapist, front_desk, care_client):
+    h.take_intake(care_client, by=front_desk)
+    h.signed_session(care_client, therapist=therapist, before=None, after=2)
+
+    assert list(kept(care_client).values()) == [(None, None, None, None, 1)]
     assert kept(care_client) == from_every_rating(care_client)
 
 

@@ -3,6 +3,7 @@ client list as CSV (clinic admins only, safe to open in a spreadsheet)."""
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -135,6 +136,32 @@ def test_exporting_the_pdf_is_audited_with_who_and_where(as_user, clinic_admin, 
     assert entry.object_pk == str(care_client.pk)
 
 
+def test_the_pdfs_outcome_compares_visits_and_shows_each_sessions_change_after_treatment(
+    as_user, therapist, front_desk, care_client
+):
+    # In at 6 and out at 2 every week for four weeks: no change from visit to visit.
+    h.weekly_course(care_client, therapist=therapist, desk=front_desk, weeks=4, before=6, after=2)
+
+    _, text = pdf_text(as_user(therapist).get(pdf_url(care_client)))
+
+    outcomes = text.split("Pain trend and outcomes", 1)[1].split("Intakes and screenings", 1)[0]
+    assert "Complaint Baseline Current Change Meaningful change (MCID) Sessions" in outcomes
+    assert re.search(r"Low back \(middle\) 6 \(\d{4}-\d\d-\d\d\) 6 \(\d{4}-\d\d-\d\d\) \+0 \(0%\) not yet 4", outcomes)
+    assert "-4" not in outcomes and "First" not in outcomes and "Latest" not in outcomes
+    sessions = text.split("Signed sessions", 1)[1]
+    assert sessions.count("Low back: 6 → 2 (-4 immediately after treatment)") == 4
+
+
+def test_the_pdf_says_when_there_is_no_later_visit_yet(as_user, therapist, front_desk, care_client):
+    h.take_intake(care_client, by=front_desk)
+    h.signed_session(care_client, therapist=therapist, before=6, after=3)
+
+    _, text = pdf_text(as_user(therapist).get(pdf_url(care_client)))
+
+    assert re.search(r"Low back \(middle\) 6 \(\d{4}-\d\d-\d\d\) no later visit yet — — 1", text)
+    assert "Low back: 6 → 3 (-3 immediately after treatment)" in text
+
+
 # -- The FHIR bundle ---------------------------------------------------------------------------------------------
 
 
@@ -213,14 +240,26 @@ def test_each_complaint_is_a_condition_with_its_body_site(bundle, care_client):
     assert condition["subject"]["reference"] == f"urn:uuid:{care_client.public_id}"
 
 
+def pain_ratings(bundle) -> list[dict]:
+    """The Observations of one pain rating each (the outcomes, derived from them, are Observations too)."""
+    return [o for o in resources(bundle, "Observation") if "derivedFrom" not in o]
+
+
 def test_pain_ratings_are_loinc_observations_with_integer_values(bundle):
-    observations = resources(bundle, "Observation")
+    observations = pain_ratings(bundle)
 
     assert observations
     assert all(o["code"]["coding"][0]["code"] == PAIN_LOINC for o in observations)
     assert all(o["code"]["coding"][0]["system"] == "http://loinc.org" for o in observations)
     # Intake 6; signed sessions 6 -> 3 and 4 -> 4; the draft's 5 is left out.
     assert sorted(o["valueInteger"] for o in observations) == [3, 4, 4, 6, 6]
+    assert sorted(o["note"][0]["text"] for o in observations) == [
+        "At intake",
+        "Before treatment",
+        "Before treatment",
+        "Immediately after treatment",
+        "Immediately after treatment",
+    ]
 
 
 def test_consents_are_exported_active_or_withdrawn(bundle, course):
@@ -280,6 +319,66 @@ def test_anonymous_exports_are_sent_to_sign_in(client, care_client):
 
     assert [r.status_code for r in responses] == [302, 302, 302]
     assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
+
+
+# -- The outcome in the FHIR bundle --------------------------------------------------------------------------------
+
+
+def outcome_observations(bundle) -> list[dict]:
+    return [o for o in resources(bundle, "Observation") if "derivedFrom" in o]
+
+
+def components(observation) -> dict:
+    return {c["code"]["text"].split(":")[0].split(" (")[0]: c for c in observation["component"]}
+
+
+def test_the_bundles_outcome_compares_visits_not_the_minutes_after_treatment(
+    as_user, therapist, front_desk, care_client
+):
+    sessions = h.weekly_course(care_client, therapist=therapist, desk=front_desk, weeks=4, before=6, after=2)
+    bundle = as_user(therapist).get(fhir_url(care_client)).json()
+
+    (outcome,) = outcome_observations(bundle)
+
+    Bundle.model_validate(bundle)
+    parts = components(outcome)
+    assert outcome["valueInteger"] == 0  # not -4
+    assert parts["Baseline"]["valueInteger"] == 6 and parts["Current"]["valueInteger"] == 6
+    assert parts["Percent change from the baseline"]["valueQuantity"]["value"] == 0.0
+    assert parts["Reaches the minimal clinically important difference"]["valueBoolean"] is False
+    assert "Pain outcome" in outcome["code"]["text"]
+    assert outcome["effectivePeriod"]["end"] == sessions[-1].started_at.isoformat()
+    by_id = {o["id"]: o for o in resources(bundle, "Observation")}
+    derived = [by_id[ref["reference"].removeprefix("urn:uuid:")] for ref in outcome["derivedFrom"]]
+    assert [o["note"][0]["text"] for o in derived] == ["At intake", "Before treatment"]
+    assert [o["valueInteger"] for o in derived] == [6, 6]
+    (condition,) = resources(bundle, "Condition")
+    assert outcome["focus"] == [{"reference": f"urn:uuid:{condition['id']}", "type": "Condition"}]
+
+
+def test_the_bundles_outcome_of_6_4_3_before_treatment_reaches_the_mcid(as_user, therapist, front_desk, care_client):
+    h.weekly_course(care_client, therapist=therapist, desk=front_desk, weeks=3, before=[6, 4, 3], after=[2, 1, 0])
+
+    (outcome,) = outcome_observations(as_user(therapist).get(fhir_url(care_client)).json())
+
+    parts = components(outcome)
+    assert outcome["valueInteger"] == -3
+    assert parts["Percent change from the baseline"]["valueQuantity"]["value"] == -50.0
+    assert parts["Reaches the minimal clinically important difference"]["valueBoolean"] is True
+
+
+def test_the_bundles_outcome_has_no_value_before_a_later_visit(bundle):
+    (outcome,) = outcome_observations(bundle)  # the course: intake and sessions all on one day
+
+    Bundle.model_validate(bundle)
+    parts = components(outcome)
+    assert "valueInteger" not in outcome and outcome["dataAbsentReason"]["text"] == "No later visit yet"
+    assert parts["Baseline"]["valueInteger"] == 6
+    assert (
+        "valueInteger" not in parts["Current"] and parts["Current"]["dataAbsentReason"]["text"] == "No later visit yet"
+    )
+    assert "end" not in outcome["effectivePeriod"]
+    assert len(outcome["derivedFrom"]) == 1
 
 
 # -- The client list as CSV --------------------------------------------------------------------------------------

@@ -46,9 +46,10 @@ def test_a_long_course_is_charted_as_weekly_means_with_exact_outcomes(care_clien
     assert kinds.count("after") <= CHART_MAX_PERIODS
     assert all(0 <= p.value <= 10 for p in line.points)
     (low_back,) = outcomes.values()
-    assert (low_back.first, low_back.latest, low_back.change) == (8, 2, -6)
+    # Baseline the intake's 8, current the last session's 7 before treatment: the 2 after it is not an outcome.
+    assert (low_back.baseline, low_back.current, low_back.change) == (8, 7, -1)
     assert low_back.sessions == CHART_EXACT_SESSIONS + 10
-    assert low_back.reaches_mcid
+    assert not low_back.reaches_mcid
 
 
 def test_a_short_course_is_charted_rating_by_rating(care_client, therapist, front_desk):
@@ -60,7 +61,7 @@ def test_a_short_course_is_charted_rating_by_rating(care_client, therapist, fron
     assert (kinds.count("intake"), kinds.count("before"), kinds.count("after")) == (1, 3, 3)
     assert sorted(p.value for p in line.points if p.kind == "after") == [2, 5, 5]
     (low_back,) = outcomes.values()
-    assert (low_back.first, low_back.latest, low_back.sessions) == (8, 2, 3)
+    assert (low_back.baseline, low_back.current, low_back.sessions) == (8, 7, 3)
 
 
 def queries_for_history(browser, client) -> int:

@@ -19,10 +19,22 @@ def _rating(value) -> str:
     return "?" if value is None else str(value)
 
 
+def _within_session(before, after) -> str:
+    if before is None or after is None:
+        return ""
+    return format_html(" ({} {})", f"{after - before:+d}", _("immediately after treatment"))
+
+
 def format_html_session(r) -> str:
-    """A session's description as the tag wrote it with format_html, before the f-string."""
+    """A session's description as the tag wrote it with format_html, before the f-string (with each complaint's
+    change immediately after treatment since outcomes compare visits)."""
     pains = format_html_join(
-        ", ", "{} {} → {}", ((region, _rating(before), _rating(after)) for region, before, after in r.pain_rows)
+        ", ",
+        "{} {} → {}{}",
+        (
+            (region, _rating(before), _rating(after), _within_session(before, after))
+            for region, before, after in r.pain_rows
+        ),
     )
     status = (
         format_html('<span class="badge text-bg-success">{}</span>', _("signed"))
@@ -64,7 +76,16 @@ NAMES = ["Theo Okafor", *TEXT.values(), 'Dana "Dee" O\'Neil & <b>co</b>']
 def test_session_rows_are_what_format_html_wrote(name):
     at = timezone.now().replace(second=0, microsecond=0) - timedelta(days=3)
     rows = [
-        SessionRow(1, uuid.uuid4(), at, "signed", Named(name), [("Low back", 6, 3), ("Front of hip", None, 2)], 1, 2),
+        SessionRow(
+            1,
+            uuid.uuid4(),
+            at,
+            "signed",
+            Named(name),
+            [("Low back", 6, 3), ("Front of hip", None, 2), ("Knee", 2, 5)],
+            1,
+            2,
+        ),
         SessionRow(2, uuid.uuid4(), at, "draft", Named(name), [], 0, 0),
         SessionRow(3, uuid.uuid4(), at, "signed", Named(name), [("<i>x</i>", 4, None)], 3, 1),
     ]

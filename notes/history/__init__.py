@@ -4,6 +4,7 @@ for it (outcome_store), and the few reads and writes that stay SQL, each with it
 from notes.history.events import EVENTS_PER_PAGE, Event, SessionRow, session_rows, timeline_page
 from notes.history.outcome_store import (
     PERIODS,
+    clinic_outcome,
     complaint_label,
     complaints_with_outcome_data,
     intakes_with_latest_screening,
@@ -34,6 +35,7 @@ __all__ = [
     "_means_by_period",
     "_means_in_database",
     "_rated_pains",
+    "clinic_outcome",
     "complaint_label",
     "complaints_with_outcome_data",
     "intake_rows",

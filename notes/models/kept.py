@@ -8,17 +8,19 @@ from intake.models import Complaint
 
 
 class ComplaintOutcome(models.Model):
-    """A complaint's course over the client's signed sessions, kept when a session is signed (notes.history
-    .refresh_outcomes), so the history page reads one row per complaint however long the course: the first rating
-    before a session, the latest rating (after the session if given), and the number of rated sessions.
+    """What a complaint's outcome needs of the client's signed sessions, kept when a session is signed (notes.history
+    .refresh_outcomes), so the history page reads one row per complaint however long the course: the first and the
+    latest rating taken before a session (each with the moment the session started) and the number of rated
+    sessions. With the intakes' ratings they give the baseline and the current rating (notes/outcomes.py); ratings
+    after a session never count. Worked out again by a data migration whenever what an outcome is changes.
 
     Derived from the signed pain ratings, which never change: not audited itself (the ratings are)."""
 
     complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, primary_key=True, related_name="outcome")
     first_before = models.PositiveSmallIntegerField(null=True)
     first_at = models.DateTimeField(null=True)
-    latest_value = models.PositiveSmallIntegerField(null=True)
-    latest_at = models.DateTimeField(null=True)
+    latest_before = models.PositiveSmallIntegerField(null=True)
+    latest_before_at = models.DateTimeField(null=True)
     rated = models.PositiveIntegerField(default=0)
 
     def __str__(self):

@@ -12,6 +12,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from notes.outcomes import within_session_change
+
 register = template.Library()
 
 
@@ -71,11 +73,20 @@ def _address_by_public_id(view_name: str):
     return lambda public_id: f"{head}{public_id}{tail}"
 
 
+def _within_session(before, after, label: str) -> str:
+    """ " (-3 immediately after treatment)": a session's change from before to after treatment, when both were
+    rated; shown with the session, never as an outcome (notes/outcomes.py)."""
+    change = within_session_change(before, after)
+    return "" if change is None else f" ({change:+d} {label})"
+
+
 def _session(r, address) -> str:
     """A session's row. An f-string with every piece of text escaped as format_html escapes it (html.escape,
     quotes included), at a fraction of its cost; tests/test_history_rows.py holds the two to the same markup."""
+    after_treatment = _escape(_("immediately after treatment"))
     pains = ", ".join(
-        f"{_escape(str(region))} {_rating(before)} → {_rating(after)}" for region, before, after in r.pain_rows
+        f"{_escape(str(region))} {_rating(before)} → {_rating(after)}{_within_session(before, after, after_treatment)}"
+        for region, before, after in r.pain_rows
     )
     if r.is_signed:
         status = f'<span class="badge text-bg-success">{_escape(_("signed"))}</span>'
