@@ -273,7 +273,9 @@ def test_cleared_referral_shows_on_the_client_page_with_a_cleared_badge(as_user,
 
     assert "Cleared on" in page
     assert "Night pain investigated; cleared for hip massage." in page
-    assert "refer · cleared" in page
+    assert "refer · clearance on file" in page
+    assert "abdominal contraindicated" not in page  # what applies after it: the one status line, not a badge
+    assert "Abdominal work: allowed (after physician clearance of" in page or "Abdominal work: allowed after" in page
 
 
 @pytest.mark.parametrize(("who", "status"), [("therapist", 200), ("outsider_therapist", 404), ("front_desk", 404)])

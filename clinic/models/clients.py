@@ -238,11 +238,13 @@ class Client(CachedChoiceLabels, models.Model):
 
     @property
     def screening_flags(self) -> list[str]:
-        """The flags of the latest screening, for badges: any of consider, caution, contraindicated, refer."""
+        """The flags of the latest screening, for badges: any of consider, caution, contraindicated, refer. A referral
+        stands for abdominal work too: what applies once a physician answers it depends on the clearance's scope and
+        dates, which the client page states in one line, so no badge claims it."""
         flags = []
         if self.screening_iliopsoas == "consider":
             flags.append("consider")
-        if self.screening_abdominal_work in ("caution", "contraindicated"):
+        if self.screening_abdominal_work in ("caution", "contraindicated") and not self.screening_refer:
             flags.append(self.screening_abdominal_work)
         if self.screening_refer:
             flags.append("refer")

@@ -48,7 +48,7 @@ def screening_badges(client, user, care_team=None, full=None):
 
 def _badge_label(flag: str, client) -> str:
     if flag == "refer":
-        return _("refer · cleared") if client.referral_cleared else _("refer")
+        return _("refer · clearance on file") if client.referral_cleared else _("refer")
     return BADGE_LABELS.get(flag, "")
 
 
