@@ -330,6 +330,7 @@ def test_the_orm_refuses_an_entry_once_consent_is_withdrawn(therapist, front_des
     session = h.draft_session(care_client, therapist=therapist)
     segment = h.open_abdominal_work(session, by=therapist)
     consent.withdrawn_at = timezone.now()  # as a script would, without the service that closes the stretch
+    consent.withdrawn_by = front_desk
     consent.save()
 
     with pytest.raises(AbdominalWorkRefused) as refused:
