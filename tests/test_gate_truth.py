@@ -4,11 +4,13 @@ counts; a refusal names every unmet condition with who can meet it; the session 
 the control; the models refuse what the gate refuses, whatever code saves them; the client page says it in one
 line. Through HTTP as each role would, and through the ORM as a script would."""
 
+import importlib
 import uuid
 from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from intake.models import ClearanceScope, HealthCheck, PhysicianClearance, Screening
@@ -359,3 +361,33 @@ def test_the_orm_lets_through_what_the_gate_lets_through(as_user, therapist, fro
     as_user(therapist).post(f"/sessions/{session.public_id}/feedback/", feedback_form_data())
 
     assert FeedbackEntry.objects.get().segment == segment
+
+
+# -- Clearances recorded before scopes ----------------------------------------------------------------------------
+
+SCOPE_MIGRATION = importlib.import_module("intake.migrations.0002_clearance_scope_and_visit_health_check")
+
+
+@pytest.mark.parametrize(
+    ("words", "includes"),
+    [
+        ("Cleared for gentle massage including the hip flexors and the abdomen", True),
+        ("OK for iliopsoas work", True),
+        ("Abdominal work is fine", True),
+        ("Cleared for massage", False),
+        ("Night pain investigated; cleared for hip massage.", False),
+        ("Massage ok, no abdominal work", False),
+        ("Massage fine but avoid the abdomen", False),
+        ("Abdominal work not cleared", False),
+    ],
+)
+def test_old_clearances_include_abdominal_work_only_when_their_words_clearly_say_so(
+    therapist, front_desk, care_client, words, includes
+):
+    intake = referred(care_client, front_desk)
+    clearance = h.clear(intake, by=therapist, what=words, scope=ClearanceScope.MASSAGE)  # as every old row became
+
+    SCOPE_MIGRATION.scope_existing_clearances(django_apps, None)
+
+    clearance.refresh_from_db()
+    assert clearance.includes_abdominal_work is includes

@@ -37,7 +37,8 @@ def scope_existing_clearances(apps, schema_editor):
     PhysicianClearance = apps.get_model("intake", "PhysicianClearance")
     for clearance in PhysicianClearance.objects.only("pk", "what_was_cleared").iterator():
         if says_abdominal_work_is_included(clearance.what_was_cleared):
-            PhysicianClearance.objects.filter(pk=clearance.pk).update(scope="massage_abdominal")
+            clearance.scope = "massage_abdominal"
+            clearance.save(update_fields=["scope"])
 
 
 class Migration(migrations.Migration):
