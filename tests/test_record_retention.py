@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from clinic.models import Client
 from clinic.services import archive_client
-from intake.models import Complaint, Intake, Screening
+from intake.models import Complaint, HealthCheck, Intake, Screening
 from notes import disposal, services
 from notes.models import (
     AbdominalSegment,
@@ -73,6 +73,7 @@ def clinical_rows(client) -> int:
         Intake.objects.filter(client=client).count(),
         Complaint.objects.filter(intake__client=client).count(),
         Screening.objects.filter(intake__client=client).count(),
+        HealthCheck.objects.filter(client=client).count(),
         Consent.objects.filter(client=client).count(),
         TreatmentSession.objects.filter(client=client).count(),
         ComplaintPain.objects.filter(session__client=client).count(),
