@@ -324,6 +324,10 @@ class HealthCheckForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.no_change = no_change
         self.chart_history = history
+        # Not asked of a client recorded as male: "no", without a question that does not apply.
+        self.asks_menstruation = (chart or {}).get("sex") != "M"
+        if not self.asks_menstruation:
+            self.fields["menstruating_today"].required = False
         if no_change:
             # One tap: every "since the last visit" answer is the chart's; only today's own answer is asked.
             for name in self.fields:
@@ -337,6 +341,8 @@ class HealthCheckForm(forms.ModelForm):
                 "no_change": True,
                 "anticoagulant": bool(self.chart_history.get("anticoagulant_or_bleeding_disorder")),
                 "pregnant": bool(self.chart_history.get("pregnant")),
-                "menstruating_today": self.cleaned_data["menstruating_today"],
+                "menstruating_today": bool(self.cleaned_data.get("menstruating_today")),
             }
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        answers = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        answers["menstruating_today"] = bool(answers["menstruating_today"])
+        return answers
