@@ -391,3 +391,16 @@ def test_old_clearances_include_abdominal_work_only_when_their_words_clearly_say
 
     clearance.refresh_from_db()
     assert clearance.includes_abdominal_work is includes
+
+
+def test_a_client_recorded_as_male_is_not_asked_about_menstruation(as_user, front_desk, care_client):
+    screened_intake(care_client, by=front_desk, complaints=[GROIN], sex="M")
+    browser = as_user(front_desk)
+    url = f"/clients/{care_client.public_id}/health-check/"
+
+    page = browser.get(url).content.decode()
+    response = browser.post(url, {"no_change": "1"})
+
+    assert "Menstruating today?" not in page
+    assert response.status_code == 302
+    assert HealthCheck.objects.get().menstruating_today is False
