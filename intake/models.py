@@ -206,7 +206,7 @@ class PhysicianClearance(ClientRecord):
         ordering = ["-cleared_on", "-id"]
 
     def __str__(self):
-        return f"Clearance by {self.clinician_name} on {self.cleared_on:%Y-%m-%d}"
+        return f"Clearance by {self.clinician_name} on {local_time.day(self.cleared_on)}"
 
     def resolves(self, screening_result: Screening) -> bool:
         return screening_result.intake_id == self.intake_id and screening_result.red_flag_rules <= set(
