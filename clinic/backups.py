@@ -30,6 +30,7 @@ from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
+from clinic import local_time
 from clinic.backup_databases import BackupError, copy_in, copy_out
 
 FORMAT = 1
@@ -160,7 +161,7 @@ def create_backup(*, output: Path, work: Path) -> dict:
                 _add_file(tar, name, path, files)
             manifest = {
                 "format": FORMAT,
-                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "created_at": local_time.iso(datetime.now(UTC)),
                 "vendor": vendor,
                 "database": database,
                 "django": django.get_version(),

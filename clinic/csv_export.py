@@ -9,7 +9,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from clinic import roles
+from clinic import local_time, roles
 from clinic.access import role_required
 from clinic.models import Client
 from clinic.two_factor import second_factor_required
@@ -20,7 +20,7 @@ COLUMNS = [
     ("legal_last_name", lambda c: c.last_name),
     ("preferred_name", lambda c: c.preferred_name),
     ("pronouns", lambda c: c.pronouns),
-    ("date_of_birth", lambda c: c.date_of_birth.isoformat()),
+    ("date_of_birth", lambda c: local_time.day(c.date_of_birth)),
     ("phone", lambda c: c.phone),
     ("email", lambda c: c.email),
     ("address", lambda c: c.address),
@@ -30,7 +30,9 @@ COLUMNS = [
     ("heard_of_clinic", lambda c: c.get_referral_source_display()),
     ("care_team", lambda c: "; ".join(m.display_name for m in c.care_team.all())),
     ("archived", lambda c: "yes" if c.is_archived else "no"),
-    ("created", lambda c: timezone.localtime(c.created_at).strftime("%Y-%m-%d")),
+    # When, in ISO 8601 with the clinic's offset ("2026-12-03T14:05:09-05:00"); empty for a client on the list.
+    ("archived_at", lambda c: local_time.iso(c.archived_at)),
+    ("created", lambda c: local_time.day(c.created_at)),
 ]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -67,5 +69,5 @@ def client_list_csv(request):
         additional_data={"export": "clients.csv"},
     )
     response = StreamingHttpResponse(_rows(clients), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="clients-{timezone.localdate():%Y-%m-%d}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="clients-{local_time.day(timezone.localdate())}.csv"'
     return response

@@ -241,7 +241,7 @@ class PhysicianClearance(ClientRecord):
         ordering = ["-cleared_on", "-id"]
 
     def __str__(self):
-        return f"Clearance by {self.clinician_name} on {self.cleared_on:%Y-%m-%d}"
+        return f"Clearance by {self.clinician_name} on {local_time.day(self.cleared_on)}"
 
     @property
     def includes_abdominal_work(self) -> bool:

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from clinic import local_time
 from clinic.audit import reads_audited_together, record_view, record_views
 from clinic.guards import refuse_if_archived
 from intake import access, labels, services
@@ -189,7 +190,7 @@ def clearance_letter(request, public_id):
         clearance.letter.open("rb"),
         content_type=clearance.letter_content_type,
         as_attachment=False,
-        filename=f"clearance-{clearance.cleared_on:%Y-%m-%d}.{extension}",
+        filename=f"clearance-{local_time.day(clearance.cleared_on)}.{extension}",
     )
 
 

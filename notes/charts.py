@@ -34,7 +34,7 @@ def _attr(value) -> str:
 def pain_trend_svg(series: list[Series], *, width: int = 720, height: int = 300, title: str = "Pain over time") -> str:
     """Pain (0-10) over time, one coloured line per complaint; hollow points before a session, filled after."""
     points = [p for s in series for p in s.points]
-    day_of = local_time.day_labeller()
+    day_of, iso_of = local_time.day_labeller(), local_time.iso_labeller()
     desc = _trend_description(series)
     if not points:
         return (
@@ -98,7 +98,7 @@ def pain_trend_svg(series: list[Series], *, width: int = 720, height: int = 300,
             parts.append(
                 f'<circle class="point point-{p.kind}" cx="{x}" cy="{y}" r="4.5" '
                 f'fill="{fill}" stroke="{colour}" stroke-width="2" data-series="{label}" '
-                f'data-value="{p.value}" data-kind="{p.kind}" data-at="{p.at.isoformat()}">'
+                f'data-value="{p.value}" data-kind="{p.kind}" data-at="{iso_of(p.at)}">'
                 f"<title>{label}: {p.value}/10 ({p.kind}, {day_of(p.at)})</title></circle>"
             )
     legend_y = height - 22

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
+from clinic import local_time
 from clinic.models import Client, User
 from intake.models import PhysicianClearance
 from notes import retention
@@ -29,8 +30,11 @@ class DisposalRefused(Exception):
 @dataclass(frozen=True)
 class Retention:
     last_entry: date | None
-    keep_until: date
+    # None while the record has no entry: it is kept 10 years after the last visit, not made yet.
+    keep_until: date | None
     may_dispose: bool
+    # With no entry yet, a minor's record is kept at least until this day (10 years after their 18th birthday).
+    at_least_until: date | None = None
 
 
 def last_entry_at(client: Client) -> datetime | None:
@@ -57,10 +61,12 @@ def _retention(client: Client, last: datetime | None, today: date | None) -> Ret
     last_day = timezone.localtime(last).date() if last is not None else None
     kept_until = retention.keep_until(born=client.date_of_birth, last_entry=last_day)
     today = today or timezone.localdate()
+    at_least_until = None if last_day else retention.kept_at_least_until(born=client.date_of_birth, today=today)
     return Retention(
         last_entry=last_day,
         keep_until=kept_until,
         may_dispose=retention.may_dispose(kept_until=kept_until, today=today),
+        at_least_until=at_least_until,
     )
 
 
@@ -81,9 +87,14 @@ def _require_clinic_admin(user: User) -> None:
 
 def _require_past_retention(client: Client) -> Retention:
     kept = retention_for(client)
+    if kept.keep_until is None:
+        raise DisposalRefused(
+            "This record has no visit yet: it is kept 10 years after the last visit, and only then disposed of."
+        )
     if not kept.may_dispose:
         raise DisposalRefused(
-            f"This record must be kept until {kept.keep_until:%Y-%m-%d}: it may be disposed of only after that date."
+            f"This record must be kept until {local_time.day(kept.keep_until)}: it may be disposed of only after "
+            "that date."
         )
     return kept
 

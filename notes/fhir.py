@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from django.conf import settings
 
+from clinic import local_time
 from clinic.models import Client
 from intake.models import Complaint, Intake
 from notes.history import clinic_outcome, complaint_label
@@ -50,7 +51,8 @@ def _ref(kind: str, public_id) -> dict:
 
 
 def _when(value) -> str | None:
-    return value.isoformat() if value else None
+    """A FHIR instant or dateTime: ISO 8601 in the clinic's time zone, with its offset ("2026-12-03T14:05:09-05:00")."""
+    return local_time.iso(value) if value else None
 
 
 def _body_site(region: str, side: str) -> dict:
@@ -75,7 +77,7 @@ def _patient(client: Client, sex: str) -> dict:
         "id": str(client.public_id),
         "active": not client.is_archived,
         "name": names,
-        "birthDate": client.date_of_birth.isoformat(),
+        "birthDate": local_time.day(client.date_of_birth),
     }
     if telecom:
         patient["telecom"] = telecom

@@ -8,6 +8,7 @@ import io
 import json
 import stat
 import tarfile
+from datetime import datetime
 
 import pytest
 from django.core.management import call_command
@@ -15,6 +16,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from clinic import local_time
 from clinic.models import Client
 from notes.models import FeedbackEntry, TreatmentSession
 from tests import factories
@@ -94,6 +96,11 @@ def test_restore_drill_brings_back_exactly_what_was_backed_up(records, therapist
     with open(records["letter"], "rb") as letter:
         assert letter.read() == LETTER
     assert "OK: 1 signed session(s) match their hashes." in report
+    # When the backup was made: ISO 8601 with the clinic's offset in the manifest, the clinic's minute in the report.
+    with tarfile.open(archive) as tar:
+        made = json.loads(tar.extractfile("manifest.json").read())["created_at"]
+    assert made == local_time.iso(datetime.fromisoformat(made))
+    assert f"Backup of {local_time.minute(datetime.fromisoformat(made))} (" in report
     call_command("verify_notes", stdout=io.StringIO())  # raises CommandError on any altered note
     # The record triggers (trigger functions included) came back with the tables: raw SQL is still refused.
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:

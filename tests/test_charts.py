@@ -52,10 +52,13 @@ def test_every_point_carries_its_value_kind_and_series():
     ]
 
 
-def test_points_carry_their_time():
+def test_points_carry_their_time_in_the_clinic_s_zone(settings):
+    settings.TIME_ZONE = "America/Toronto"
     root = parse(pain_trend_svg([GROIN]))
 
-    assert [c.get("data-at") for c in circles(root)] == [at(0).isoformat(), at(7, 1).isoformat()]
+    # 09:00 UTC on 2 March is 04:00 in Toronto (EST); a week later, summer time has begun (EDT).
+    assert [c.get("data-at") for c in circles(root)] == ["2026-03-02T04:00:00-05:00", "2026-03-09T06:00:00-04:00"]
+    assert [datetime.fromisoformat(c.get("data-at")) for c in circles(root)] == [at(0), at(7, 1)]
 
 
 def test_pain_ten_is_drawn_at_the_top_of_the_plot_and_zero_at_the_bottom():

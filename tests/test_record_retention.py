@@ -1,6 +1,7 @@
 """Retention: every client shows until when their record must be kept; archived clients stay readable; nothing
 clinical is deleted before that date, and after it only when one clinic admin requests and another approves."""
 
+import re
 from contextlib import contextmanager
 from datetime import date, timedelta
 from io import BytesIO
@@ -123,6 +124,91 @@ def test_the_history_page_and_the_pdf_show_the_retention_date(therapist, record)
 
     assert f"{expected_keep_until():%Y-%m-%d}" in history
     assert "Keep until" in text and f"{expected_keep_until():%Y-%m-%d}" in text
+
+
+def retention_panel(page: str) -> str:
+    return re.search(r'<section class="card mt-3 record-retention".*?</section>', page, re.S).group()
+
+
+def dates_in(text: str) -> list[date]:
+    return [date.fromisoformat(day) for day in re.findall(r"\d{4}-\d{2}-\d{2}", text)]
+
+
+def born_years_ago(years: int) -> date:
+    return add_years(timezone.localdate(), -years)
+
+
+NO_VISIT_YET = "10 years after the last visit (no visit yet)"
+
+
+@pytest.mark.parametrize("role", ["front_desk", "therapist", "clinic_admin"])
+def test_a_new_adult_client_s_record_shows_no_date_in_the_past_but_that_there_is_no_visit_yet(request, role):
+    # Born in 1980: the 18th birthday's rule alone would say 2008-05-17, long past.
+    client = factories.ClientFactory(date_of_birth=BORN, care_team=[request.getfixturevalue("therapist")])
+
+    page = signed_in(request.getfixturevalue(role)).get(f"/clients/{client.public_id}/").content.decode()
+
+    panel = retention_panel(page)
+    assert NO_VISIT_YET in panel
+    assert dates_in(panel) == []
+    assert "2008-05-17" not in page
+    assert f"/clients/{client.public_id}/disposal/new/" not in page
+
+
+def test_a_new_client_s_record_cannot_be_disposed_of_and_its_pdf_says_why(clinic_admin):
+    client = factories.ClientFactory(date_of_birth=BORN)
+    browser = signed_in(clinic_admin)
+
+    form_page = browser.get(f"/clients/{client.public_id}/disposal/new/").content.decode()
+    refused = browser.post(f"/clients/{client.public_id}/disposal/new/", {"reason": "Never came in"})
+    pdf = browser.get(f"/clients/{client.public_id}/export.pdf")
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(BytesIO(pdf.content)).pages)
+
+    assert NO_VISIT_YET in form_page
+    assert refused.status_code == 409
+    assert "no visit yet" in refused.content.decode()
+    assert not RecordDisposal.objects.exists()
+    assert f"Keep until {NO_VISIT_YET}" in text
+    assert "2008-05-17" not in text
+
+
+def test_a_minor_with_no_visit_yet_is_kept_at_least_until_their_28th_birthday(therapist):
+    child = factories.ClientFactory(date_of_birth=born_years_ago(6), care_team=[therapist])
+
+    panel = retention_panel(signed_in(therapist).get(f"/clients/{child.public_id}/").content.decode())
+
+    assert NO_VISIT_YET in panel
+    assert (
+        f'at least until <strong class="retention-date">{add_years(child.date_of_birth, 28):%Y-%m-%d}</strong>' in panel
+    )
+    assert all(day > timezone.localdate() for day in dates_in(panel))
+
+
+@pytest.mark.parametrize(
+    ("age", "rule"),
+    [
+        (6, "28th birthday"),
+        # A minor's 28th birthday is more than 10 years away: it is always the later date.
+        (17, "28th birthday"),
+        # At 19 the 28th birthday is 9 years away: 10 years after today's visit is later.
+        (19, "last visit"),
+        (45, "last visit"),
+    ],
+)
+def test_a_visited_record_is_kept_until_the_later_of_the_28th_birthday_and_10_years_after_the_visit(
+    therapist, front_desk, age, rule
+):
+    client = factories.ClientFactory(date_of_birth=born_years_ago(age), care_team=[therapist])
+    h.take_intake(client, by=front_desk)
+
+    panel = retention_panel(signed_in(therapist).get(f"/clients/{client.public_id}/").content.decode())
+
+    today = timezone.localdate()
+    expected = add_years(client.date_of_birth, 28) if rule == "28th birthday" else add_years(today, 10)
+    assert expected == max(add_years(client.date_of_birth, 28), add_years(today, 10))
+    assert f'Keep this record until <strong class="retention-date">{expected:%Y-%m-%d}</strong>' in panel
+    assert NO_VISIT_YET not in panel
+    assert min(dates_in(panel)) >= today
 
 
 def test_the_last_entry_is_the_latest_write_of_any_kind(therapist, front_desk, record):

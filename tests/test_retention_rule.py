@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from notes.retention import add_years, keep_until, may_dispose
+from notes.retention import add_years, keep_until, kept_at_least_until, may_dispose
 
 
 @pytest.mark.parametrize(
@@ -17,12 +17,33 @@ from notes.retention import add_years, keep_until, may_dispose
         # Seen at 17: the 18th birthday's rule and the last entry's are a few months apart; the later wins.
         (date(2009, 3, 1), date(2026, 11, 25), date(2037, 3, 1)),
         (date(2009, 12, 31), date(2026, 11, 25), date(2037, 12, 31)),
-        # No entry at all: only the birthday rule.
-        (date(2010, 1, 1), None, date(2038, 1, 1)),
     ],
 )
 def test_keep_until_takes_the_later_of_the_two_dates(born, last_entry, expected):
     assert keep_until(born=born, last_entry=last_entry) == expected
+
+
+@pytest.mark.parametrize("born", [date(1970, 6, 15), date(2010, 1, 1), date(2020, 7, 4)])
+def test_a_record_with_no_entry_has_no_retention_date_yet(born):
+    # Its 10 years count from a visit not yet made: the birthday's rule alone would give an adult 1998.
+    assert keep_until(born=born, last_entry=None) is None
+    assert may_dispose(kept_until=None, today=date(2090, 1, 1)) is False
+
+
+@pytest.mark.parametrize(
+    ("born", "expected"),
+    [
+        # 6 years old: 28 in 2048, later than any first visit from today on (2036 at the earliest).
+        (date(2020, 7, 4), date(2048, 7, 4)),
+        # 17 and a half: 28 in 2037-06, later than a first visit today (2036-12-03 + 10).
+        (date(2009, 6, 1), date(2037, 6, 1)),
+        # 18 or more: any first visit, today or later, keeps the record longer than the birthday's rule.
+        (date(2008, 12, 3), None),
+        (date(1970, 6, 15), None),
+    ],
+)
+def test_with_no_entry_a_minor_is_kept_at_least_until_their_28th_birthday(born, expected):
+    assert kept_at_least_until(born=born, today=date(2026, 12, 3)) == expected
 
 
 def test_a_leap_day_birthday_turns_18_on_the_first_of_march_in_a_common_year():

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinic import local_time
 from clinic.models.audited import AuditBypassRefused, AuditedQuerySet
 from clinic.models.clients import Client
 
@@ -39,7 +40,7 @@ class EmergencyAccess(models.Model):
         verbose_name_plural = _("emergency accesses")
 
     def __str__(self):
-        return f"{self.user} → {self.client} ({timezone.localtime(self.granted_at):%Y-%m-%d %H:%M})"
+        return f"{self.user} → {self.client} ({local_time.minute(self.granted_at)})"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

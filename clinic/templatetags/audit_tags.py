@@ -7,4 +7,4 @@ register = template.Library()
 
 @register.filter
 def change_lines(entry) -> list[str]:
-    return describe_changes(entry.changes_dict)
+    return describe_changes(entry.changes_dict, entry.content_type.model_class())

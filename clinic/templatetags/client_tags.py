@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from clinic import local_time
 from clinic.access import may_read_clinical_record
 
 register = template.Library()
@@ -80,7 +81,7 @@ def client_rows(clients, user):
                 client.display_name,
                 pronouns,
                 screening_badges(client, user, team),
-                client.date_of_birth.isoformat() if client.date_of_birth else "",
+                local_time.day(client.date_of_birth),
                 client.phone,
                 members,
             )

@@ -5,13 +5,13 @@ from html import escape as _escape
 
 from django import template
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from clinic import local_time
 from notes.outcomes import within_session_change
 
 register = template.Library()
@@ -109,7 +109,7 @@ def _clearance(r) -> str:
         "{}: {}, {} — {}",
         _("Physician clearance"),
         r.clinician_name,
-        r.cleared_on.isoformat() if r.cleared_on else "",
+        local_time.day(r.cleared_on),
         Truncator(r.what_was_cleared).chars(200),
     )
 
@@ -134,10 +134,10 @@ def history_rows(events):
     """One <li> per event of the timeline page: when, and what was recorded (each record loaded with what it
     shows: see notes.history.timeline_page)."""
     session_address = _address_by_public_id("notes:session-detail")
-    zone = timezone.get_current_timezone()  # the clinic's
+    minute = local_time.minute_labeller()  # the clinic's zone, looked up once for the page
     rows = [
         f'<li class="list-group-item history-{_escape(event.kind)}">\n'
-        f"      <strong>{event.at.astimezone(zone).strftime('%Y-%m-%d %H:%M')}</strong> ·\n"
+        f"      <strong>{minute(event.at)}</strong> ·\n"
         f"      {conditional_escape(_describe(event, session_address)) if event.record is not None else ''}\n"
         "    </li>"
         for event in events

@@ -72,12 +72,26 @@
     );
   }
 
+  // "2026-12-03 14:05": a moment in the clinic's time zone, to the minute, as the pages write times (not the
+  // browser's own format and zone).
+  function clinicMinute(ms, zone) {
+    const options = {
+      year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+    };
+    let format;
+    try { format = new Intl.DateTimeFormat("en-CA", { ...options, timeZone: zone }); }
+    catch (e) { format = new Intl.DateTimeFormat("en-CA", options); } // a zone this browser does not know
+    const part = {};
+    format.formatToParts(new Date(ms)).forEach(({ type, value }) => { part[type] = value; });
+    return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}`;
+  }
+
   function offer(form, draft) {
     const template = document.getElementById("draft-offer");
     if (!template) return;
     const bar = template.content.firstElementChild.cloneNode(true);
     const when = bar.querySelector("[data-draft-when]");
-    if (when) when.textContent = new Date(draft.savedAt).toLocaleString();
+    if (when) when.textContent = clinicMinute(draft.savedAt, template.dataset.timeZone);
     bar.querySelector("[data-draft-restore]").addEventListener("click", () => {
       const fields = fieldMap(form);
       Object.entries(draft.fields).forEach(([name, value]) => {

@@ -1,12 +1,15 @@
 """The text a therapist types survives a reload (or a failed save) in the browser, and is offered back."""
 
 import re
+from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.db import OperationalError
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from clinic import local_time
 from notes import services
 from tests.factories import LOW_BACK, ClientFactory, screened_intake, therapist_user
 
@@ -15,6 +18,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 TYPED = "Iliopsoas tender on the right; eased with breathing-paced release."
 HAS_DRAFT = "() => Object.keys(localStorage).some((key) => key.startsWith('clinic-draft:'))"
 NO_DRAFT = "() => !Object.keys(localStorage).some((key) => key.startsWith('clinic-draft:'))"
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # The browser's clock is in Tokyo, the clinic's in its TIME_ZONE: a draft's time is written the clinic's way.
+    return {**browser_context_args, "timezone_id": "Asia/Tokyo"}
 
 
 @pytest.fixture
@@ -41,6 +50,8 @@ def test_a_draft_survives_a_reload_is_offered_back_and_goes_once_saved(signed_in
     page.reload()
 
     expect(page.get_by_label("Assessment")).to_have_value("")
+    typed_at = page.locator(".draft-offer [data-draft-when]").inner_text()
+    assert typed_at in {local_time.minute(timezone.now() - timedelta(minutes=back)) for back in (0, 1)}
     page.get_by_role("button", name="Restore your unsaved text").click()
     expect(page.get_by_label("Assessment")).to_have_value(TYPED)
     expect(page.get_by_role("button", name="Restore your unsaved text")).to_have_count(0)

@@ -5,14 +5,16 @@ touched; then the signed notes are checked with `verify_notes`.
 """
 
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import timezone
 
-from clinic import backups
+from clinic import backups, local_time
 
 
 class Command(BaseCommand):
@@ -34,8 +36,8 @@ class Command(BaseCommand):
                 raise CommandError(f"Refused: {error}") from error
             manifest = verified.manifest
             self.stdout.write(
-                f"Backup of {manifest['created_at']} ({manifest['vendor']}, {len(verified.media_files)} uploaded "
-                "file(s)): manifest and checksums verified."
+                f"Backup of {_made_at(manifest['created_at'])} ({manifest['vendor']}, {len(verified.media_files)} "
+                "uploaded file(s)): manifest and checksums verified."
             )
             if not yes and not self.confirmed():
                 raise CommandError("Restore cancelled; nothing was changed.")
@@ -86,3 +88,13 @@ class Command(BaseCommand):
         for app, name in MigrationLoader(None, ignore_no_migrations=True).disk_migrations:
             state.setdefault(app, []).append(name)
         return state
+
+
+def _made_at(text) -> str:
+    """When the backup was made, the clinic's minute ("2026-12-03 14:05"); the manifest's text if it is no ISO 8601
+    moment with an offset."""
+    try:
+        moment = datetime.fromisoformat(str(text))
+    except ValueError:
+        return str(text)
+    return str(text) if timezone.is_naive(moment) else local_time.minute(moment)
