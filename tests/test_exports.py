@@ -12,6 +12,7 @@ from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 from pypdf import PdfReader
 
+from clinic import local_time
 from clinic.csv_export import COLUMNS
 from tests import history_helpers as h
 from tests.factories import ClientFactory
@@ -347,7 +348,7 @@ def test_the_bundles_outcome_compares_visits_not_the_minutes_after_treatment(
     assert parts["Percent change from the baseline"]["valueQuantity"]["value"] == 0.0
     assert parts["Reaches the minimal clinically important difference"]["valueBoolean"] is False
     assert "Pain outcome" in outcome["code"]["text"]
-    assert outcome["effectivePeriod"]["end"] == sessions[-1].started_at.isoformat()
+    assert outcome["effectivePeriod"]["end"] == local_time.iso(sessions[-1].started_at)  # the clinic's offset
     by_id = {o["id"]: o for o in resources(bundle, "Observation")}
     derived = [by_id[ref["reference"].removeprefix("urn:uuid:")] for ref in outcome["derivedFrom"]]
     assert [o["note"][0]["text"] for o in derived] == ["At intake", "Before treatment"]
