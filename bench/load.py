@@ -1,9 +1,9 @@
 """Load test: gunicorn on loopback, the clinic's roles browsing and therapists adding live feedback.
 
 `make load` runs it. It creates a throwaway PostgreSQL database (LOAD_DB, default clinic_load), migrates it,
-seeds it with `seed_load` plus a few clients ready for abdominal work (real intake, screening and both consents
-through the services), collects static files to a temporary STATIC_ROOT, then runs two phases, each bounded in
-time (LOAD_SECONDS, default 60):
+seeds it with `seed_load` plus a few clients ready for abdominal work (real intake, screening, today's health
+check and both consents through the services), collects static files to a temporary STATIC_ROOT, then runs two
+phases, each bounded in time (LOAD_SECONDS, default 60):
 
 1. one gunicorn with 2 workers (LOAD_WORKERS), DEBUG off, plain http on loopback;
 2. two gunicorns on two ports (1 worker each, LOAD_PAIR_WORKERS) on the same database, every virtual user's
@@ -83,7 +83,7 @@ def seed(*, clients: int, sessions: int, entries: int, therapists: int, desks: i
 
     from clinic import roles, services
     from clinic.models import Client, User
-    from intake.services import record_intake
+    from intake.services import record_health_check, record_intake
     from notes.models import ConsentKind, ConsentText, TreatmentSession
     from notes.services import record_consent
 
@@ -143,6 +143,8 @@ def seed(*, clients: int, sessions: int, entries: int, therapists: int, desks: i
                         signed_name=client.full_name,
                         collected_by=desk,
                     )
+                # The front desk's health check as the client arrives: abdominal work waits for today's.
+                record_health_check(client=client, by=desk, no_change=True, anticoagulant=False, pregnant=False)
                 live.append(str(client.public_id))
             seeded = list(
                 Client.objects.filter(care_team=therapist, last_name__contains="-")
