@@ -1,5 +1,5 @@
 """What the notes app shows on the clinic's pages (clinic/panels.py): on the client page, consent status, the latest
-sessions and the record's retention; on a therapist's home page, their drafts to sign."""
+sessions and the record's retention; on a therapist's home page, their drafts to sign (overdue ones marked)."""
 
 from datetime import timedelta
 
@@ -52,14 +52,13 @@ def retention_panel(request, client) -> Panel:
 
 
 def drafts_panel(request) -> Panel | None:
-    """The therapist's unsigned drafts older than 24 hours."""
+    """All the therapist's unsigned drafts, oldest first; those older than 24 hours are marked overdue."""
     if not request.user.is_therapist:
         return None
-    drafts = (
-        TreatmentSession.objects.drafts()
-        .by(request.user)
-        .filter(started_at__lt=timezone.now() - STALE_DRAFT_AGE)
-        .select_related("client")
-        .order_by("started_at")
+    drafts = list(
+        TreatmentSession.objects.drafts().by(request.user).select_related("client").order_by("started_at", "id")[:50]
     )
-    return Panel("notes/_stale_drafts.html", {"drafts": list(drafts[:20])})
+    overdue_before = timezone.now() - STALE_DRAFT_AGE
+    for draft in drafts:
+        draft.overdue = draft.started_at < overdue_before
+    return Panel("notes/_stale_drafts.html", {"drafts": drafts})
