@@ -179,11 +179,25 @@ class AbdominalRequestForm(forms.Form):
 
 
 class FeedbackForm(forms.Form):
+    """One entry of the live timeline. Nothing is pre-selected: the therapist taps the pressure, side, technique and
+    the client's pain each time, unless they tick "same as the last entry" (kept ticked until they untick it), which
+    copies the last entry's pressure, side and technique, never the pain: that is the client's, asked every time."""
+
+    CARRIED = ("pressure", "side", "technique")
+    REQUIRED_MESSAGES = {
+        "pressure": _("Tap the pressure (1-5), or tick “same as the last entry”."),
+        "side": _("Tap the side, or tick “same as the last entry”."),
+        "technique": _("Choose the technique, or tick “same as the last entry”."),
+    }
+
     token = forms.UUIDField(widget=forms.HiddenInput)
+    same_as_last = forms.BooleanField(required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
     side = forms.ChoiceField(
         label=_("Side"), choices=FeedbackEntry.Side.choices, widget=forms.RadioSelect(attrs={"class": "btn-check"})
     )
-    technique = forms.ChoiceField(label=_("Technique"), choices=FeedbackEntry.Technique.choices)
+    technique = forms.ChoiceField(
+        label=_("Technique"), choices=[("", _("Choose a technique"))] + FeedbackEntry.Technique.choices
+    )
     pressure = forms.TypedChoiceField(
         label=_("Pressure (1 light - 5 firm)"),
         choices=PRESSURE_CHOICES,
@@ -196,7 +210,10 @@ class FeedbackForm(forms.Form):
         choices=PAIN_CHOICES,
         coerce=int,
         widget=forms.RadioSelect(attrs={"class": "btn-check"}),
-        error_messages={"invalid_choice": _("Pain must be a whole number from 0 to 10.")},
+        error_messages={
+            "required": _("Tap the client's pain (0-10): it is asked at every entry."),
+            "invalid_choice": _("Pain must be a whole number from 0 to 10."),
+        },
     )
     response = forms.ChoiceField(
         label=_("Client's response"),
@@ -205,18 +222,43 @@ class FeedbackForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
-    @classmethod
-    def sticky_initial(cls, last_entry: FeedbackEntry | None) -> dict:
-        """A fresh token, and the last entry's settings so the next entry is one tap."""
-        initial = {"token": uuid.uuid4(), "side": "right", "technique": "sustained_pressure", "pressure": 2, "pain": 3}
-        if last_entry is not None:
-            initial |= {
-                "side": last_entry.side,
-                "technique": last_entry.technique,
+    def __init__(self, *args, last_entry: FeedbackEntry | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.last_entry = last_entry
+        for name in self.CARRIED:
+            self.fields[name].required = False  # required unless copied: clean()
+        if last_entry is None:
+            del self.fields["same_as_last"]
+        else:
+            self.fields["same_as_last"].label = _(
+                "Same as the last entry: pressure %(pressure)s, %(side)s, %(technique)s"
+            ) % {
                 "pressure": last_entry.pressure,
-                "pain": last_entry.pain,
+                "side": last_entry.get_side_display().lower(),
+                "technique": last_entry.get_technique_display().lower(),
             }
-        return initial
+
+    @classmethod
+    def fresh(cls, last_entry: FeedbackEntry | None, *, same_as_last: bool = False) -> "FeedbackForm":
+        """A blank form with a new token; "same as the last entry" stays as the therapist left it."""
+        initial = {"token": uuid.uuid4(), "same_as_last": same_as_last and last_entry is not None}
+        return cls(initial=initial, last_entry=last_entry)
+
+    def clean(self):
+        cleaned = super().clean()
+        copy = cleaned.get("same_as_last") and self.last_entry is not None
+        for name in self.CARRIED:
+            if cleaned.get(name) not in (None, ""):
+                continue
+            if copy:
+                cleaned[name] = getattr(self.last_entry, name)
+            elif name not in self.errors:
+                self.add_error(name, self.REQUIRED_MESSAGES[name])
+        return cleaned
+
+    def entry(self) -> dict:
+        """What the service records."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "same_as_last"}
 
 
 class AddendumForm(forms.ModelForm):

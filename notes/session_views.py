@@ -64,7 +64,7 @@ def session_new(request, public_id):
 ADDENDUM_AUTHOR = User.name_fields("author")
 
 
-def _session_context(request, session, *, feedback_form=None, abdominal_form=None):
+def _session_context(request, session, *, feedback_form=None, abdominal_form=None, same_as_last=False):
     # A signed session is a locked record: its page shows what happened, not today's consent and screening.
     segments = list(session.segments.all())  # once, for the gate, the timeline and the record box
     state = None if session.is_signed else gate_state(session, segments=segments)
@@ -86,7 +86,7 @@ def _session_context(request, session, *, feedback_form=None, abdominal_form=Non
         "segment_count": len(segments),
         # The live forms, for the therapist writing the draft (nobody else sees them).
         "feedback_form": feedback_form
-        or (FeedbackForm(initial=FeedbackForm.sticky_initial(timeline.newest_entry)) if is_own_draft else None),
+        or (FeedbackForm.fresh(timeline.newest_entry, same_as_last=same_as_last) if is_own_draft else None),
         "abdominal_form": abdominal_form or (AbdominalRequestForm() if is_own_draft else None),
         "duration": (session.ended_at or timeline.last_moment or timezone.now()) - session.started_at,
         "response_choices": FeedbackEntry.Response.choices,
@@ -135,17 +135,20 @@ def session_abdominal(request, public_id):
 @require_POST
 def session_feedback(request, public_id):
     session = _load_session(request, public_id, own=True)
-    form = FeedbackForm(request.POST)
+    form = FeedbackForm(request.POST, last_entry=session.entries.order_by("-at", "-id").first())
     refusal = None
     if form.is_valid():
         try:
-            services.record_feedback(session=session, **form.cleaned_data)
+            services.record_feedback(session=session, **form.entry())
         except AbdominalWorkRefused as error:
             refusal = error.reason
     if request.htmx:
         session = _load_session(request, public_id, own=True)
         context = _session_context(
-            request, session, feedback_form=None if form.is_valid() and refusal is None else form
+            request,
+            session,
+            feedback_form=None if form.is_valid() and refusal is None else form,
+            same_as_last=form.is_valid() and form.cleaned_data.get("same_as_last", False),
         )
         context["refusal"] = refusal
         return render(request, "notes/_live_panel.html", context, status=200)

@@ -109,7 +109,9 @@ def test_the_sparkline_and_the_feedback_form_follow_the_newest_entries_on_any_pa
     assert timeline.entry_count == 120
     assert len(timeline.moments) == 120
     assert timeline.newest_entry.response == "stop"
-    assert response.context["feedback_form"].initial["pressure"] == 1
+    form = response.context["feedback_form"]
+    assert form.last_entry == timeline.newest_entry  # "same as the last entry" names the newest, on any page
+    assert f"pressure {timeline.newest_entry.pressure}," in form.fields["same_as_last"].label
     assert "<svg" in response.content.decode()
 
 

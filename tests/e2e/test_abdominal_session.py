@@ -48,18 +48,39 @@ def test_therapist_runs_an_abdominal_session_with_a_stop_and_signs(signed_in_pag
     page.get_by_role("button", name="Start abdominal work").click()
     expect(page.get_by_text("Re-confirmation recorded")).to_be_visible()
 
+    # Nothing is pre-selected: an entry without pain (or pressure, side, technique) is refused beside its field.
+    expect(page.locator(".feedback-form input[type=radio]:checked")).to_have_count(0)
+    page.get_by_role("button", name="Tender").click()
+    expect(page.get_by_text("Tap the client's pain (0-10)")).to_be_visible()
+    expect(page.locator(".timeline-entry")).to_have_count(0)
+
+    def tap(group, value):
+        page.get_by_role("radiogroup", name=group).locator("label", has_text=value).first.click()
+
+    tap("Pressure", "2")
+    tap("Side", "Right")
+    tap("Client's pain", "3")
+    page.get_by_label("Technique").select_option("sustained_pressure")
     page.get_by_role("button", name="Tender").click()
     expect(page.locator(".timeline-entry")).to_have_count(1)
+    # "Same as the last entry" is an explicit tick, kept until unticked; the pain is asked every time.
+    page.get_by_label("Same as the last entry").check()
+    tap("Client's pain", "5")
     page.get_by_role("button", name="Stop").click()
     expect(page.locator(".timeline-entry")).to_have_count(2)
+    expect(page.get_by_label("Same as the last entry")).to_be_checked()
+    expect(page.locator(".feedback-form input[name=pain]:checked")).to_have_count(0)
     expect(page.get_by_text("abdominal work closed: Client said stop")).to_be_visible()
 
+    tap("Client's pain", "4")
     page.get_by_role("button", name="Comfortable").click()
     expect(page.get_by_text("Entry refused:")).to_be_visible()
     expect(page.locator(".timeline-entry")).to_have_count(2)
 
     page.get_by_label("The client confirmed out loud").check()
     page.get_by_role("button", name="Start abdominal work").click()
+    page.get_by_label("Same as the last entry").check()
+    tap("Client's pain", "2")
     page.get_by_role("button", name="Comfortable").click()
     expect(page.locator(".timeline-entry")).to_have_count(3)
 
