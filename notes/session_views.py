@@ -71,6 +71,7 @@ def _session_context(request, session, *, feedback_form=None, abdominal_form=Non
     timeline = session_timeline(session, page=page_number(request.GET.get("timeline")), segments=segments)
     is_own_draft = not session.is_signed and session.therapist_id == request.user.pk
     segment = state and state.open_segment
+    last_segment = max(segments, key=lambda s: (s.reconfirmed_at, s.pk), default=None)
     return {
         "session": session,
         "client": session.client,
@@ -84,6 +85,8 @@ def _session_context(request, session, *, feedback_form=None, abdominal_form=Non
         "is_own": session.therapist_id == request.user.pk,
         "segment_elapsed": (timezone.now() - segment.reconfirmed_at) if segment else None,
         "segment_count": len(segments),
+        # Closed: why (the last stretch's end), or never opened in this session.
+        "closed_segment": None if segment else last_segment,
         # The live forms, for the therapist writing the draft (nobody else sees them).
         "feedback_form": feedback_form
         or (FeedbackForm.fresh(timeline.newest_entry, same_as_last=same_as_last) if is_own_draft else None),
@@ -116,8 +119,7 @@ def session_abdominal(request, public_id):
     form.is_valid()
     if request.POST.get("action") == "finish":
         services.finish_abdominal_work(session=session)
-        messages.info(request, _("Abdominal work finished for now."))
-        return redirect(session)
+        return redirect(f"{session.get_absolute_url()}#gate-heading")  # the panel says it closed, and why
     try:
         services.request_abdominal_work(
             session=session,
@@ -126,10 +128,11 @@ def session_abdominal(request, public_id):
             precautions_reviewed=form.cleaned_data.get("precautions_reviewed", False),
         )
     except AbdominalWorkRefused as refusal:
-        messages.error(request, _("Abdominal work refused: %(reason)s") % {"reason": refusal.reason})
-        return redirect(session)
-    messages.success(request, _("Re-confirmation recorded: abdominal work may start."))
-    return redirect(session)
+        # Shown beside the control that was tapped, with the ticks as they were: not at the top of the page.
+        context = _session_context(request, session, abdominal_form=form)
+        context["abdominal_refusal"] = refusal.unmet
+        return render(request, "notes/session_detail.html", context)
+    return redirect(f"{session.get_absolute_url()}#gate-heading")  # the panel says it is open, since when
 
 
 @require_POST
@@ -142,23 +145,18 @@ def session_feedback(request, public_id):
             services.record_feedback(session=session, **form.entry())
         except AbdominalWorkRefused as error:
             refusal = error.reason
-    if request.htmx:
-        session = _load_session(request, public_id, own=True)
-        context = _session_context(
-            request,
-            session,
-            feedback_form=None if form.is_valid() and refusal is None else form,
-            same_as_last=form.is_valid() and form.cleaned_data.get("same_as_last", False),
-        )
-        context["refusal"] = refusal
-        return render(request, "notes/_live_panel.html", context, status=200)
-    if refusal:
-        messages.error(request, _("Entry refused: %(reason)s") % {"reason": refusal})
-    elif not form.is_valid():
-        session = _load_session(request, public_id, own=True)
-        messages.error(request, _("The entry was not saved: see the messages next to the fields."))
-        return render(request, "notes/session_detail.html", _session_context(request, session, feedback_form=form))
-    return redirect(session)
+    if form.is_valid() and refusal is None:
+        if not request.htmx:
+            return redirect(f"{session.get_absolute_url()}#entry-heading")
+        keep = form.cleaned_data.get("same_as_last", False)
+        form = None
+    else:
+        keep = False
+    # Refused or incomplete: said beside the form that was tapped (the live panel), the form kept as it was posted.
+    session = _load_session(request, public_id, own=True)
+    context = _session_context(request, session, feedback_form=form, same_as_last=keep)
+    context["refusal"] = refusal
+    return render(request, "notes/_live_panel.html" if request.htmx else "notes/session_detail.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -57,7 +57,8 @@ MATRIX = [
     ("/sessions/{draft}/sign/", "get", {"therapist": 200, "colleague": 404, "outsider_therapist": 404}),
     # An empty entry re-displays the page with its errors (200); what matters is who gets that far.
     ("/sessions/{draft}/feedback/", "post", {"therapist": 200, "colleague": 404, "outsider_therapist": 404}),
-    ("/sessions/{draft}/abdominal/", "post", {"therapist": 302, "colleague": 404, "outsider_therapist": 404}),
+    # Refused (nothing re-confirmed): the page again, the refusal beside the control (200).
+    ("/sessions/{draft}/abdominal/", "post", {"therapist": 200, "colleague": 404, "outsider_therapist": 404}),
     ("/sessions/{signed}/addenda/new/", "get", {"therapist": 200, "colleague": 404, "outsider_therapist": 404}),
     (
         "/clients/{client}/history/",

@@ -72,9 +72,11 @@ def test_therapist_runs_an_abdominal_session_with_a_stop_and_signs(signed_in_pag
     expect(page.locator(".feedback-form input[name=pain]:checked")).to_have_count(0)
     expect(page.get_by_text("abdominal work closed: Client said stop")).to_be_visible()
 
-    tap("Client's pain", "4")
-    page.get_by_role("button", name="Comfortable").click()
-    expect(page.get_by_text("Entry refused:")).to_be_visible()
+    # Closed by the stop: the panel says so and why, and the entry controls are disabled, visibly.
+    expect(page.locator(".abdominal-state")).to_contain_text("Client said stop")
+    expect(page.locator(".abdominal-state")).not_to_contain_text("Re-confirmation recorded")
+    expect(page.get_by_role("button", name="Comfortable")).to_be_disabled()
+    expect(page.get_by_role("radiogroup", name="Client's pain").locator("input").first).to_be_disabled()
     expect(page.locator(".timeline-entry")).to_have_count(2)
 
     page.get_by_label("The client confirmed out loud").check()

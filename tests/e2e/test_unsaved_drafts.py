@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from clinic import local_time
 from notes import services
+from tests import history_helpers as h
 from tests.factories import LOW_BACK, ClientFactory, screened_intake, therapist_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -79,7 +80,12 @@ def test_signing_out_deletes_the_drafts_of_this_browser(signed_in_page, live_ser
     page.wait_for_function(NO_DRAFT)
 
 
-def test_an_htmx_entry_lost_to_a_database_outage_says_so_and_keeps_the_form(signed_in_page, live_server, draft_session):
+def test_an_htmx_entry_lost_to_a_database_outage_says_so_and_keeps_the_form(
+    signed_in_page, live_server, draft_session, consent_texts
+):
+    # Entries are open only in a stretch of abdominal work: consent, today's health check, the re-confirmation.
+    h.give_consent(draft_session.client, by=draft_session.therapist)
+    h.open_abdominal_work(draft_session, by=draft_session.therapist)
     page = signed_in_page(draft_session.therapist)
     page.goto(f"{live_server.url}/sessions/{draft_session.public_id}/")
     page.get_by_label("Note").fill("Tender at the second breath")
