@@ -172,9 +172,12 @@ class AbdominalRequestForm(forms.Form):
             "of the hip and the upper inner thigh, and know they can say stop at any time."
         ),
         required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
     precautions_reviewed = forms.BooleanField(
-        label=_("I reviewed the listed precautions with the client."), required=False
+        label=_("I reviewed the listed precautions with the client."),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
 
