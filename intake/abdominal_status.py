@@ -55,6 +55,28 @@ def abdominal_status(screening: Screening, *, day: date, clearances) -> Abdomina
     widening = max((c for c in in_force if c.includes_abdominal_work), key=lambda c: (c.cleared_on, c.pk), default=None)
     kept = {"contraindications": contraindications, "cautions": cautions, "red_flags": red_flags}
     prefix = _("Abdominal work:")
+    # A referral not answered for abdominal work, whatever else applies: the gate lists it with the rest.
+    referral = {}
+    why_referred = ""
+    if screening.refer and widening is None:
+        massage_only = max((c for c in in_force), key=lambda c: (c.cleared_on, c.pk), default=None)
+        past = (c for c in answering if c.valid_until is not None and c.valid_until < day)
+        ended = max(past, key=lambda c: (c.cleared_on, c.pk), default=None)
+        flags = "; ".join(red_flags)
+        if massage_only is not None:
+            why_referred = _(
+                "the physician's clearance of %(day)s permits massage without abdominal work; %(flags)s"
+            ) % {"day": f"{massage_only.cleared_on:%Y-%m-%d}", "flags": flags}
+            unanswered = "massage_only"
+        elif ended is not None:
+            why_referred = _(
+                "the physician's clearance of %(day)s ended on %(end)s; refer to a physician: %(flags)s"
+            ) % {"day": f"{ended.cleared_on:%Y-%m-%d}", "end": f"{ended.valid_until:%Y-%m-%d}", "flags": flags}
+            unanswered = "ended"
+        else:
+            why_referred = _("refer to a physician: %(flags)s") % {"flags": flags}
+            unanswered = "none"
+        referral = {"referral_unanswered": unanswered, "ended_clearance": ended, "massage_clearance": massage_only}
     if contraindications:
         why = "; ".join(contraindications)
         return AbdominalStatus(
@@ -62,37 +84,16 @@ def abdominal_status(screening: Screening, *, day: date, clearances) -> Abdomina
             f"{prefix} " + _("not allowed (%(why)s, %(source)s)") % {"why": why, "source": source},
             f"{prefix} " + _("not allowed"),
             **kept,
+            **referral,
             clearance=widening,
         )
-    if screening.refer and widening is None:
-        massage_only = max((c for c in in_force), key=lambda c: (c.cleared_on, c.pk), default=None)
-        past = (c for c in answering if c.valid_until is not None and c.valid_until < day)
-        ended = max(past, key=lambda c: (c.cleared_on, c.pk), default=None)
-        flags = "; ".join(red_flags)
-        if massage_only is not None:
-            why = _("the physician's clearance of %(day)s permits massage without abdominal work; %(flags)s") % {
-                "day": f"{massage_only.cleared_on:%Y-%m-%d}",
-                "flags": flags,
-            }
-            unanswered = "massage_only"
-        elif ended is not None:
-            why = _("the physician's clearance of %(day)s ended on %(end)s; refer to a physician: %(flags)s") % {
-                "day": f"{ended.cleared_on:%Y-%m-%d}",
-                "end": f"{ended.valid_until:%Y-%m-%d}",
-                "flags": flags,
-            }
-            unanswered = "ended"
-        else:
-            why = _("refer to a physician: %(flags)s") % {"flags": flags}
-            unanswered = "none"
+    if referral:
         return AbdominalStatus(
             NOT_ALLOWED,
-            f"{prefix} " + _("not allowed (%(why)s, %(source)s)") % {"why": why, "source": source},
+            f"{prefix} " + _("not allowed (%(why)s, %(source)s)") % {"why": why_referred, "source": source},
             f"{prefix} " + _("not allowed until a physician's clearance includes it"),
             **kept,
-            referral_unanswered=unanswered,
-            ended_clearance=ended,
-            massage_clearance=massage_only,
+            **referral,
         )
     if widening is not None:
         # "after physician clearance of 2026-11-20 (until 2027-05-20)"

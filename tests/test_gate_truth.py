@@ -14,7 +14,14 @@ from django.apps import apps as django_apps
 from django.utils import timezone
 
 from intake.models import ClearanceScope, HealthCheck, PhysicianClearance, Screening
-from notes.gate import CONSENT, HEALTH_CHECK, REFERRAL, AbdominalWorkRefused, check_abdominal_work
+from notes.gate import (
+    CONSENT,
+    CONTRAINDICATED,
+    HEALTH_CHECK,
+    REFERRAL,
+    AbdominalWorkRefused,
+    check_abdominal_work,
+)
 from notes.models import AbdominalSegment, Consent, FeedbackEntry
 from tests import history_helpers as h
 from tests.factories import ClientFactory, clearance_form_data, feedback_form_data, screened_intake
@@ -404,3 +411,18 @@ def test_a_client_recorded_as_male_is_not_asked_about_menstruation(as_user, fron
     assert "Menstruating today?" not in page
     assert response.status_code == 302
     assert HealthCheck.objects.get().menstruating_today is False
+
+
+def test_a_referred_pregnant_client_is_told_of_both_the_contraindication_and_the_referral(
+    as_user, therapist, front_desk, care_client
+):
+    referred(care_client, front_desk, history={"pregnant": True})
+    h.give_consent(care_client, by=front_desk)
+    h.check_in(care_client, by=front_desk, pregnant=True)
+    session = h.draft_session(care_client, therapist=therapist)
+
+    page = as_user(therapist).get(session.get_absolute_url()).content.decode()
+
+    assert gate_conditions(session) == [CONTRAINDICATED, REFERRAL]
+    assert "marks abdominal work contraindicated" in page
+    assert "refers the client to a physician" in page
