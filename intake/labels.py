@@ -160,5 +160,27 @@ def describe_health(history: dict, red_flags: dict) -> list[str]:
     return lines
 
 
+def describe_every_answer(history: dict, red_flags: dict) -> list[tuple]:
+    """Every health and warning-sign question with its answer, "no" included: (group, question, answer, notable),
+    warning signs first. An intake shows what was asked and answered, not only what was said yes to."""
+    yes, no = _("Yes"), _("No")
+    rows = [
+        (_("Warning signs"), RED_FLAGS[name], yes if red_flags.get(name) else no, bool(red_flags.get(name)))
+        for name in RED_FLAGS
+    ]
+    health = _("Health")
+    rows += [
+        (health, HISTORY_FLAGS[name], yes if history.get(name) else no, bool(history.get(name)))
+        for name in HISTORY_FLAGS
+    ]
+    for name, (question, choices) in HISTORY_CHOICES.items():
+        value = history.get(name, "none")
+        rows.append((health, question, choices.get(value, value), value != "none"))
+    weeks = history.get("abdominal_pelvic_surgery_weeks_ago")
+    answer = _("%(weeks)s weeks ago") % {"weeks": f"{weeks:g}"} if weeks is not None else _("None")
+    rows.append((health, SURGERY_WEEKS_LABEL, answer, weeks is not None))
+    return rows
+
+
 def describe_tests(tests: dict) -> list[tuple]:
     return [(TESTS[name], TEST_RESULTS.get(value, value)) for name, value in tests.items() if name in TESTS]

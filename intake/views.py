@@ -126,6 +126,7 @@ def intake_detail(request, public_id):
             "complaints": intake.complaints.current(),
             "aggravating_labels": labels.describe_aggravating(intake.aggravating),
             "yes_answers": labels.describe_health(intake.history, intake.red_flags),
+            "every_answer": labels.describe_every_answer(intake.history, intake.red_flags),
             "test_results": labels.describe_tests(intake.tests),
             "latest": latest,
             "earlier": screenings[1:] if full else [],
