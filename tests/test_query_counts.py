@@ -258,8 +258,8 @@ EXPECTED_QUERIES = {
     "addendum new": 3,
     "disposal new": 5,
     "disposal detail": 4,
-    "history, therapist": 13,  # 14 until a client with no disposal asked for stopped looking for one
-    "history, clinic admin": 13,  # 14 until a client with no disposal asked for stopped looking for one
+    "history, therapist": 14,  # the page's intakes and their screenings: two QuerySets, not one hand-built SQL row
+    "history, clinic admin": 14,  # the page's intakes and their screenings: two QuerySets, not one hand-built SQL row
     "export PDF, rendered at once": 15,
     "export PDF, asked for a long record": 8,
     "export PDF, downloaded once prepared": 6,

@@ -19,7 +19,7 @@ from notes.history.pain_chart import (
     _rated_pains,
     pain_series,
 )
-from notes.history.sql import KINDS, IntakeRow, Named, ScreeningSummary, intake_rows
+from notes.history.sql import KINDS, Named, intake_rows
 
 __all__ = [
     "CHART_EXACT_SESSIONS",
@@ -28,9 +28,7 @@ __all__ = [
     "KINDS",
     "PERIODS",
     "Event",
-    "IntakeRow",
     "Named",
-    "ScreeningSummary",
     "SessionRow",
     "_means_by_period",
     "_means_in_database",

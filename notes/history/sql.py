@@ -1,11 +1,10 @@
-"""The history page's reads and the outcome store's writes that stay SQL, each for a measured reason.
+"""The history page's reads and the outcome store's writes that stay SQL, each for a measured reason; and a page's
+intakes with their latest screening, in plain QuerySets (a second query: the SQL row built by hand is gone).
 
 - The timeline's page of events: a union of five kinds of record, filtered, counted and paginated in one statement.
   The ORM's union of five querysets with a window count cost more to compile than to run: on 20,000 clients /
   200,000 sessions the history page in plain ORM took 2.1-2.4x as long (+26 to 37 ms) and throughput under load
   fell to 0.69x at 40 users, mostly in compiling this union (measured for issue 14's review; bench/RESULTS.md).
-- A page's intakes with their latest screening's judgement: one statement with a correlated "latest" join; the ORM
-  needs six subquery annotations (one per column) or a second query, and the page's query count stays as it was.
 - The outcome store (`refresh_outcomes`): INSERT ... SELECT with window functions, run by the database in the
   signing transaction; where the database is the point (1,000,000 ratings in seconds in the migration). Keeping
   the latest rating before treatment instead of the latest of any kind (migration 0012) costs one more window:
@@ -15,17 +14,14 @@
 Only this module's fixed fragments and Django's own truncation SQL go into the statements; values are parameters.
 """
 
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import connection
-from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import User
-from intake import labels
-from intake.models import Intake
+from intake.models import Intake, Screening
 
 KINDS = ("intake", "consent", "withdrawal", "session", "clearance")
 
@@ -109,71 +105,32 @@ def page_of_events(client_id: int, statement, number: int, per_page: int) -> tup
         return [], cursor.fetchone()[0]
 
 
-# A page's intakes as their rows show them: who took them, and their latest screening's judgement (not the answers).
-INTAKE_ROWS_SQL = """
-SELECT i.id, i.public_id, i.taken_at, u.username, u.first_name, u.last_name,
-  s.id, s.iliopsoas, s.abdominal_work, s.refer, s.score, s.reasons
-FROM intake_intake i JOIN clinic_user u ON u.id = i.taken_by_id
-LEFT JOIN intake_screening s ON s.id = (
-  SELECT latest.id FROM intake_screening latest WHERE latest.intake_id = i.id
-  ORDER BY latest.screened_at DESC, latest.id DESC LIMIT 1
-)
-WHERE i.id IN ({ids})
-"""
-
-
 @dataclass(frozen=True)
 class Named:
     display_name: str
 
 
-@dataclass(frozen=True)
-class ScreeningSummary:
-    """What a timeline row shows of a screening: its judgement and reasons."""
-
-    iliopsoas: str
-    abdominal_work: str
-    refer: bool
-    score: int
-    reasons: list = field(default_factory=list)
-
-    def get_iliopsoas_display(self) -> str:
-        return str(labels.ILIOPSOAS.get(self.iliopsoas, self.iliopsoas))
-
-    def get_abdominal_work_display(self) -> str:
-        return str(labels.ABDOMINAL_WORK.get(self.abdominal_work, self.abdominal_work))
-
-
-@dataclass(frozen=True)
-class IntakeRow:
-    pk: int
-    public_id: object
-    taken_at: datetime
-    taken_by: Named
-    latest_screening: ScreeningSummary | None
-
-    def get_absolute_url(self) -> str:
-        return reverse("intake:intake-detail", kwargs={"public_id": self.public_id})
-
-
-def intake_rows(ids: list[int]) -> dict[int, IntakeRow]:
-    """The intakes with these ids, each with its taker's name and its latest screening (None if never screened)."""
+def intake_rows(ids: list[int]) -> dict[int, Intake]:
+    """The intakes with these ids, each with its taker's name and `latest_screening` (None if never screened): two
+    plain QuerySets, the screenings of the page's intakes read newest first."""
     if not ids:
         return {}
-    public_id = Intake._meta.get_field("public_id")
-    rows = {}
-    with connection.cursor() as cursor:
-        # Only placeholders go into the statement: one per id.
-        cursor.execute(INTAKE_ROWS_SQL.format(ids=", ".join(["%s"] * len(ids))), list(ids))
-        for pk, uuid, taken_at, username, first, last, screening_id, *judged in cursor.fetchall():
-            summary = None
-            if screening_id is not None:
-                iliopsoas, abdominal_work, refer, score, reasons = judged
-                reasons = json.loads(reasons) if isinstance(reasons, str) else reasons
-                summary = ScreeningSummary(iliopsoas, abdominal_work, bool(refer), score, reasons or [])
-            taker = Named(User.name_from(first, last, username))
-            rows[pk] = IntakeRow(pk, public_id.to_python(uuid), aware(taken_at), taker, summary)
-    return rows
+    intakes = {
+        intake.pk: intake
+        for intake in Intake.objects.filter(pk__in=ids)
+        .select_related("taken_by")
+        .only("public_id", "client_id", "taken_at", "taken_by_id", *User.name_fields("taken_by"))
+    }
+    for intake in intakes.values():
+        intake.latest_screening = None
+    judged = Screening.objects.filter(intake_id__in=ids).only(
+        "intake_id", "screened_at", "iliopsoas", "abdominal_work", "refer", "score", "reasons"
+    )
+    for screening in judged.newest_first():
+        intake = intakes[screening.intake_id]
+        if intake.latest_screening is None:
+            intake.latest_screening = screening
+    return intakes
 
 
 # Per complaint and period: the first moment, and the ratings before and after summed and counted, kept in
