@@ -3,6 +3,7 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 from clinic.access import get_exportable_client_for, role_required
 from clinic.audit import record_export
@@ -42,6 +43,8 @@ def record_export_status(request, public_id):
     if export_jobs.is_expired(export):
         raise Http404
     if export.status == RecordExport.Status.READY:
+        if request.htmx:  # the waiting page's poll: send the browser to the download
+            return HttpResponseClientRedirect(export.get_absolute_url())
         pdf = RecordExport.objects.values_list("pdf", flat=True).get(pk=export.pk)
         return _pdf_response(client, bytes(pdf))
     export_jobs.restart_if_stale(export)

@@ -53,7 +53,7 @@ def test_a_long_record_is_prepared_in_the_background_then_downloaded(
     assert exports_of(long_record).count() == 1  # audited when the PDF is handed over
 
 
-def test_while_it_is_prepared_the_page_refreshes_itself_and_the_worker_finishes_it(
+def test_while_it_is_prepared_the_page_asks_again_by_itself_and_the_worker_finishes_it(
     as_user, therapist, long_record, settings
 ):
     settings.EXPORT_RENDERER = "worker"
@@ -61,12 +61,17 @@ def test_while_it_is_prepared_the_page_refreshes_itself_and_the_worker_finishes_
     status_url = browser.get(pdf_url(long_record))["Location"]
 
     waiting = browser.get(status_url)
+    polled = browser.get(status_url, headers={"HX-Request": "true"})
     call_command("render_exports", stdout=io.StringIO())
+    polled_when_ready = browser.get(status_url, headers={"HX-Request": "true"})
     ready = browser.get(status_url)
 
     assert waiting.status_code == 202
-    assert '<meta http-equiv="refresh" content="2">' in waiting.content.decode()
+    assert f'hx-get="{status_url}"' in waiting.content.decode() and 'hx-trigger="every 2s"' in waiting.content.decode()
+    assert "http-equiv" not in waiting.content.decode()  # no timed refresh of the whole page (WCAG 2.2.1)
     assert "being prepared" in waiting.content.decode()
+    assert polled.status_code == 202 and "being prepared" in polled.content.decode()
+    assert polled_when_ready["HX-Redirect"] == status_url
     assert exports_of(long_record).count() == 1
     assert ready.content.startswith(b"%PDF-")
 

@@ -60,3 +60,23 @@ def signed_in_page(page, live_server, demo_password):
         return page
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def csp_errors(request):
+    """Every Content-Security-Policy violation the browser reports while a test runs (an inline style or script
+    the policy blocked, after any tap); a browser test fails if there is one."""
+    if "page" not in request.fixturenames:
+        yield []
+        return
+    errors: list[str] = []
+    request.getfixturevalue("page").on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    yield errors
+    assert not errors, "Content-Security-Policy violations:\n" + "\n".join(errors)

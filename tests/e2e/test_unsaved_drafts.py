@@ -14,7 +14,7 @@ from notes import services
 from tests import history_helpers as h
 from tests.factories import LOW_BACK, ClientFactory, screened_intake, therapist_user
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 TYPED = "Iliopsoas tender on the right; eased with breathing-paced release."
 HAS_DRAFT = "() => Object.keys(localStorage).some((key) => key.startsWith('clinic-draft:'))"

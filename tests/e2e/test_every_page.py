@@ -1,0 +1,188 @@
+"""Every page, as each role sees it, on a 768 x 1024 tablet and a 390 x 844 phone: no horizontal scrolling, no
+Content-Security-Policy error in the console, and no serious or critical axe-core violation.
+
+One test per role walks all of that role's pages over one client's whole course of care (an intake that referred
+and was cleared, consents, a signed session with abdominal work and an addendum, a draft whose stretch of
+abdominal work the client stopped), and reports every problem it met at once."""
+
+from dataclasses import dataclass, field
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from clinic import roles
+from notes import export_jobs
+from tests.factories import ClientFactory, UserFactory, screened_intake
+from tests.history_helpers import (
+    add_addendum,
+    draft_session,
+    feedback_entry,
+    full_course,
+    open_abdominal_work,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SIZES = {"tablet": {"width": 768, "height": 1024}, "phone": {"width": 390, "height": 844}}
+SERIOUS = {"serious", "critical"}
+axe = Axe()
+
+
+@dataclass
+class Record:
+    """One client's whole course of care, and the people who gave it."""
+
+    desk: object
+    therapist: object
+    admin: object
+    client: object
+    records: dict = field(default_factory=dict)
+
+
+@pytest.fixture
+def record(settings) -> Record:
+    desk = UserFactory(username="desk", first_name="Fran", last_name="Desk", roles=[roles.FRONT_DESK])
+    therapist = UserFactory(username="theo", first_name="Theo", last_name="Moreau", roles=[roles.THERAPIST])
+    admin = UserFactory(username="ada", first_name="Ada", last_name="Admin", roles=[roles.CLINIC_ADMIN])
+    client = ClientFactory(first_name="Maya", last_name="Chen", care_team=[therapist])
+    records = full_course(client, therapist=therapist, desk=desk)
+    # The latest intake, assessed: its page shows every test with its result.
+    tests = {"resisted_hip_flexion": "positive_pain", "hip_flexor_stretch_thomas": "tight_no_pain"}
+    records["assessed"] = screened_intake(client, by=desk, tests=tests, assessed_by=therapist)
+    add_addendum(records["signed"], by=therapist, text="Second call: " + "slept well, no bruising. " * 20)
+    # Today's draft: a stretch of abdominal work the client stopped, so the live panel shows its closed state.
+    live = draft_session(client, therapist=therapist, before=5)
+    open_abdominal_work(live, by=therapist)
+    feedback_entry(live, pain=3, response="tender", note="Breathing slow, soft belly")
+    feedback_entry(live, pain=7, response="stop")
+    records["live"] = live
+    # A long record's export, left to a worker: its page says it is being prepared.
+    settings.EXPORT_RENDERER = "worker"
+    records["export"] = export_jobs.request_export(client=client, by=admin, base_url="http://testserver/")
+    return Record(desk=desk, therapist=therapist, admin=admin, client=client, records=records)
+
+
+def desk_pages(r: Record) -> list[str]:
+    c, rec = r.client.public_id, r.records
+    intake = rec["clearance"].intake.public_id
+    consent = rec["abdominal_consent"].public_id
+    return [
+        "/",
+        "/clients/",
+        "/clients/?q=Chen",
+        "/clients/new/",
+        f"/clients/{c}/",
+        f"/clients/{c}/edit/",
+        f"/clients/{c}/intakes/new/",
+        f"/clients/{c}/health-check/",
+        f"/intakes/{intake}/",
+        f"/intakes/{rec['assessed'].public_id}/",
+        f"/intakes/{intake}/edit/",
+        f"/clients/{c}/consents/new/",
+        f"/consents/{consent}/",
+        f"/consents/{consent}/withdraw/",
+    ]
+
+
+def therapist_pages(r: Record) -> list[str]:
+    c, rec = r.client.public_id, r.records
+    intake = rec["clearance"].intake.public_id
+    return [
+        "/",
+        "/clients/",
+        f"/clients/{c}/",
+        f"/intakes/{intake}/",
+        f"/intakes/{rec['assessed'].public_id}/",
+        f"/intakes/{intake}/clearances/new/",
+        f"/clients/{c}/sessions/new/",
+        f"/sessions/{rec['live'].public_id}/",
+        f"/sessions/{rec['draft'].public_id}/edit/",
+        f"/sessions/{rec['live'].public_id}/sign/",
+        f"/sessions/{rec['signed'].public_id}/",
+        f"/sessions/{rec['signed'].public_id}/addenda/new/",
+        f"/clients/{c}/history/",
+        f"/consents/{rec['abdominal_consent'].public_id}/",
+    ]
+
+
+def admin_pages(r: Record) -> list:
+    c = r.client.public_id
+    return [
+        "/",
+        "/clients/",
+        f"/clients/{c}/",
+        f"/clients/{c}/history/",
+        (f"/exports/{r.records['export'].public_id}/", 202),
+        f"/clients/{c}/disposal/new/",
+        "/audit/",
+        "/account/two-factor/",
+        "/admin/",
+    ]
+
+
+def problems_on(page, url: str, csp_errors: list[str], status: int = 200) -> list[str]:
+    """What is wrong with the page at `url` (which answers `status`), at every size."""
+    found = []
+    for size_name, size in SIZES.items():
+        page.set_viewport_size(size)
+        csp_errors.clear()
+        response = page.goto(url)
+        where = f"{url} ({size_name})"
+        if response is None or response.status != status:
+            found.append(f"{where}: HTTP {response.status if response else 'no response'}")
+            continue
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            wide = page.evaluate(
+                """() => [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                    .slice(0, 3).map(e => e.tagName + '.' + [...e.classList].join('.'))"""
+            )
+            found.append(f"{where}: {overflow}px of horizontal scroll ({', '.join(wide)})")
+        found.extend(f"{where}: {error}" for error in csp_errors)
+        result = axe.run(page)
+        for violation in result.response["violations"]:
+            if violation["impact"] in SERIOUS:
+                targets = [str(node["target"]) for node in violation["nodes"][:3]]
+                found.append(f"{where}: axe {violation['impact']} {violation['id']} at {', '.join(targets)}")
+    return found
+
+
+def walk(page, live_server, csp_errors: list[str], urls: list) -> list[str]:
+    """Every problem of every page in `urls` (each a path, or a path and the status it answers)."""
+    problems = []
+    for url in urls:
+        url, status = url if isinstance(url, tuple) else (url, 200)
+        problems.extend(problems_on(page, f"{live_server.url}{url}", csp_errors, status))
+    return problems
+
+
+def test_the_sign_in_and_error_pages(page, live_server, csp_errors):
+    problems = walk(page, live_server, csp_errors, ["/accounts/login/"])
+    problems += problems_on(page, f"{live_server.url}/no-such-page/", csp_errors, status=404)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_front_desk_page(signed_in_page, live_server, record, csp_errors):
+    page = signed_in_page(record.desk)
+    problems = walk(page, live_server, csp_errors, desk_pages(record))
+    assert not problems, "\n".join(problems)
+
+
+def test_every_therapist_page(signed_in_page, live_server, record, csp_errors):
+    page = signed_in_page(record.therapist)
+    problems = walk(page, live_server, csp_errors, therapist_pages(record))
+    assert not problems, "\n".join(problems)
+
+
+def test_every_clinic_admin_page(signed_in_page, live_server, record, csp_errors):
+    device = TOTPDevice.objects.create(user=record.admin, name="phone", confirmed=True)
+    page = signed_in_page(record.admin)
+    problems = walk(page, live_server, csp_errors, ["/account/two-factor/verify/"])
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Verify").click()
+    problems += walk(page, live_server, csp_errors, admin_pages(record))
+    assert not problems, "\n".join(problems)
