@@ -11,23 +11,25 @@ from intake import labels
 
 register = template.Library()
 
-# (region, side, x, y, width, height) on the diagram's 440 x 400 canvas: front view left, back view right.
-# The front view faces us, so the client's right side is on the viewer's left.
+# (region, side, x, y, width, height) on the diagram's 368 x 498 canvas: front view left, back view right.
+# The front view faces us, so the client's right side is on the viewer's left. The canvas is drawn about as wide
+# as a phone's column (366 CSS px), so a unit is about a pixel there and more on a tablet: every region is at least
+# 47 x 48 units, a finger's 44 x 44 px with room to spare, and 4 units apart, so no two regions overlap.
 DIAGRAM = [
-    ("lower_abdomen", "central", 78, 128, 44, 34),
-    ("anterior_hip_groin", "right", 70, 164, 28, 22),
-    ("anterior_hip_groin", "left", 102, 164, 28, 22),
-    ("lateral_hip", "right", 56, 150, 14, 40),
-    ("lateral_hip", "left", 130, 150, 14, 40),
-    ("anterior_thigh", "right", 72, 190, 24, 80),
-    ("anterior_thigh", "left", 104, 190, 24, 80),
-    ("knee", "right", 72, 274, 24, 26),
-    ("knee", "left", 104, 274, 24, 26),
-    ("low_back", "central", 304, 122, 52, 40),
-    ("buttock", "left", 300, 166, 28, 38),
-    ("buttock", "right", 332, 166, 28, 38),
-    ("posterior_leg_below_knee", "left", 302, 304, 24, 70),
-    ("posterior_leg_below_knee", "right", 334, 304, 24, 70),
+    ("lower_abdomen", "central", 68, 150, 48, 48),
+    ("lateral_hip", "right", 16, 150, 48, 48),
+    ("lateral_hip", "left", 120, 150, 48, 48),
+    ("anterior_hip_groin", "right", 43, 202, 47, 48),
+    ("anterior_hip_groin", "left", 94, 202, 47, 48),
+    ("anterior_thigh", "right", 43, 254, 47, 84),
+    ("anterior_thigh", "left", 94, 254, 47, 84),
+    ("knee", "right", 43, 342, 47, 48),
+    ("knee", "left", 94, 342, 47, 48),
+    ("low_back", "central", 250, 146, 52, 52),
+    ("buttock", "left", 227, 202, 47, 52),
+    ("buttock", "right", 278, 202, 47, 52),
+    ("posterior_leg_below_knee", "left", 227, 394, 47, 68),
+    ("posterior_leg_below_knee", "right", 278, 394, 47, 68),
 ]
 SIDE_WORDS = {"left": _("left"), "right": _("right"), "central": _("middle")}
 
