@@ -62,10 +62,7 @@ class ClientForm(forms.ModelForm):
         self.duplicates = []
         is_new = self.instance.pk is None
         if can_set_care_team:
-            self.fields["care_team"].queryset = therapists()
-            self.fields["care_team"].label = _("Therapists")
-            self.fields["care_team"].label_from_instance = lambda user: user.display_name
-            self.fields["care_team"].help_text = _("Therapists who may read and write this client's clinical records.")
+            self._set_up_care_team(is_new=is_new)
         else:
             del self.fields["care_team"]
         if not is_new:
@@ -108,7 +105,25 @@ class ClientForm(forms.ModelForm):
             ),
         )
         if can_set_care_team:
-            self.helper.layout.append(Fieldset(_("Care team"), "care_team"))
+            self.helper.layout.append(Fieldset(_("Care team"), Div("care_team", css_class="care-team-choices")))
+
+    def _set_up_care_team(self, *, is_new: bool) -> None:
+        """The active therapists, read once: their checkboxes, and at registration whether one must be ticked (some
+        therapist exists) and which is ticked already (the only one). A client with no care team is seen by no
+        therapist until someone adds one."""
+        field = self.fields["care_team"]
+        field.queryset = therapists()  # what a posted choice is checked against
+        team = list(therapists().only(*User.NAME_FIELDS))
+        field.choices = [(user.pk, user.display_name) for user in team]
+        field.label = _("Therapists")
+        field.help_text = _("Therapists who may read and write this client's clinical records.")
+        if is_new:
+            field.required = bool(team)
+            field.error_messages["required"] = _(
+                "Choose at least one therapist: until then no therapist can see this client's record."
+            )
+            if len(team) == 1:
+                field.initial = [team[0].pk]
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
@@ -150,6 +165,17 @@ class ClientForm(forms.ModelForm):
     def demographic_data(self) -> dict:
         """The cleaned values that are fields of Client itself (not the care team or the duplicate check)."""
         return {k: v for k, v in self.cleaned_data.items() if k not in ("care_team", "confirm_duplicate")}
+
+
+class CareTeamAddForm(forms.Form):
+    therapist = forms.ModelChoiceField(
+        label=_("Add a therapist to the care team"),
+        queryset=therapists(),
+        error_messages={
+            "required": _("Choose the therapist to add."),
+            "invalid_choice": _("That therapist cannot be added: they are no longer an active therapist."),
+        },
+    )
 
 
 class ArchiveClientForm(forms.Form):
