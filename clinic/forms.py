@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from clinic import roles
+from clinic.duplicates import possible_duplicates
 from clinic.models import Client, SecurityPolicy, User
 
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
@@ -38,7 +39,7 @@ def clean_phone_number(value: str) -> str:
 
 class ClientForm(forms.ModelForm):
     confirm_duplicate = forms.BooleanField(
-        label=_("I checked: this is a different person with the same name and date of birth"),
+        label=_("I checked: this is a different person, though the name is alike and the date of birth the same"),
         required=False,
     )
 
@@ -144,8 +145,11 @@ class ClientForm(forms.ModelForm):
         if self.instance.pk is None and not cleaned.get("confirm_duplicate"):
             first, last, born = (cleaned.get(k) for k in ("first_name", "last_name", "date_of_birth"))
             if first and last and born:
-                self.duplicates = list(
-                    Client.objects.likely_duplicates_of(first_name=first, last_name=last, date_of_birth=born)[:5]
+                self.duplicates = possible_duplicates(
+                    first_name=first,
+                    last_name=last,
+                    date_of_birth=born,
+                    preferred_name=cleaned.get("preferred_name") or "",
                 )
             if self.duplicates:
                 links = format_html_join(
@@ -154,7 +158,7 @@ class ClientForm(forms.ModelForm):
                 raise forms.ValidationError(
                     format_html(
                         "{} {}. {}",
-                        _("A client with this name and date of birth already exists:"),
+                        _("A client with this name, or one much like it, and this date of birth already exists:"),
                         links,
                         _("Open their record instead, or tick the box below if this is a different person."),
                     ),
