@@ -220,7 +220,12 @@ def care_team_add(request, public_id):
         return redirect(client)
     therapist = form.cleaned_data["therapist"]
     names = {"therapist": therapist.display_name, "client": client.display_name}
-    if services.add_to_care_team(client=client, therapist=therapist):
+    try:
+        added = services.add_to_care_team(client=client, therapist=therapist)
+    except services.NotATherapist:
+        messages.error(request, CareTeamAddForm.base_fields["therapist"].error_messages["invalid_choice"])
+        return redirect(client)
+    if added:
         messages.success(request, _("%(therapist)s added to the care team of %(client)s.") % names)
     else:
         messages.info(request, _("%(therapist)s is already on the care team of %(client)s.") % names)

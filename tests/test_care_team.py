@@ -238,3 +238,14 @@ def test_the_client_page_offers_a_therapist_no_care_team_form(as_user, therapist
     html = as_user(therapist).get(care_client.get_absolute_url()).content.decode()
 
     assert "care-team-therapist" not in html
+
+
+def test_a_therapist_whose_role_was_just_taken_away_is_not_added(as_user, front_desk, care_client, therapist, dana):
+    type(dana).objects.filter(pk=dana.pk).update(held_roles=[])  # the roles kept on the row, read by the service
+
+    response = as_user(front_desk).post(
+        f"/clients/{care_client.public_id}/care-team/", {"therapist": dana.pk}, follow=True
+    )
+
+    assert "no longer an active therapist" in response.content.decode()
+    assert list(care_client.care_team.all()) == [therapist]
