@@ -11,16 +11,13 @@ warning.
 
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
 
 from nicknames import NickNamer
 from rapidfuzz.distance import OSA
 
-
-@cache
-def _nicknamer() -> NickNamer:
-    # Reads the package's CSV (about 2,700 lines) once per process, when a registration first asks.
-    return NickNamer()
+# The package's own list (about 2,700 lines of its CSV), read once at import: data shipped with the package, the
+# same in every process, never anything of the clinic's.
+NICKNAMES = NickNamer()
 
 
 def normalised(name: str) -> str:
@@ -49,7 +46,7 @@ def spelled_alike(a: str, b: str) -> bool:
 def nicknamed_alike(a: str, b: str) -> bool:
     """One is a nickname of the other. Not two nicknames of one name: the list's looser links would make "Robert"
     and "William" alike (both said to be nicknamed "Bill"), and twins are born on the same day."""
-    names = _nicknamer()
+    names = NICKNAMES
     a, b = a.strip().casefold(), b.strip().casefold()
     if not a or not b:
         return False
