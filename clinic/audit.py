@@ -52,16 +52,19 @@ def register_models():
 
 
 def describe_changes(changes: dict | None, model=None) -> list[str]:
-    """One line per changed field, readable by a person: "phone: 416-555-0100 → 416-555-0199". The moments of
-    `model`'s date-time fields, stored in UTC ("2026-12-04 04:05:09.123456"), read as the clinic's minute
-    ("2026-12-03 23:05")."""
+    """One line per changed field, readable by a person: "phone: 416-555-0100 → 416-555-0199", "added Dana
+    Therapist to the care team". The moments of `model`'s date-time fields, stored in UTC ("2026-12-04
+    04:05:09.123456"), read as the clinic's minute ("2026-12-03 23:05")."""
     moments = _moment_fields(model)
     lines = []
     for field, change in (changes or {}).items():
         label = field.replace("_", " ")
         if isinstance(change, dict) and change.get("type") == "m2m":
-            verb = "added" if change.get("operation") == "add" else "removed"
-            lines.append(f"{label}: {verb} {', '.join(map(str, change.get('objects', [])))}")
+            names = ", ".join(map(str, change.get("objects", [])))
+            if change.get("operation") == "add":
+                lines.append(f"added {names} to the {label}")
+            else:
+                lines.append(f"removed {names} from the {label}")
         elif isinstance(change, (list, tuple)) and len(change) == 2:
             before, after = (_stored_moment(value) if field in moments else value for value in change)
             lines.append(f"{label}: {before} → {after}")

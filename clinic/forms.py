@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from clinic import roles
+from clinic.duplicates import possible_duplicates
 from clinic.models import Client, SecurityPolicy, User
 
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
@@ -38,7 +39,7 @@ def clean_phone_number(value: str) -> str:
 
 class ClientForm(forms.ModelForm):
     confirm_duplicate = forms.BooleanField(
-        label=_("I checked: this is a different person with the same name and date of birth"),
+        label=_("I checked: this is a different person, though the name is alike and the date of birth the same"),
         required=False,
     )
 
@@ -62,10 +63,7 @@ class ClientForm(forms.ModelForm):
         self.duplicates = []
         is_new = self.instance.pk is None
         if can_set_care_team:
-            self.fields["care_team"].queryset = therapists()
-            self.fields["care_team"].label = _("Therapists")
-            self.fields["care_team"].label_from_instance = lambda user: user.display_name
-            self.fields["care_team"].help_text = _("Therapists who may read and write this client's clinical records.")
+            self._set_up_care_team(is_new=is_new)
         else:
             del self.fields["care_team"]
         if not is_new:
@@ -108,7 +106,25 @@ class ClientForm(forms.ModelForm):
             ),
         )
         if can_set_care_team:
-            self.helper.layout.append(Fieldset(_("Care team"), "care_team"))
+            self.helper.layout.append(Fieldset(_("Care team"), Div("care_team", css_class="care-team-choices")))
+
+    def _set_up_care_team(self, *, is_new: bool) -> None:
+        """The active therapists, read once: their checkboxes, and at registration whether one must be ticked (some
+        therapist exists) and which is ticked already (the only one). A client with no care team is seen by no
+        therapist until someone adds one."""
+        field = self.fields["care_team"]
+        field.queryset = therapists()  # what a posted choice is checked against
+        team = list(therapists().only(*User.NAME_FIELDS))
+        field.choices = [(user.pk, user.display_name) for user in team]
+        field.label = _("Therapists")
+        field.help_text = _("Therapists who may read and write this client's clinical records.")
+        if is_new:
+            field.required = bool(team)
+            field.error_messages["required"] = _(
+                "Choose at least one therapist: until then no therapist can see this client's record."
+            )
+            if len(team) == 1:
+                field.initial = [team[0].pk]
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
@@ -129,8 +145,11 @@ class ClientForm(forms.ModelForm):
         if self.instance.pk is None and not cleaned.get("confirm_duplicate"):
             first, last, born = (cleaned.get(k) for k in ("first_name", "last_name", "date_of_birth"))
             if first and last and born:
-                self.duplicates = list(
-                    Client.objects.likely_duplicates_of(first_name=first, last_name=last, date_of_birth=born)[:5]
+                self.duplicates = possible_duplicates(
+                    first_name=first,
+                    last_name=last,
+                    date_of_birth=born,
+                    preferred_name=cleaned.get("preferred_name") or "",
                 )
             if self.duplicates:
                 links = format_html_join(
@@ -139,7 +158,7 @@ class ClientForm(forms.ModelForm):
                 raise forms.ValidationError(
                     format_html(
                         "{} {}. {}",
-                        _("A client with this name and date of birth already exists:"),
+                        _("A client with this name, or one much like it, and this date of birth already exists:"),
                         links,
                         _("Open their record instead, or tick the box below if this is a different person."),
                     ),
@@ -150,6 +169,17 @@ class ClientForm(forms.ModelForm):
     def demographic_data(self) -> dict:
         """The cleaned values that are fields of Client itself (not the care team or the duplicate check)."""
         return {k: v for k, v in self.cleaned_data.items() if k not in ("care_team", "confirm_duplicate")}
+
+
+class CareTeamAddForm(forms.Form):
+    therapist = forms.ModelChoiceField(
+        label=_("Add a therapist to the care team"),
+        queryset=therapists(),
+        error_messages={
+            "required": _("Choose the therapist to add."),
+            "invalid_choice": _("That therapist cannot be added: they are no longer an active therapist."),
+        },
+    )
 
 
 class ArchiveClientForm(forms.Form):

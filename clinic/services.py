@@ -18,8 +18,14 @@ class EmergencyAccessRefused(Exception):
     """Only a therapist may break the glass, and only with a reason."""
 
 
+class NotATherapist(Exception):
+    """Only an active therapist joins a care team."""
+
+
 @transaction.atomic
 def create_client(*, created_by: User | None, care_team: Iterable[User] = (), **fields: Any) -> Client:
+    """Register a client with their care team: django-auditlog writes the client's CREATE entry, then one naming
+    the therapists added to the care team."""
     client = Client(created_by=created_by, **fields)
     client.save()
     client.care_team.set(care_team)
@@ -35,6 +41,21 @@ def update_client(*, client: Client, care_team: Iterable[User] | None = None, **
     if care_team is not None:
         client.care_team.set(care_team)
     return client
+
+
+@transaction.atomic
+def add_to_care_team(*, client: Client, therapist: User) -> bool:
+    """Add an active therapist to the client's care team, so they may read and write the client's clinical record;
+    False if they were on it already. django-auditlog writes the change ("added ... to the care team") with who
+    made it and from where. The client's row is locked first, so two clerks adding the same therapist at once add
+    them once."""
+    if not (therapist.is_active and therapist.is_therapist):
+        raise NotATherapist
+    Client.objects.select_for_update().filter(pk=client.pk).values_list("pk").get()
+    if client.care_team.filter(pk=therapist.pk).exists():
+        return False
+    client.care_team.add(therapist)
+    return True
 
 
 @transaction.atomic

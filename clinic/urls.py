@@ -11,6 +11,7 @@ clinic_patterns = [
     path("clients/export.csv", csv_export.client_list_csv, name="client-list-csv"),
     path("clients/<uuid:public_id>/", views.client_detail, name="client-detail"),
     path("clients/<uuid:public_id>/edit/", views.client_edit, name="client-edit"),
+    path("clients/<uuid:public_id>/care-team/", views.care_team_add, name="care-team-add"),
     path("clients/<uuid:public_id>/archive/", views.client_archive, name="client-archive"),
     path("clients/<uuid:public_id>/restore/", views.client_restore, name="client-restore"),
     path(

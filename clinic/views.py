@@ -25,7 +25,8 @@ from clinic.access import (
 from clinic.audit import reads_audited_together, record_view
 from clinic.audit_views import with_clients
 from clinic.emergency_views import emergency_access_offer
-from clinic.forms import ArchiveClientForm, ClientForm
+from clinic.forms import ArchiveClientForm, CareTeamAddForm, ClientForm, therapists
+from clinic.guards import refuse_if_archived
 from clinic.models import SCREENING_FLAGS, Client, EmergencyAccess, User
 from clinic.pagination import CappedPaginator, CountedWithPagePaginator
 from clinic.searches import recalled_search, remember_search
@@ -159,6 +160,15 @@ def client_create(request):
     return render(request, "clinic/client_form.html", {"form": form, "client": None})
 
 
+def therapists_to_add(user, client) -> list[User]:
+    """The active therapists not yet on the client's care team, for the front desk's and admins' "add a therapist"
+    form (none for anyone else, or for an archived client): one query, names only."""
+    if not can_manage_care_team(user) or client.is_archived:
+        return []
+    on_team = {member.pk for member in client.care_team_members}
+    return [therapist for therapist in therapists().only(*User.NAME_FIELDS) if therapist.pk not in on_team]
+
+
 @require_safe
 @reads_audited_together
 def client_detail(request, public_id):
@@ -171,6 +181,7 @@ def client_detail(request, public_id):
             "client": client,
             "age": client.age_on(timezone.localdate()),
             "care_team": client.care_team_members,
+            "therapists_to_add": therapists_to_add(request.user, client),
             "can_archive": can_archive_client(request.user),
             "archive_form": ArchiveClientForm(),
             **emergency_access_offer(request.user, client),
@@ -193,6 +204,32 @@ def client_edit(request, public_id):
         messages.success(request, _("Changes to %(name)s saved.") % {"name": client.display_name})
         return redirect(client)
     return render(request, "clinic/client_form.html", {"form": form, "client": client})
+
+
+@require_POST
+def care_team_add(request, public_id):
+    """The front desk or a clinic admin adds a therapist to a client's care team; therapists may not (403)."""
+    if not can_manage_care_team(request.user):
+        raise PermissionDenied
+    client = get_client_for(request.user, public_id)
+    if refused := refuse_if_archived(request, client, doing=_("adding a therapist to their care team")):
+        return refused
+    form = CareTeamAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["therapist"][0])
+        return redirect(client)
+    therapist = form.cleaned_data["therapist"]
+    names = {"therapist": therapist.display_name, "client": client.display_name}
+    try:
+        added = services.add_to_care_team(client=client, therapist=therapist)
+    except services.NotATherapist:
+        messages.error(request, CareTeamAddForm.base_fields["therapist"].error_messages["invalid_choice"])
+        return redirect(client)
+    if added:
+        messages.success(request, _("%(therapist)s added to the care team of %(client)s.") % names)
+    else:
+        messages.info(request, _("%(therapist)s is already on the care team of %(client)s.") % names)
+    return redirect(client)
 
 
 @require_POST

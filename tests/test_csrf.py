@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 CSRF_PAGE = "could not be accepted"
 # Views whose only job is to change something: a GET must not reach them.
 POST_ONLY = {
+    "clinic:care-team-add",
     "clinic:client-archive",
     "clinic:client-restore",
     "intake:intake-assess",

@@ -228,9 +228,9 @@ EXPECTED_QUERIES = {
     "client search": 4,
     "client list CSV": 6,
     "client new": 3,
-    "client detail, front desk": 9,  # 10 until a client with no disposal asked for stopped looking for one
+    "client detail, front desk": 10,  # 9 until it offered the therapists to add to the care team (one query)
     "client detail, therapist": 10,  # 11 until a client with no disposal asked for stopped looking for one
-    "client detail, clinic admin": 10,  # 11 until a client with no disposal asked for stopped looking for one
+    "client detail, clinic admin": 11,  # 10 until it offered the therapists to add to the care team (one query)
     "client edit": 5,
     "emergency access": 4,
     "two-factor overview": 5,
@@ -269,6 +269,7 @@ EXPECTED_QUERIES = {
 # Named URL patterns that are not pages, each with why. Everything else must have a row in PAGES.
 NOT_PAGES = {
     # POST-only actions (GET answers 405, checked below); their forms sit on pages measured above.
+    "clinic:care-team-add": "POST only, from the client page",
     "clinic:client-archive": "POST only, from the client page",
     "clinic:client-restore": "POST only, from the client page",
     "intake:intake-assess": "POST only, from the intake page",
@@ -331,6 +332,7 @@ def get_statuses(world: World) -> dict:
     """What a GET of each POST-only endpoint answers, as a user allowed to POST to it."""
     pk = {"client": world.client.public_id, "intake": world.intake.public_id, "session": world.draft.public_id}
     urls = {
+        "clinic:care-team-add": ("desk", f"/clients/{pk['client']}/care-team/"),
         "clinic:client-archive": ("admin", f"/clients/{pk['client']}/archive/"),
         "clinic:client-restore": ("admin", f"/clients/{pk['client']}/restore/"),
         "intake:intake-assess": ("therapist", f"/intakes/{pk['intake']}/assessment/"),

@@ -5,7 +5,7 @@ import uuid
 from datetime import date
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
@@ -83,12 +83,26 @@ class ClientQuerySet(AuditedQuerySet):
             return self.filter(screening_refer=True)
         return self
 
-    def likely_duplicates_of(self, *, first_name: str, last_name: str, date_of_birth: date):
+    def named_exactly(self, *, first_name: str, last_name: str, date_of_birth: date):
+        """Clients of this very name (whatever its case) and date of birth: the demo data's "already there"."""
         return self.filter(
             first_name__iexact=first_name.strip(),
             last_name__iexact=last_name.strip(),
             date_of_birth=date_of_birth,
         )
+
+    def born_on(self, day: date):
+        return self.filter(date_of_birth=day)
+
+    def closest_surnames_first(self, last_name: str):
+        """On PostgreSQL, the surnames most alike `last_name` first, by trigram similarity (pg_trgm, enabled by
+        migration 0005); elsewhere in the list's order."""
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.search import TrigramSimilarity  # needs psycopg: asked only on PostgreSQL
+
+            similarity = TrigramSimilarity("last_name", last_name.strip())
+            return self.annotate(surname_similarity=similarity).order_by("-surname_similarity", "id")
+        return self.order_by("last_name", "first_name", "id")
 
 
 class Client(CachedChoiceLabels, models.Model):

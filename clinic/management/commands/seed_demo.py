@@ -151,7 +151,7 @@ class Command(BaseCommand):
 
     def ensure_client(self, row, users) -> bool:
         first, last, preferred, pronouns, born, phone, source, team, notes = row
-        if Client.objects.likely_duplicates_of(first_name=first, last_name=last, date_of_birth=born).exists():
+        if Client.objects.named_exactly(first_name=first, last_name=last, date_of_birth=born).exists():
             return False
         services.create_client(
             created_by=None,
