@@ -5,7 +5,6 @@ filtered by client whatever the object (the client, an intake, a session...).
 """
 
 from contextvars import ContextVar
-from datetime import UTC, datetime
 from functools import wraps
 
 from auditlog.cid import get_cid
@@ -15,12 +14,8 @@ from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import DateTimeField
 from django.db.models.signals import pre_delete, pre_save
-from django.utils import timezone
 from django.utils.encoding import smart_str
-
-from clinic import local_time
 
 
 class AuditLogIsAppendOnly(Exception):
@@ -49,48 +44,6 @@ def register_models():
     auditlog.register(Client, m2m_fields={"care_team"}, exclude_fields=derived)
     auditlog.register(EmergencyAccess)
     auditlog.register(SecurityPolicy, exclude_fields=["updated_at"])
-
-
-def describe_changes(changes: dict | None, model=None) -> list[str]:
-    """One line per changed field, readable by a person: "phone: 416-555-0100 → 416-555-0199", "added Dana
-    Therapist to the care team". The moments of `model`'s date-time fields, stored in UTC ("2026-12-04
-    04:05:09.123456"), read as the clinic's minute ("2026-12-03 23:05")."""
-    moments = _moment_fields(model)
-    lines = []
-    for field, change in (changes or {}).items():
-        label = field.replace("_", " ")
-        if isinstance(change, dict) and change.get("type") == "m2m":
-            names = ", ".join(map(str, change.get("objects", [])))
-            if change.get("operation") == "add":
-                lines.append(f"added {names} to the {label}")
-            else:
-                lines.append(f"removed {names} from the {label}")
-        elif isinstance(change, (list, tuple)) and len(change) == 2:
-            before, after = (_stored_moment(value) if field in moments else value for value in change)
-            lines.append(f"{label}: {before} → {after}")
-        else:
-            lines.append(f"{label}: {change}")
-    return lines
-
-
-def _moment_fields(model) -> frozenset[str]:
-    if model is None:
-        return frozenset()
-    return frozenset(field.name for field in model._meta.concrete_fields if isinstance(field, DateTimeField))
-
-
-def _stored_moment(value):
-    """A moment as django-auditlog stores it, in UTC: without an offset ("2026-12-04 04:05:09.123456", its way
-    since 3.x) or with one ("+00:00"), in the clinic's time zone to the minute; "None" and anything else as is."""
-    if not isinstance(value, str):
-        return value
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=UTC)
-    return local_time.minute(moment)
 
 
 # The reads of one page, gathered by `reads_audited_together` and written in one INSERT.

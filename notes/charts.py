@@ -32,7 +32,10 @@ def _attr(value) -> str:
 
 
 def pain_trend_svg(series: list[Series], *, width: int = 720, height: int = 300, title: str = "Pain over time") -> str:
-    """Pain (0-10) over time, one coloured line per complaint; hollow points before a session, filled after."""
+    """Pain (0-10) over time, one coloured line per complaint; hollow points before a session, filled after.
+
+    `height` holds the plot, its dates and one row of legend; each further row of legend (many complaints, long
+    names) makes the chart taller, never the plot smaller nor the legend over it."""
     points = [p for s in series for p in s.points]
     day_of, iso_of = local_time.day_labeller(), local_time.iso_labeller()
     desc = _trend_description(series)
@@ -55,8 +58,11 @@ def pain_trend_svg(series: list[Series], *, width: int = 720, height: int = 300,
     def y_of(value: int) -> float:
         return top + plot_h - value / 10 * plot_h
 
+    # The legend is below the plot and its dates, never over the lines: the chart grows for each row it needs.
+    legend, legend_bottom = _legend(series, left=left, right=width - right, top=top + plot_h + LEGEND_GAP)
+    full_height = max(height, round(legend_bottom + LEGEND_PADDING))
     parts = [
-        f'<svg class="chart pain-trend" role="img" viewBox="0 0 {width} {height}" width="100%" '
+        f'<svg class="chart pain-trend" role="img" viewBox="0 0 {width} {full_height}" width="100%" '
         f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="trend-title trend-desc">',
         f'<title id="trend-title">{_attr(title)}</title><desc id="trend-desc">{_attr(desc)}</desc>',
     ]
@@ -101,21 +107,49 @@ def pain_trend_svg(series: list[Series], *, width: int = 720, height: int = 300,
                 f'data-value="{p.value}" data-kind="{p.kind}" data-at="{iso_of(p.at)}">'
                 f"<title>{label}: {p.value}/10 ({p.kind}, {day_of(p.at)})</title></circle>"
             )
-    legend_y = height - 22
-    x = left
-    for index, one in enumerate(series):
-        colour = PALETTE[index % len(PALETTE)]
-        parts.append(
-            f'<g class="legend-item"><rect x="{x}" y="{legend_y - 9}" width="12" height="12" fill="{colour}"/>'
-            f'<text x="{x + 16}" y="{legend_y + 1}">{_attr(one.label)}</text></g>'
-        )
-        x += 24 + 7 * len(one.label)
-    parts.append(
-        f'<text class="legend-note" x="{width - right}" y="{legend_y + 1}" text-anchor="end">'
-        "hollow: before session · filled: intake / after session</text>"
-    )
+    parts.extend(legend)
     parts.append("</svg>")
     return "".join(parts)
+
+
+# The legend, laid out in rows below the dates of the x axis. Widths are estimated from the number of characters
+# (SVG text does not wrap by itself): 7 units a character is wide enough for the 11px (page) and 9px (PDF) fonts.
+LEGEND_GAP = 30  # from the plot's bottom edge to the first legend row, under the dates
+LEGEND_ROW = 18
+LEGEND_PADDING = 6
+LEGEND_CHAR_WIDTH = 7
+LEGEND_SWATCH = 12
+LEGEND_MAX_CHARS = 40  # a longer label is cut with "…", whole in its <title>, the chart's <desc> and the outcomes
+LEGEND_NOTE = "hollow: before session · filled: intake / after session"
+
+
+def legend_label(label: str) -> str:
+    return label if len(label) <= LEGEND_MAX_CHARS else label[: LEGEND_MAX_CHARS - 1].rstrip() + "…"
+
+
+def legend_item_width(label: str) -> float:
+    return LEGEND_SWATCH + 4 + LEGEND_CHAR_WIDTH * len(legend_label(label))
+
+
+def _legend(series: list[Series], *, left: float, right: float, top: float) -> tuple[list[str], float]:
+    """One swatch and label per series, left to right, a new row when the next would pass `right`; then the note on
+    the points' fill in a row of its own. Returns the SVG parts and the bottom of the last row."""
+    parts = []
+    x, row_top = left, top
+    for index, one in enumerate(series):
+        width = legend_item_width(one.label)
+        if x > left and x + width > right:
+            x, row_top = left, row_top + LEGEND_ROW
+        colour = PALETTE[index % len(PALETTE)]
+        parts.append(
+            f'<g class="legend-item"><title>{_attr(one.label)}</title>'
+            f'<rect x="{x:.1f}" y="{row_top:.1f}" width="{LEGEND_SWATCH}" height="{LEGEND_SWATCH}" fill="{colour}"/>'
+            f'<text x="{x + LEGEND_SWATCH + 4:.1f}" y="{row_top + 10:.1f}">{_attr(legend_label(one.label))}</text></g>'
+        )
+        x += width + 16
+    note_top = row_top + LEGEND_ROW
+    parts.append(f'<text class="legend-note" x="{left}" y="{note_top + 10:.1f}">{LEGEND_NOTE}</text>')
+    return parts, note_top + LEGEND_SWATCH
 
 
 def _middle_ticks(points: list[Point]) -> set[datetime]:

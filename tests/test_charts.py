@@ -6,6 +6,8 @@ Pure: notes.charts knows nothing of Django, so no database here.
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from notes.charts import Moment, Point, Series, feedback_sparkline_svg, pain_trend_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -269,3 +271,110 @@ def test_the_sparkline_without_entries_says_so():
     assert root.findall(f"{SVG}polyline") == []
     assert root.find(f"{SVG}desc").text == "No feedback entries."
     assert "No entries" in " ".join(root.itertext())
+
+
+# -- The legend, clear of the plot ------------------------------------------------------------------------------
+
+# Conservative sizes of the legend's text (11px on the page, 9px in the PDF), for its boxes' extent.
+CHAR_WIDTH, TEXT_HEIGHT = 7, 12
+EIGHT_COMPLAINTS = [
+    "Low back (middle)",
+    "Front of hip / groin (left)",
+    "Front of hip / groin (right)",
+    "Buttock (right)",
+    "Knee (left)",
+    "Upper back between the shoulder blades, worse when sitting at a desk all day",
+    "Neck (right)",
+    "Shoulder (left)",
+]
+
+
+def with_ratings(labels) -> list[Series]:
+    return [
+        Series(label, (Point(at(0), index % 11, "intake"), Point(at(7), 10 - index % 11, "before")))
+        for index, label in enumerate(labels)
+    ]
+
+
+def plot_rect(root) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of the plot, from its two axes."""
+    x_axis, y_axis = sorted((line for line in root.iter(f"{SVG}line") if line.get("class") == "axis"), key=is_y_axis)
+    return float(x_axis.get("x1")), float(y_axis.get("y1")), float(x_axis.get("x2")), float(x_axis.get("y1"))
+
+
+def is_y_axis(line) -> bool:
+    return line.get("x1") == line.get("x2")
+
+
+def text_box(text) -> tuple[float, float, float, float]:
+    x, baseline = float(text.get("x")), float(text.get("y"))
+    width = CHAR_WIDTH * len(text.text)
+    if text.get("text-anchor") == "end":
+        x -= width
+    elif text.get("text-anchor") == "middle":
+        x -= width / 2
+    return x, baseline - TEXT_HEIGHT + 2, x + width, baseline + 3
+
+
+def legend_boxes(root) -> list[tuple[float, float, float, float]]:
+    boxes = []
+    for item in root.iter(f"{SVG}g"):
+        if item.get("class") == "legend-item":
+            rect, text = item.find(f"{SVG}rect"), item.find(f"{SVG}text")
+            x, y = float(rect.get("x")), float(rect.get("y"))
+            boxes.append((x, y, x + float(rect.get("width")), y + float(rect.get("height"))))
+            boxes.append(text_box(text))
+    notes = [t for t in root.iter(f"{SVG}text") if t.get("class") == "legend-note"]
+    return boxes + [text_box(note) for note in notes]
+
+
+def intersect(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize("labels", [EIGHT_COMPLAINTS[:1], EIGHT_COMPLAINTS], ids=["one series", "eight series"])
+@pytest.mark.parametrize("size", [{}, {"width": 680, "height": 280}], ids=["page", "pdf"])
+def test_the_legend_lies_below_the_plot_and_its_dates_never_over_a_line(labels, size):
+    root = parse(pain_trend_svg(with_ratings(labels), **size))
+    left, top, right, bottom = plot_rect(root)
+    # The plot with its points' radius and stroke, and the dates under the x axis.
+    drawn = (left - 7, top - 7, right + 7, bottom + 7)
+    dates = [
+        text_box(t) for t in root.iter(f"{SVG}text") if t.get("class") == "axis-label" and float(t.get("y")) > bottom
+    ]
+    _, _, view_width, view_height = map(float, root.get("viewBox").split())
+
+    boxes = legend_boxes(root)
+
+    assert len(boxes) == 2 * len(labels) + 1
+    for box in boxes:
+        assert not intersect(box, drawn), (box, drawn)
+        assert not any(intersect(box, date) for date in dates), box
+        assert box[1] > bottom and box[3] <= view_height
+        assert 0 <= box[0] and box[2] <= view_width
+    items = boxes[0::2][: len(labels)]  # each item's swatch...
+    labels_drawn = boxes[1::2][: len(labels)]  # ...and its label
+    for one, other in ((a, b) for i, a in enumerate(items + labels_drawn) for b in (items + labels_drawn)[i + 1 :]):
+        assert not intersect(one, other), (one, other)
+    for circle in circles(root):
+        assert top <= float(circle.get("cy")) <= bottom
+
+
+def test_more_series_make_the_chart_taller_not_the_plot_smaller():
+    one, eight = (parse(pain_trend_svg(with_ratings(labels))) for labels in (EIGHT_COMPLAINTS[:1], EIGHT_COMPLAINTS))
+
+    assert plot_rect(one) == plot_rect(eight) == (48, PLOT_TOP, 720 - 16, PLOT_BOTTOM)
+    assert one.get("viewBox") == "0 0 720 300"
+    assert float(eight.get("viewBox").split()[3]) > 300
+
+
+def test_a_long_label_is_cut_in_the_legend_and_whole_in_its_title():
+    root = parse(pain_trend_svg(with_ratings(EIGHT_COMPLAINTS)))
+
+    (item,) = [
+        g for g in root.iter(f"{SVG}g") if g.get("class") == "legend-item" and "Upper back" in g.findtext(f"{SVG}text")
+    ]
+
+    assert item.findtext(f"{SVG}text") == "Upper back between the shoulder blades,…"
+    assert item.findtext(f"{SVG}title") == EIGHT_COMPLAINTS[5]
+    assert EIGHT_COMPLAINTS[5] in root.find(f"{SVG}desc").text

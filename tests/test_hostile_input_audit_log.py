@@ -23,7 +23,7 @@ def test_entries_about_hostile_records_are_shown_escaped(as_user, front_desk, cl
     response = as_user(clinic_admin).get(f"/audit/?client={client.public_id}")
 
     assert response.status_code == 200
-    hostile.assert_page_is_safe(response, f"{text} Chen", f"address: 1 Main St → {text}")
+    hostile.assert_page_is_safe(response, f"{text} Chen", f"changed address from “1 Main St” to “{text}”")
     assert len(response.context["rows"]) == 3
 
 

@@ -1,10 +1,15 @@
 from django import template
 
-from clinic.audit import describe_changes
+from clinic.audit_wording import Change, action_words, describe_changes
 
 register = template.Library()
 
 
 @register.filter
-def change_lines(entry) -> list[str]:
-    return describe_changes(entry.changes_dict, entry.content_type.model_class())
+def change_lines(entry) -> list[Change]:
+    return describe_changes(entry.changes_dict, entry.content_type.model_class(), action=entry.action)
+
+
+@register.filter
+def action_in_words(entry) -> str:
+    return action_words(entry.action, entry.changes_dict)
