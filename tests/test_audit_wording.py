@@ -113,7 +113,7 @@ def test_care_team_changes_name_who_was_added_or_removed():
     removed = {"care_team": {"type": "m2m", "operation": "delete", "objects": ["Theo Therapist", "Ann Other"]}}
 
     assert said(changes, Client) == ["added Theo Therapist to the care team"]
-    assert said(removed, Client) == ["removed Theo Therapist, Ann Other from care team"]
+    assert said(removed, Client) == ["removed Theo Therapist, Ann Other from the care team"]
 
 
 def test_a_key_that_is_no_field_is_read_as_written():

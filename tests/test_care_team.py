@@ -44,7 +44,8 @@ def audit_lines(client) -> list[str]:
     browser = Browser()
     browser.force_login(factories.clinic_admin_user(username="auditor"))
     html = browser.get("/audit/", {"client": str(client.public_id)}).content.decode()
-    return [re.sub(r"\s+", " ", line).strip() for line in re.findall(r"<div>([^<]*)</div>", html)]
+    lines = re.findall(r'<div class="audit-change">([^<]*)</div>', html)
+    return [re.sub(r"\s+", " ", line).strip() for line in lines]
 
 
 # -- At registration ---------------------------------------------------------------------------------------------
