@@ -190,7 +190,7 @@ class FeedbackForm(forms.Form):
     REQUIRED_MESSAGES = {
         "pressure": _("Tap the pressure (1-5), or tick “same as the last entry”."),
         "side": _("Tap the side, or tick “same as the last entry”."),
-        "technique": _("Choose the technique, or tick “same as the last entry”."),
+        "technique": _("Tap the technique, or tick “same as the last entry”."),
     }
 
     token = forms.UUIDField(widget=forms.HiddenInput)
@@ -199,7 +199,9 @@ class FeedbackForm(forms.Form):
         label=_("Side"), choices=FeedbackEntry.Side.choices, widget=forms.RadioSelect(attrs={"class": "btn-check"})
     )
     technique = forms.ChoiceField(
-        label=_("Technique"), choices=[("", _("Choose a technique"))] + FeedbackEntry.Technique.choices
+        label=_("Technique"),
+        choices=FeedbackEntry.Technique.choices,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),  # one tap, where a list takes two
     )
     pressure = forms.TypedChoiceField(
         label=_("Pressure (1 light - 5 firm)"),

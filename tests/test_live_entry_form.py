@@ -47,7 +47,7 @@ def test_a_fresh_form_selects_nothing_and_offers_no_copy(as_user, therapist, ope
         ("pain", "Tap the client&#x27;s pain (0-10)"),
         ("pressure", "Tap the pressure (1-5)"),
         ("side", "Tap the side"),
-        ("technique", "Choose the technique"),
+        ("technique", "Tap the technique"),
         ("response", "Tap the client&#x27;s response"),
     ],
 )

@@ -65,13 +65,16 @@ def choice_buttons(field, colour="", compact=False):
             f"{conditional_escape(option.choice_label)}</label>"
         )
     compact_class = " choice-buttons-compact" if compact else ""
+    # An error is tied to its group (aria-describedby), so a screen reader reads it with the group's name.
+    error_id = f"{_escape(field.auto_id)}_error"
+    described = f' aria-invalid="true" aria-describedby="{error_id}"' if field.errors else ""
     markup = (
-        f'<div class="choice-buttons{compact_class}" role="radiogroup" aria-label="{conditional_escape(field.label)}">'
-        f"\n  {''.join(options)}\n</div>\n"
+        f'<div class="choice-buttons{compact_class}" role="radiogroup" aria-label="{conditional_escape(field.label)}"'
+        f"{described}>\n  {''.join(options)}\n</div>\n"
     )
     if field.errors:
         errors = " ".join(conditional_escape(error) for error in field.errors)
-        markup += f'<div class="invalid-feedback d-block">{errors}</div>'
+        markup += f'<div class="invalid-feedback d-block" id="{error_id}">{errors}</div>'
     return mark_safe(markup)  # noqa: S308  # nosec B308 B703 (every value above is escaped)
 
 

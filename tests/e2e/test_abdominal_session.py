@@ -60,7 +60,7 @@ def test_therapist_runs_an_abdominal_session_with_a_stop_and_signs(signed_in_pag
     tap("Pressure", "2")
     tap("Side", "Right")
     tap("Client's pain", "3")
-    page.get_by_label("Technique").select_option("sustained_pressure")
+    page.get_by_role("radiogroup", name="Technique").get_by_text("Sustained pressure").click()
     page.get_by_role("button", name="Tender").click()
     expect(page.locator(".timeline-entry")).to_have_count(1)
     # "Same as the last entry" is an explicit tick, kept until unticked; the pain is asked every time.

@@ -91,7 +91,7 @@ def test_an_htmx_entry_lost_to_a_database_outage_says_so_and_keeps_the_form(
     page.get_by_label("Note").fill("Tender at the second breath")
     for group, value in (("Pressure", "2"), ("Side", "Right"), ("Client's pain", "3")):
         page.get_by_role("radiogroup", name=group).locator("label", has_text=value).first.click()
-    page.get_by_label("Technique").select_option("sustained_pressure")
+    page.get_by_role("radiogroup", name="Technique").get_by_text("Sustained pressure").click()
     lost = OperationalError("server closed the connection unexpectedly")
 
     with mock.patch.object(services, "record_feedback", side_effect=lost):
