@@ -1,5 +1,6 @@
-"""Every page, as each role sees it, on a 768 x 1024 tablet and a 390 x 844 phone: no horizontal scrolling, no
-Content-Security-Policy error in the console, and no serious or critical axe-core violation.
+"""Every page, as each role sees it, on a 768 x 1024 tablet and a 390 x 844 phone: no horizontal scrolling, no word
+broken across two lines, no Content-Security-Policy error in the console, and no serious or critical axe-core
+violation.
 
 One test per role walks all of that role's pages over one client's whole course of care (an intake that referred
 and was cleared, consents, a signed session with abdominal work and an addendum, a draft whose stretch of
@@ -58,6 +59,9 @@ def record(settings) -> Record:
     feedback_entry(live, pain=3, response="tender", note="Breathing slow, soft belly")
     feedback_entry(live, pain=7, response="stop")
     records["live"] = live
+    # The older draft's stretch is open: the panel shows its open state and live controls.
+    open_abdominal_work(records["draft"], by=therapist)
+    feedback_entry(records["draft"], pain=2, response="comfortable")
     # A long record's export, left to a worker: its page says it is being prepared.
     settings.EXPORT_RENDERER = "worker"
     records["export"] = export_jobs.request_export(client=client, by=admin, base_url="http://testserver/")
@@ -98,6 +102,7 @@ def therapist_pages(r: Record) -> list[str]:
         f"/intakes/{intake}/clearances/new/",
         f"/clients/{c}/sessions/new/",
         f"/sessions/{rec['live'].public_id}/",
+        f"/sessions/{rec['draft'].public_id}/",
         f"/sessions/{rec['draft'].public_id}/edit/",
         f"/sessions/{rec['live'].public_id}/sign/",
         f"/sessions/{rec['signed'].public_id}/",
@@ -122,6 +127,26 @@ def admin_pages(r: Record) -> list:
     ]
 
 
+# Words of 4 to 20 letters that the browser wrapped in the middle ("Comfortabl" / "e"): each word's rectangles on
+# more than one line. Longer runs (a pasted code) may be cut where they must.
+BROKEN_WORDS = """() => {
+  const broken = new Set();
+  const range = document.createRange();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest('script, style, template, svg') || !parent.getClientRects().length) continue;
+    for (const match of node.data.matchAll(/(?<![\\p{L}\\p{N}_-])\\p{L}{4,20}(?![\\p{L}\\p{N}_-])/gu)) {
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.bottom)));
+      if (lines.size > 1) broken.add(match[0]);
+    }
+  }
+  return [...broken].slice(0, 5);
+}"""
+
+
 def problems_on(page, url: str, csp_errors: list[str], status: int = 200) -> list[str]:
     """What is wrong with the page at `url` (which answers `status`), at every size."""
     found = []
@@ -133,21 +158,45 @@ def problems_on(page, url: str, csp_errors: list[str], status: int = 200) -> lis
         if response is None or response.status != status:
             found.append(f"{where}: HTTP {response.status if response else 'no response'}")
             continue
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        if overflow > 0:
-            wide = page.evaluate(
-                """() => [...document.querySelectorAll('body *')]
-                    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-                    .slice(0, 3).map(e => e.tagName + '.' + [...e.classList].join('.'))"""
-            )
-            found.append(f"{where}: {overflow}px of horizontal scroll ({', '.join(wide)})")
-        found.extend(f"{where}: {error}" for error in csp_errors)
-        result = axe.run(page)
-        for violation in result.response["violations"]:
-            if violation["impact"] in SERIOUS:
-                targets = [str(node["target"]) for node in violation["nodes"][:3]]
-                found.append(f"{where}: axe {violation['impact']} {violation['id']} at {', '.join(targets)}")
+        found += [f"{where}: {problem}" for problem in page_problems(page, csp_errors)]
     return found
+
+
+def page_problems(page, csp_errors: list[str]) -> list[str]:
+    """What is wrong with the page as it is now."""
+    found = []
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    if overflow > 0:
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                .slice(0, 3).map(e => e.tagName + '.' + [...e.classList].join('.'))"""
+        )
+        found.append(f"{overflow}px of horizontal scroll ({', '.join(wide)})")
+    if broken := page.evaluate(BROKEN_WORDS):
+        found.append(f"words broken across lines: {', '.join(broken)}")
+    found.extend(csp_errors)
+    result = axe.run(page)
+    for violation in result.response["violations"]:
+        if violation["impact"] in SERIOUS:
+            targets = [str(node["target"]) for node in violation["nodes"][:3]]
+            found.append(f"axe {violation['impact']} {violation['id']} at {', '.join(targets)}")
+    return found
+
+
+def refused(page, live_server, csp_errors: list[str], url: str, button: str) -> list[str]:
+    """The problems of the page at `url` once its form is sent empty: the form again, with its messages."""
+    problems = []
+    for size_name, size in SIZES.items():
+        page.set_viewport_size(size)
+        page.goto(f"{live_server.url}{url}")
+        csp_errors.clear()
+        page.get_by_role("button", name=button, exact=True).click()
+        page.wait_for_load_state()
+        if not page.locator(".invalid-feedback, .alert-danger").count():
+            problems.append(f"{url} ({size_name}): no message after sending it empty")
+        problems += [f"{url} sent empty ({size_name}): {p}" for p in page_problems(page, csp_errors)]
+    return problems
 
 
 def walk(page, live_server, csp_errors: list[str], urls: list) -> list[str]:
@@ -168,12 +217,33 @@ def test_the_sign_in_and_error_pages(page, live_server, csp_errors):
 def test_every_front_desk_page(signed_in_page, live_server, record, csp_errors):
     page = signed_in_page(record.desk)
     problems = walk(page, live_server, csp_errors, desk_pages(record))
+    c = record.client.public_id
+    problems += refused(page, live_server, csp_errors, "/clients/new/", "Add client")
+    problems += refused(page, live_server, csp_errors, f"/clients/{c}/intakes/new/", "Save intake")
+    problems += refused(page, live_server, csp_errors, f"/clients/{c}/consents/new/?kind=treatment", "Sign consent")
+    # The tablet handed to the client: only the consent text and the signing form.
+    page.goto(f"{live_server.url}/clients/{c}/consents/new/?kind=treatment")
+    csp_errors.clear()
+    page.get_by_role("button", name="Hand the tablet to the client").click()
+    page.wait_for_url("**/handover/")
+    problems += [f"handover: {problem}" for problem in page_problems(page, csp_errors)]
     assert not problems, "\n".join(problems)
 
 
 def test_every_therapist_page(signed_in_page, live_server, record, csp_errors):
     page = signed_in_page(record.therapist)
     problems = walk(page, live_server, csp_errors, therapist_pages(record))
+    signed = record.records["signed"].public_id
+    problems += refused(page, live_server, csp_errors, f"/sessions/{signed}/addenda/new/", "Add addendum")
+    assert not problems, "\n".join(problems)
+
+
+def test_what_a_therapist_outside_the_care_team_sees(signed_in_page, live_server, record, csp_errors):
+    outsider = UserFactory(username="otto", first_name="Otto", last_name="Out", roles=[roles.THERAPIST])
+    c = record.client.public_id
+    page = signed_in_page(outsider)
+    problems = walk(page, live_server, csp_errors, ["/", f"/clients/{c}/", f"/clients/{c}/emergency-access/"])
+    problems += refused(page, live_server, csp_errors, f"/clients/{c}/emergency-access/", "Open the record")
     assert not problems, "\n".join(problems)
 
 
