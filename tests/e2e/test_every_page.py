@@ -1,6 +1,6 @@
 """Every page, as each role sees it, on a 768 x 1024 tablet and a 390 x 844 phone: no horizontal scrolling, no word
-broken across two lines, no Content-Security-Policy error in the console, and no serious or critical axe-core
-violation.
+broken across two lines, no chart text too small to read, no Content-Security-Policy error in the console, and no
+serious or critical axe-core violation.
 
 One test per role walks all of that role's pages over one client's whole course of care (an intake that referred
 and was cleared, consents, a signed session with abdominal work and an addendum, a draft whose stretch of
@@ -147,6 +147,12 @@ BROKEN_WORDS = """() => {
 }"""
 
 
+# Text in a chart shrunk with its drawing until it cannot be read (a 720-unit-wide chart on a 390 px phone).
+TINY_CHART_TEXT = """() => [...document.querySelectorAll('svg text')]
+  .filter((t) => t.getClientRects().length && t.getBoundingClientRect().height < 9)
+  .slice(0, 3).map((t) => t.textContent.trim())"""
+
+
 def problems_on(page, url: str, csp_errors: list[str], status: int = 200) -> list[str]:
     """What is wrong with the page at `url` (which answers `status`), at every size."""
     found = []
@@ -173,6 +179,9 @@ def page_problems(page, csp_errors: list[str]) -> list[str]:
                 .slice(0, 3).map(e => e.tagName + '.' + [...e.classList].join('.'))"""
         )
         found.append(f"{overflow}px of horizontal scroll ({', '.join(wide)})")
+    tiny = page.evaluate(TINY_CHART_TEXT)
+    if tiny:
+        found.append(f"chart text drawn smaller than 9 px: {', '.join(tiny)}")
     if broken := page.evaluate(BROKEN_WORDS):
         found.append(f"words broken across lines: {', '.join(broken)}")
     found.extend(csp_errors)
