@@ -55,26 +55,27 @@ def choice_buttons(field, colour="", compact=False):
     The same markup as Django's radio widget templates, written here as escaped strings: a page of eleven
     questions rendered 35 options through four nested templates each, 7 ms of the intake page."""
     colour = _escape(colour or "primary")
+    # An error is tied to its group and to each option (aria-describedby): a screen reader reads it with either.
+    error_id = f"{field.auto_id}_error"
     options = []
     for option in field:
         data = option.data
         value = "" if data["value"] is None else f' value="{_escape(data["value"])}"'
+        attrs = data["attrs"] | {"aria-describedby": error_id} if field.errors else data["attrs"]
         options.append(
-            f'<input type="{_escape(data["type"])}" name="{_escape(data["name"])}"{value}{_attributes(data["attrs"])}>'
+            f'<input type="{_escape(data["type"])}" name="{_escape(data["name"])}"{value}{_attributes(attrs)}>'
             f'<label class="btn btn-outline-{colour}" for="{_escape(option.id_for_label)}">'
             f"{conditional_escape(option.choice_label)}</label>"
         )
     compact_class = " choice-buttons-compact" if compact else ""
-    # An error is tied to its group (aria-describedby), so a screen reader reads it with the group's name.
-    error_id = f"{_escape(field.auto_id)}_error"
-    described = f' aria-invalid="true" aria-describedby="{error_id}"' if field.errors else ""
+    described = f' aria-invalid="true" aria-describedby="{_escape(error_id)}"' if field.errors else ""
     markup = (
         f'<div class="choice-buttons{compact_class}" role="radiogroup" aria-label="{conditional_escape(field.label)}"'
         f"{described}>\n  {''.join(options)}\n</div>\n"
     )
     if field.errors:
         errors = " ".join(conditional_escape(error) for error in field.errors)
-        markup += f'<div class="invalid-feedback d-block" id="{error_id}">{errors}</div>'
+        markup += f'<div class="invalid-feedback d-block" id="{_escape(error_id)}">{errors}</div>'
     return mark_safe(markup)  # noqa: S308  # nosec B308 B703 (every value above is escaped)
 
 

@@ -193,6 +193,23 @@ def page_problems(page, csp_errors: list[str]) -> list[str]:
     return found
 
 
+# A field marked invalid must name its message (aria-describedby), so a screen reader reads it with the field; and
+# every visible field message must be named by a field.
+UNTIED_ERRORS = """() => {
+  const untied = [];
+  for (const field of document.querySelectorAll('[aria-invalid=true]')) {
+    const ids = (field.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean);
+    if (!ids.some((id) => document.getElementById(id)?.textContent.trim())) untied.push(field.name || field.id);
+  }
+  for (const message of document.querySelectorAll('.invalid-feedback')) {
+    if (!message.getClientRects().length || !message.textContent.trim()) continue;
+    const named = message.id && document.querySelector(`[aria-describedby~="${message.id}"]`);
+    if (!named) untied.push(message.id || message.textContent.trim().slice(0, 40));
+  }
+  return untied;
+}"""
+
+
 def refused(page, live_server, csp_errors: list[str], url: str, button: str) -> list[str]:
     """The problems of the page at `url` once its form is sent empty: the form again, with its messages."""
     problems = []
@@ -204,6 +221,8 @@ def refused(page, live_server, csp_errors: list[str], url: str, button: str) -> 
         page.wait_for_load_state()
         if not page.locator(".invalid-feedback, .alert-danger").count():
             problems.append(f"{url} ({size_name}): no message after sending it empty")
+        if untied := page.evaluate(UNTIED_ERRORS):
+            problems.append(f"{url} ({size_name}): errors not tied to their fields: {', '.join(untied)}")
         problems += [f"{url} sent empty ({size_name}): {p}" for p in page_problems(page, csp_errors)]
     return problems
 
