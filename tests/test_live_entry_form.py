@@ -62,6 +62,21 @@ def test_an_entry_missing_an_answer_is_refused_beside_it(as_user, therapist, ope
     assert not FeedbackEntry.objects.exists()
 
 
+def test_a_refused_entry_keeps_what_was_typed_and_says_why_beside_the_response_buttons(
+    as_user, therapist, open_session
+):
+    data = feedback_form_data(note="Breathing slow, belly soft")
+    del data["pain"]
+
+    panel = post(as_user(therapist), open_session, **data).content.decode()
+
+    assert 'value="Breathing slow, belly soft"' in panel
+    beside_buttons = r'<div id="response-area">.*?class="alert alert-danger[^"]*entry-incomplete".*?</ul>'
+    summary = re.search(beside_buttons, panel, re.S)
+    assert summary is not None and "Tap the client&#x27;s pain (0-10)" in summary[0]
+    assert 'href="#id_pain_error"' in summary[0]
+
+
 def test_same_as_the_last_entry_copies_pressure_side_and_technique_but_never_the_pain(as_user, therapist, open_session):
     browser = as_user(therapist)
     post(browser, open_session, **feedback_form_data(pressure="4", side="left", technique="cross_fibre", pain="5"))

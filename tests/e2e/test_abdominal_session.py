@@ -12,7 +12,8 @@ from tests.factories import ClientFactory, UserFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_therapist_runs_an_abdominal_session_with_a_stop_and_signs(signed_in_page, live_server):
+@pytest.mark.parametrize("size", [(768, 1024), (390, 844)], ids=["tablet", "phone"])
+def test_therapist_runs_an_abdominal_session_with_a_stop_and_signs(signed_in_page, live_server, size):
     therapist = UserFactory(username="theo", first_name="Theo", last_name="M", roles=[roles.THERAPIST])
     client = ClientFactory(first_name="Maya", last_name="Chen", care_team=[therapist])
     record_intake(
@@ -29,7 +30,7 @@ def test_therapist_runs_an_abdominal_session_with_a_stop_and_signs(signed_in_pag
         collected_by=therapist,
     )
     page = signed_in_page(therapist)
-    page.set_viewport_size({"width": 768, "height": 1024})
+    page.set_viewport_size({"width": size[0], "height": size[1]})
 
     page.goto(f"{live_server.url}/clients/{client.public_id}/")
     page.get_by_role("link", name="New session").click()
@@ -51,7 +52,11 @@ def test_therapist_runs_an_abdominal_session_with_a_stop_and_signs(signed_in_pag
     # Nothing is pre-selected: an entry without pain (or pressure, side, technique) is refused beside its field.
     expect(page.locator(".feedback-form input[type=radio]:checked")).to_have_count(0)
     page.get_by_role("button", name="Tender").click()
-    expect(page.get_by_text("Tap the client's pain (0-10)")).to_be_visible()
+    # The message is beside its field, and beside the response buttons, on screen where the hand is.
+    expect(page.locator("#id_pain_error")).to_contain_text("Tap the client's pain (0-10)")
+    expect(page.locator(".entry-incomplete")).to_contain_text("Tap the client's pain (0-10)")
+    expect(page.locator(".entry-incomplete")).to_be_in_viewport()
+    expect(page.get_by_role("button", name="Tender")).to_be_in_viewport()
     expect(page.locator(".timeline-entry")).to_have_count(0)
 
     def tap(group, value):
