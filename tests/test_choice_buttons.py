@@ -25,10 +25,14 @@ def test_each_option_is_the_markup_of_django_s_own_radio_widget(data):
     html = choice_buttons(field, colour="danger", compact=True)
 
     for option in field:
-        assert str(option.tag()) in html  # the input exactly as django/forms/widgets/radio_option.html writes it
+        tag = str(option.tag())  # the input exactly as django/forms/widgets/radio_option.html writes it
+        if field.errors:  # with the message named, so a screen reader reads it with the option
+            tag = tag.replace(' aria-invalid="true"', f' aria-invalid="true" aria-describedby="{field.auto_id}_error"')
+        assert tag in html
         assert f'<label class="btn btn-outline-danger" for="{option.id_for_label}">' in html
     assert 'aria-label="Pain &quot;now&quot; &lt;0-10&gt;"' in html and "two &amp; &lt;more&gt;" in html
     assert "choice-buttons-compact" in html
+    assert (f'<div class="invalid-feedback d-block" id="{field.auto_id}_error">' in html) == bool(field.errors)
     assert ("invalid-feedback" in html) == bool(data is not None and form.errors)
     assert "<script>" not in html
 

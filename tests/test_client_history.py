@@ -224,7 +224,7 @@ def test_the_page_shows_the_pain_chart_and_outcomes(as_user, therapist, care_cli
     assert b'class="chart pain-trend"' in response.content
     assert b'data-kind="after"' in response.content
     assert escape(care_client.display_name).encode() in response.content
-    assert b'class="table table-sm outcomes"' in response.content
+    assert b'class="table table-sm outcomes table-stack"' in response.content
 
 
 # -- Outcomes: visits compared, not the minutes after treatment ---------------------------------------------------
@@ -232,7 +232,11 @@ def test_the_page_shows_the_pain_chart_and_outcomes(as_user, therapist, care_cli
 
 def outcome_rows(response) -> list[list[str]]:
     """The outcomes table's rows, each as its cells' text."""
-    html = response.content.decode().split('<table class="table table-sm outcomes">', 1)[1].split("</table>", 1)[0]
+    html = (
+        response.content.decode()
+        .split('<table class="table table-sm outcomes table-stack">', 1)[1]
+        .split("</table>", 1)[0]
+    )
     body = html.split("<tbody>", 1)[1]
     return [
         [

@@ -150,5 +150,5 @@ def test_a_client_with_a_long_course_gets_a_chart_of_period_means(as_user, thera
 
     page = as_user(therapist).get(f"/clients/{care_client.public_id}/history/").content.decode()
 
-    assert 'class="table table-sm outcomes"' in page and "<svg" in page
+    assert 'class="table table-sm outcomes table-stack"' in page and "<svg" in page
     assert len(_means_in_database(care_client, "month")) >= 16
