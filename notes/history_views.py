@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from clinic.access import get_clinical_client_for, get_exportable_client_for, role_required
 from clinic.audit import reads_audited_together, record_export, record_view
 from clinic.audit_views import with_clients
-from clinic.forms import DateInput
+from clinic.forms import FilterDateField
 from clinic.models import EmergencyAccess
 from clinic.roles import CLINIC_ADMIN, THERAPIST
 from notes import fhir, history, panels
@@ -33,8 +33,8 @@ class HistoryFilterForm(forms.Form):
     kind = forms.MultipleChoiceField(
         label=_("Show"), choices=list(KIND_LABELS.items()), required=False, widget=forms.CheckboxSelectMultiple
     )
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    start = FilterDateField(label=_("From"))
+    end = FilterDateField(label=_("To"))
 
     def clean(self):
         cleaned = super().clean()
