@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clinic import panels, roles, services
+from clinic import panels, roles, services, two_factor
 from clinic.access import (
     STAFF_ROLES,
     can_archive_client,
@@ -76,19 +76,22 @@ def home(request):
         context["care_client_count"] = care_clients.count()
         context["needing_review"] = care_clients.needing_review().order_by("-screened_at")[:20]
     if user.is_clinic_admin:
+        # Audit entries (and their count) only as /audit/ shows them: after the second factor, when it is required.
+        context["audit_verify_url"] = audit_verify_url = two_factor.audit_verify_url(request)
         context["counts"] = {
             "active": Client.objects.active().count(),
             "archived": Client.objects.archived().count(),
-            "audit_today": LogEntry.objects.filter(timestamp__date=timezone.localdate()).count(),
         }
+        if audit_verify_url is None:
+            context["counts"]["audit_today"] = LogEntry.objects.filter(timestamp__date=timezone.localdate()).count()
+            context["recent_events"] = with_clients(
+                LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")[:15]
+            )
         context["staff_by_role"] = (
             User.objects.filter(is_active=True, groups__name__in=roles.ALL_ROLES)
             .values("groups__name")
             .annotate(n=Count("id"))
             .order_by("groups__name")
-        )
-        context["recent_events"] = with_clients(
-            LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")[:15]
         )
         context["emergency_accesses"] = (
             EmergencyAccess.objects.granted_since(timezone.now() - EMERGENCY_ACCESS_REVIEW_PERIOD)
