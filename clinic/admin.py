@@ -74,6 +74,10 @@ class ClientAdmin(AllowListedFiltersMixin, NoDeleteMixin, admin.ModelAdmin):
     readonly_fields = ("public_id", "created_at", "updated_at", "created_by", "archived_by")
     filter_horizontal = ("care_team",)
 
+    def has_change_permission(self, request, obj=None):
+        # Disposal is final: an anonymised client is neither restored nor given their name back here either.
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.is_disposed)
+
 
 admin.site.unregister(LogEntry)
 

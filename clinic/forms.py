@@ -30,6 +30,34 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+# The days a filter by date accepts: every record's, and none near the calendar's end, where adding the day after
+# or making the day a moment in the clinic's time zone overflows (`?date_to=9999-12-31` answered 500).
+EARLIEST_FILTER_DATE = date(1900, 1, 1)
+LATEST_FILTER_DATE = date(2999, 12, 31)
+
+
+class FilterDateField(forms.DateField):
+    """An optional day to filter by, refused with the form's message outside a sane range."""
+
+    default_error_messages = {
+        "out_of_range": _("Enter a date from %(earliest)s to %(latest)s."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", DateInput())
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not EARLIEST_FILTER_DATE <= value <= LATEST_FILTER_DATE:
+            raise forms.ValidationError(
+                self.error_messages["out_of_range"],
+                code="out_of_range",
+                params={"earliest": EARLIEST_FILTER_DATE.isoformat(), "latest": LATEST_FILTER_DATE.isoformat()},
+            )
+
+
 def clean_phone_number(value: str) -> str:
     value = value.strip()
     if value and (not PHONE_PATTERN.match(value) or len(re.sub(r"\D", "", value)) < 7):
@@ -192,8 +220,8 @@ class AuditFilterForm(forms.Form):
     user = forms.ModelChoiceField(queryset=User.objects.order_by("username"), required=False, empty_label=_("Anyone"))
     client = forms.CharField(label=_("Client"), max_length=100, required=False)
     action = forms.ChoiceField(choices=ACTIONS, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = FilterDateField(label=_("From"))
+    date_to = FilterDateField(label=_("To"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.models import Client, EmergencyAccess, User
+from clinic.models import Client, ClientDisposed, EmergencyAccess, User
 
 
 class ClientAlreadyArchived(Exception):
@@ -32,9 +32,19 @@ def create_client(*, created_by: User | None, care_team: Iterable[User] = (), **
     return client
 
 
+def _refuse_if_disposed(client: Client) -> None:
+    """Lock the client's row and refuse if their record has been disposed of, even since `client` was read."""
+    disposed_at = Client.objects.select_for_update().filter(pk=client.pk).values_list("disposed_at", flat=True).get()
+    if disposed_at is not None:
+        client.disposed_at = disposed_at
+        raise ClientDisposed
+
+
 @transaction.atomic
 def update_client(*, client: Client, care_team: Iterable[User] | None = None, **fields: Any) -> Client:
-    """Change demographics; the care team changes only when given (roles that may not set it pass None)."""
+    """Change demographics; the care team changes only when given (roles that may not set it pass None). Refused
+    (ClientDisposed) for a client whose record was disposed of: nobody puts back who they were."""
+    _refuse_if_disposed(client)
     for name, value in fields.items():
         setattr(client, name, value)
     client.save()
@@ -71,6 +81,9 @@ def archive_client(*, client: Client, archived_by: User, reason: str = "") -> Cl
 
 @transaction.atomic
 def restore_client(*, client: Client) -> Client:
+    """Back to the active list: only an archived client, never one whose record was disposed of (ClientDisposed),
+    which is final."""
+    _refuse_if_disposed(client)
     client.archived_at = None
     client.archived_by = None
     client.archive_reason = ""

@@ -144,6 +144,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and STATEME
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
     _db_options["options"] = f"{_db_options.get('options', '')} -c statement_timeout={STATEMENT_TIMEOUT_MS}".strip()
 
+# SQLite: a transaction takes the write lock when it begins (BEGIN IMMEDIATE), so concurrent writes wait their turn
+# for up to SQLITE_TIMEOUT_SECONDS instead of failing at once with "database is locked" (a 503) when a transaction
+# that began by reading asks to write; pages that only read run without one (clinic/transactions.py).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", timeout=env_int("SQLITE_TIMEOUT_SECONDS", 20)
+    )
+
 # Server-side parameter binding on PostgreSQL (psycopg 3): a statement run five times on a connection is prepared
 # and its plan kept, so the pages' fixed statements are not planned again on every request. Off with
 # DB_SERVER_SIDE_BINDING=0, e.g. behind a pooler in transaction mode, which cannot keep prepared statements.

@@ -63,6 +63,16 @@ def second_factor_required(view):
     return wrapped
 
 
+def audit_verify_url(request) -> str | None:
+    """None when the user may see audit entries now; else where to pass the second factor first (and come back).
+
+    The rule of /audit/ (`second_factor_required`), for every page that shows audit entries beside other things
+    (the clinic admin's home page, a client's history): those show this link in place of the entries."""
+    if not needs_second_factor(request):
+        return None
+    return f"{reverse('clinic:two-factor-verify')}?{urlencode({'next': request.get_full_path()})}"
+
+
 def _next_url(request) -> str:
     wanted = request.POST.get("next") or request.GET.get("next", "")
     if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clinic import panels, roles, services
+from clinic import panels, roles, services, two_factor
 from clinic.access import (
     STAFF_ROLES,
     can_archive_client,
@@ -26,8 +26,8 @@ from clinic.audit import reads_audited_together, record_view
 from clinic.audit_views import with_clients
 from clinic.emergency_views import emergency_access_offer
 from clinic.forms import ArchiveClientForm, CareTeamAddForm, ClientForm, therapists
-from clinic.guards import refuse_if_archived
-from clinic.models import SCREENING_FLAGS, Client, EmergencyAccess, User
+from clinic.guards import refuse_if_archived, refuse_unless
+from clinic.models import SCREENING_FLAGS, Client, ClientDisposed, EmergencyAccess, User
 from clinic.pagination import CappedPaginator, CountedWithPagePaginator
 from clinic.searches import recalled_search, remember_search
 
@@ -76,19 +76,22 @@ def home(request):
         context["care_client_count"] = care_clients.count()
         context["needing_review"] = care_clients.needing_review().order_by("-screened_at")[:20]
     if user.is_clinic_admin:
+        # Audit entries (and their count) only as /audit/ shows them: after the second factor, when it is required.
+        context["audit_verify_url"] = audit_verify_url = two_factor.audit_verify_url(request)
         context["counts"] = {
             "active": Client.objects.active().count(),
             "archived": Client.objects.archived().count(),
-            "audit_today": LogEntry.objects.filter(timestamp__date=timezone.localdate()).count(),
         }
+        if audit_verify_url is None:
+            context["counts"]["audit_today"] = LogEntry.objects.filter(timestamp__date=timezone.localdate()).count()
+            context["recent_events"] = with_clients(
+                LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")[:15]
+            )
         context["staff_by_role"] = (
             User.objects.filter(is_active=True, groups__name__in=roles.ALL_ROLES)
             .values("groups__name")
             .annotate(n=Count("id"))
             .order_by("groups__name")
-        )
-        context["recent_events"] = with_clients(
-            LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")[:15]
         )
         context["emergency_accesses"] = (
             EmergencyAccess.objects.granted_since(timezone.now() - EMERGENCY_ACCESS_REVIEW_PERIOD)
@@ -190,17 +193,35 @@ def client_detail(request, public_id):
     )
 
 
+def refuse_if_disposed(request, client):
+    """None unless the client's record was disposed of; then the redirect to their page, saying it is final."""
+    return refuse_unless(
+        request,
+        client,
+        allowed=not client.is_disposed,
+        message=_(
+            "This client's record was disposed of after its retention date: disposal is final, so the client "
+            "cannot be restored or edited. Nothing was changed."
+        ),
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def client_edit(request, public_id):
     client = get_client_for(request.user, public_id)
+    if refused := refuse_if_disposed(request, client):
+        return refused
     can_set_care_team = can_manage_care_team(request.user)
     form = ClientForm(request.POST or None, instance=client, can_set_care_team=can_set_care_team)
     if request.method == "POST" and form.is_valid():
-        services.update_client(
-            client=client,
-            care_team=form.cleaned_data["care_team"] if can_set_care_team else None,
-            **form.demographic_data(),
-        )
+        try:
+            services.update_client(
+                client=client,
+                care_team=form.cleaned_data["care_team"] if can_set_care_team else None,
+                **form.demographic_data(),
+            )
+        except ClientDisposed:  # disposed of since the page was loaded
+            return refuse_if_disposed(request, client)
         messages.success(request, _("Changes to %(name)s saved.") % {"name": client.display_name})
         return redirect(client)
     return render(request, "clinic/client_form.html", {"form": form, "client": client})
@@ -255,8 +276,13 @@ def client_restore(request, public_id):
     client = get_client_for(request.user, public_id)
     if not can_archive_client(request.user):
         raise PermissionDenied
+    if refused := refuse_if_disposed(request, client):
+        return refused
     if client.is_archived:
-        services.restore_client(client=client)
+        try:
+            services.restore_client(client=client)
+        except ClientDisposed:  # disposed of since the page was loaded
+            return refuse_if_disposed(request, client)
         messages.success(request, _("%(name)s restored to the active list.") % {"name": client.display_name})
     return redirect(client)
 

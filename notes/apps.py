@@ -62,7 +62,8 @@ class NotesConfig(AppConfig):
         """The client page's consent, sessions and retention panels (clinic/panels.py)."""
         from notes import panels
 
-        return [panels.consent_and_sessions_panel(request, client), panels.retention_panel(request, client)]
+        offered = [panels.consent_and_sessions_panel(request, client), panels.retention_panel(request, client)]
+        return [panel for panel in offered if panel is not None]
 
     def home_panels(self, request) -> list:
         """A therapist's drafts to sign, on their home page (clinic/panels.py)."""

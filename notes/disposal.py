@@ -238,6 +238,7 @@ def _anonymise(client: Client, *, by: User) -> None:
         client.archived_at = timezone.now()
         client.archived_by = by
     client.archive_reason = "Clinical record disposed of after its retention date"
+    client.disposed_at = timezone.now()  # final: never restored or edited again (clinic/services.py)
     # Everything but the date a disposal was asked for: the pages still show that this one was carried out.
     kept = {"id", "disposal_requested_at"}
     client.save(update_fields=[field.name for field in Client._meta.concrete_fields if field.name not in kept])

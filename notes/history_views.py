@@ -11,10 +11,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from clinic import two_factor
 from clinic.access import get_clinical_client_for, get_exportable_client_for, role_required
 from clinic.audit import reads_audited_together, record_export, record_view
 from clinic.audit_views import with_clients
-from clinic.forms import DateInput
+from clinic.forms import FilterDateField
 from clinic.models import EmergencyAccess
 from clinic.roles import CLINIC_ADMIN, THERAPIST
 from notes import fhir, history, panels
@@ -33,8 +34,8 @@ class HistoryFilterForm(forms.Form):
     kind = forms.MultipleChoiceField(
         label=_("Show"), choices=list(KIND_LABELS.items()), required=False, widget=forms.CheckboxSelectMultiple
     )
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    start = FilterDateField(label=_("From"))
+    end = FilterDateField(label=_("To"))
 
     def clean(self):
         cleaned = super().clean()
@@ -66,7 +67,9 @@ def client_history(request, public_id):
         emergency_accesses = list(EmergencyAccess.objects.filter(client=client).select_related("user")[:20])
     own_emergency_access = next((g for g in emergency_accesses if g.user_id == request.user.pk and g.is_active), None)
     audit_rows = []
-    if request.user.is_clinic_admin:
+    # Who saw what only as /audit/ shows it: after the second factor, when it is required.
+    audit_verify_url = two_factor.audit_verify_url(request) if request.user.is_clinic_admin else None
+    if request.user.is_clinic_admin and audit_verify_url is None:
         audit_rows = with_clients(
             LogEntry.objects.filter(additional_data__client=str(client.public_id))
             .select_related("actor", "content_type")
@@ -85,6 +88,7 @@ def client_history(request, public_id):
             "chart": mark_safe(pain_trend_svg(series, title=f"Pain over time: {client.display_name}")),  # noqa: S308  # nosec B308 B703
             "outcomes": outcomes.items(),
             "audit_rows": audit_rows,
+            "audit_verify_url": audit_verify_url,
             "emergency_accesses": emergency_accesses,
             "own_emergency_access": own_emergency_access,
             **panels.retention_context(request, client),

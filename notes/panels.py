@@ -1,10 +1,12 @@
 """What the notes app shows on the clinic's pages (clinic/panels.py): on the client page, consent status, the latest
-sessions and the record's retention; on a therapist's home page, their drafts to sign (overdue ones marked)."""
+sessions and the record's retention (none of them to a therapist outside the care team); on a therapist's home
+page, their drafts to sign (overdue ones marked)."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
+from clinic.access import may_read_clinical_record
 from clinic.audit import record_views
 from clinic.panels import Panel
 from intake.access import is_on_care_team
@@ -14,10 +16,19 @@ from notes.models import Consent, ConsentKind, TreatmentSession
 STALE_DRAFT_AGE = timedelta(hours=24)
 
 
-def consent_and_sessions_panel(request, client) -> Panel:
+def sees_clinical_summary(user, client, *, on_care_team: bool) -> bool:
+    """Consent status and retention: the front desk's and clinic admins', and a therapist's who may read the
+    client's clinical record (their care team's, or under emergency access). A therapist outside the care team sees
+    the client's demographics only."""
+    return user.is_front_desk or may_read_clinical_record(user, client, on_care_team=on_care_team)
+
+
+def consent_and_sessions_panel(request, client) -> Panel | None:
     """Consent status at a glance, and the sessions for those who may read them."""
     user = request.user
     on_care_team = is_on_care_team(user, client)
+    if not sees_clinical_summary(user, client, on_care_team=on_care_team):
+        return None
     may_read_sessions = user.is_clinic_admin or on_care_team
     latest_consents = Consent.objects.latest_per_kind(client)
     record_views(latest_consents.values())
@@ -47,7 +58,9 @@ def retention_context(request, client) -> dict:
     return {"retention": kept, "may_manage": request.user.is_clinic_admin, "disposal": latest_disposal}
 
 
-def retention_panel(request, client) -> Panel:
+def retention_panel(request, client) -> Panel | None:
+    if not sees_clinical_summary(request.user, client, on_care_team=is_on_care_team(request.user, client)):
+        return None
     return Panel("notes/_retention.html", retention_context(request, client))
 
 

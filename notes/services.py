@@ -31,6 +31,29 @@ class SessionNotSigned(Exception):
     pass
 
 
+class SessionSigned(Exception):
+    """The session is signed (perhaps by another request while this one was on its way): nothing is added to it
+    or changed in it. Views keep what was typed and say so."""
+
+
+def _lock_session(session: TreatmentSession) -> TreatmentSession:
+    """The session's row as the database has it now, locked until the transaction ends.
+
+    Every write to a session (an entry, an edit, a stretch of abdominal work, the signature) takes this lock first,
+    so they run one after another: an entry either lands before the signature (and is hashed with the note) or is
+    refused after it, never against the triggers that protect a signed note (a 500)."""
+    rows = TreatmentSession.objects.select_for_update(of=("self",)).select_related("client", "therapist", "intake")
+    return rows.get(pk=session.pk)
+
+
+def _lock_draft(session: TreatmentSession) -> TreatmentSession:
+    """`_lock_session`, and SessionSigned if the session is signed."""
+    locked = _lock_session(session)
+    if locked.is_signed:
+        raise SessionSigned
+    return locked
+
+
 class ConsentAlreadyWithdrawn(Exception):
     pass
 
@@ -113,8 +136,9 @@ def start_session(
 def update_session(
     *, session: TreatmentSession, version: int, pain_after: dict[int, int | None] | None = None, **fields: Any
 ) -> TreatmentSession:
-    """Save a draft's SOAP fields and post-session pain, refusing a form opened before the last save."""
-    current = TreatmentSession.objects.select_for_update().get(pk=session.pk)
+    """Save a draft's SOAP fields and post-session pain, refusing a form opened before the last save (StaleDraft),
+    or a session signed meanwhile (SessionSigned)."""
+    current = _lock_draft(session)
     if current.version != version:
         raise StaleDraft
     for name, value in fields.items():
@@ -136,7 +160,8 @@ def request_abdominal_work(
     *, session: TreatmentSession, by: User, reconfirmed: bool, precautions_reviewed: bool = False
 ) -> AbdominalSegment:
     """Open a stretch of abdominal work, with the client's verbal re-confirmation recorded now. Refused, with
-    every unmet condition listed, unless the gate lets it through."""
+    every unmet condition listed (a signed session among them), unless the gate lets it through."""
+    session = _lock_session(session)
     state = check_abdominal_work(
         session, opening=True, reconfirmed_now=reconfirmed, precautions_reviewed=precautions_reviewed
     )
@@ -165,7 +190,8 @@ def record_feedback(
     note: str = "",
 ) -> tuple[FeedbackEntry, bool]:
     """Add one entry to the live timeline; returns (entry, created). The same form token twice makes one entry.
-    A "stop" ends the stretch of abdominal work."""
+    A "stop" ends the stretch of abdominal work. Refused by the gate once the session is signed."""
+    session = _lock_session(session)
     existing = FeedbackEntry.objects.filter(session=session, token=token).first()
     if existing is not None:
         return existing, False
@@ -195,6 +221,9 @@ def record_feedback(
 
 @transaction.atomic
 def finish_abdominal_work(*, session: TreatmentSession) -> None:
+    session = _lock_session(session)
+    if session.is_signed:  # signing closed every stretch
+        return
     segment = gate_state(session).open_segment
     if segment is not None:
         _close_segment(segment, AbdominalSegment.EndReason.FINISHED, at=timezone.now())
@@ -214,8 +243,9 @@ def timeline_end(session: TreatmentSession):
 
 @transaction.atomic
 def sign_session(*, session: TreatmentSession, by: User) -> TreatmentSession:
-    """Sign: the note becomes read-only and its content hash is stored."""
-    session = TreatmentSession.objects.select_for_update().get(pk=session.pk)
+    """Sign: the note becomes read-only and its content hash is stored. SessionSigned if it already is (signed
+    from another tab, or by a request that got the lock first)."""
+    session = _lock_draft(session)
     for segment in session.segments.filter(ended_at__isnull=True):
         _close_segment(segment, AbdominalSegment.EndReason.FINISHED, at=timezone.now())
     session.ended_at = timeline_end(session)

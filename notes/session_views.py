@@ -2,19 +2,22 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 from clinic.audit import reads_audited_together, record_view, record_views
 from clinic.guards import refuse_if_archived, refuse_unless
+from clinic.local_time import minute
 from clinic.models import User
 from intake import labels
 from intake.abdominal_status import status_today
 from intake.models import Screening
 from notes import access, services
 from notes.forms import AbdominalRequestForm, AddendumForm, FeedbackForm, SessionForm, SessionStartForm
-from notes.gate import AbdominalWorkRefused, gate_state
+from notes.gate import SIGNED, AbdominalWorkRefused, gate_state
 from notes.models import Consent, ConsentKind, FeedbackEntry, TreatmentSession
 from notes.timeline import page_number, session_pains, session_timeline
 
@@ -135,15 +138,54 @@ def session_abdominal(request, public_id):
     return redirect(f"{session.get_absolute_url()}#gate-heading")  # the panel says it is open, since when
 
 
+SIGNED_WHILE_WRITING = _(
+    "The note was signed while you were writing: your entry was not added to it. It is kept below as the text of "
+    "an addendum: check it, then add it."
+)
+KEPT_REASON = _("Feedback entry typed while the note was being signed")
+
+
+def _kept_key(session) -> str:
+    return f"kept-addendum-{session.public_id}"
+
+
+def kept_entry_text(form: FeedbackForm) -> str:
+    """What the therapist typed in a feedback entry, in words, for an addendum: every answer given, with the
+    choices' labels, and the moment it was sent."""
+    values = form.cleaned_data if form.is_valid() else form.data
+    sent = _("Feedback entry sent at %(when)s, not added: the note was signed first.")
+    lines = [sent % {"when": minute(timezone.now())}]
+    for name in ("side", "technique", "pressure", "pain", "response", "note"):
+        value = str(values.get(name, "") or "").strip()
+        if not value:
+            continue
+        choices = {str(key): label for key, label in getattr(form.fields[name], "choices", ())}
+        lines.append(f"{form.fields[name].label}: {choices.get(value, value)}")
+    return "\n".join(lines)[:5000]
+
+
+def _keep_as_addendum(request, session, form: FeedbackForm):
+    """A feedback entry that came after the signature: nothing typed is lost. It waits in the therapist's session
+    as the text of an addendum, on the addendum form, until they add it."""
+    request.session[_kept_key(session)] = kept_entry_text(form)
+    messages.warning(request, SIGNED_WHILE_WRITING)
+    url = reverse("notes:addendum-new", kwargs={"public_id": session.public_id})
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
 @require_POST
 def session_feedback(request, public_id):
     session = _load_session(request, public_id, own=True)
     form = FeedbackForm(request.POST, last_entry=session.entries.order_by("-at", "-id").first())
+    if session.is_signed:
+        return _keep_as_addendum(request, session, form)
     refusal = None
     if form.is_valid():
         try:
             services.record_feedback(session=session, **form.entry())
         except AbdominalWorkRefused as error:
+            if SIGNED in error.conditions:  # signed while this entry was on its way
+                return _keep_as_addendum(request, session, form)
             refusal = error.reason
     if form.is_valid() and refusal is None:
         if not request.htmx:
@@ -159,18 +201,32 @@ def session_feedback(request, public_id):
     return render(request, "notes/_live_panel.html" if request.htmx else "notes/session_detail.html", context)
 
 
+def _edit_kept(request, session, form):
+    """The note was signed before this edit arrived: the edit form again, with everything typed, and why."""
+    messages.error(
+        request,
+        _(
+            "The note was signed while you were writing: your changes were not saved to it. Your text is kept "
+            "below: add what matters as an addendum."
+        ),
+    )
+    return render(request, "notes/session_edit.html", {"session": session, "form": form}, status=409)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_edit(request, public_id):
     session = _load_session(request, public_id, own=True)
     if refused := refuse_unless(
         request,
         session,
-        allowed=not session.is_signed,
+        allowed=not session.is_signed or request.method == "POST",
         message=_("This session is signed: add an addendum to correct it."),
     ):
         return refused
     pains = services.complaint_pains(session)
     form = SessionForm(request.POST or None, instance=session, pains=pains)
+    if request.method == "POST" and session.is_signed:
+        return _edit_kept(request, session, form)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in SessionForm.Meta.fields}
         try:
@@ -190,6 +246,9 @@ def session_edit(request, public_id):
                 ),
             )
             return render(request, "notes/session_edit.html", {"session": session, "form": form}, status=409)
+        except services.SessionSigned:
+            session.refresh_from_db()
+            return _edit_kept(request, session, form)
         messages.success(request, _("Note saved."), extra_tags="draft-saved")
         return redirect(session)
     record_view(session)
@@ -204,7 +263,11 @@ def session_sign(request, public_id):
     ):
         return refused
     if request.method == "POST":
-        services.sign_session(session=session, by=request.user)
+        try:
+            services.sign_session(session=session, by=request.user)
+        except services.SessionSigned:  # signed by another request first
+            messages.info(request, _("This session is already signed."))
+            return redirect(session)
         messages.success(request, _("Session signed. It can now be corrected only by an addendum."))
         return redirect(session)
     record_view(session)
@@ -217,9 +280,12 @@ def addendum_new(request, public_id):
     draft_message = _("This session is still a draft: edit the note instead of adding an addendum.")
     if refused := refuse_unless(request, session, allowed=session.is_signed, message=draft_message):
         return refused
-    form = AddendumForm(request.POST or None)
+    # A feedback entry that arrived after the signature waits here as an addendum's text (session_feedback).
+    kept = request.session.get(_kept_key(session))
+    form = AddendumForm(request.POST or None, initial={"reason": KEPT_REASON, "text": kept} if kept else None)
     if request.method == "POST" and form.is_valid():
         services.add_addendum(session=session, author=request.user, **form.cleaned_data)
+        request.session.pop(_kept_key(session), None)
         messages.success(request, _("Addendum added."), extra_tags="draft-saved")
         return redirect(session)
     return render(request, "notes/addendum_form.html", {"session": session, "client": session.client, "form": form})

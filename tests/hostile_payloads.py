@@ -65,7 +65,17 @@ TEXT = MARKUP | ATTRIBUTE_BREAKOUT | JAVASCRIPT_LINKS | JSON_BREAKOUT | CSV_FORM
 TEXT_PARAMS = [pytest.param(value, id=name) for name, value in TEXT.items()]
 
 PAIN = ["3.5", "ten", "-1", "11", "1e3", "NaN", "0x5", "\uff14", " ", "4; DROP TABLE x"]  # \uff14: fullwidth 4
-DATES = ["2026-02-30", "0000-01-01", "99999-01-01", "2026-13-01", "yesterday", "2026-02-28T25:00", "1e9", "\x00"]
+DATES = [
+    "2026-02-30",
+    "0000-01-01",
+    "9999-12-31",
+    "99999-01-01",
+    "2026-13-01",
+    "yesterday",
+    "2026-02-28T25:00",
+    "1e9",
+    "\x00",
+]
 
 TEN_MB = "x" * (10 * 1024 * 1024)
 FIVE_THOUSAND_FIELDS = {f"field{n}": "1" for n in range(5000)}

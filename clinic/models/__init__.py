@@ -2,7 +2,7 @@
 access with the security policy."""
 
 from clinic.models.audited import AuditBypassRefused, AuditedQuerySet
-from clinic.models.clients import SCREENING_FLAGS, Client, ClientQuerySet, keeps_record_written
+from clinic.models.clients import SCREENING_FLAGS, Client, ClientDisposed, ClientQuerySet, keeps_record_written
 from clinic.models.security import EmergencyAccess, EmergencyAccessQuerySet, SecurityPolicy
 from clinic.models.users import User
 
@@ -11,6 +11,7 @@ __all__ = [
     "AuditBypassRefused",
     "AuditedQuerySet",
     "Client",
+    "ClientDisposed",
     "ClientQuerySet",
     "EmergencyAccess",
     "EmergencyAccessQuerySet",

@@ -105,6 +105,10 @@ class ClientQuerySet(AuditedQuerySet):
         return self.order_by("last_name", "first_name", "id")
 
 
+class ClientDisposed(Exception):
+    """The client's clinical record was disposed of: they stay anonymised and archived, for good."""
+
+
 class Client(CachedChoiceLabels, models.Model):
     """A person cared for by the clinic. Never hard-deleted: archived instead."""
 
@@ -167,6 +171,9 @@ class Client(CachedChoiceLabels, models.Model):
     # When a disposal of the record was last asked for (kept as `record_written_at` is, on every save of a
     # disposal request): the pages look for a disposal only for the few clients who ever had one.
     disposal_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the clinical record was disposed of and the client anonymised (notes/disposal.py). Final: such a client
+    # stays archived, is never restored and their demographics are not edited again (nobody re-identifies them).
+    disposed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ClientQuerySet.as_manager()
 
@@ -214,9 +221,12 @@ class Client(CachedChoiceLabels, models.Model):
     )
     # Moved on by every clinical write, from any request: written only by name (`keep_latest`), so saving
     # an instance read before such a write (editing or archiving the client) never puts back an older value.
-    WRITTEN_ONLY_BY_NAME = frozenset(("record_written_at", "disposal_requested_at"))
+    # `disposed_at` likewise: saving an instance read before the disposal never takes it back.
+    WRITTEN_ONLY_BY_NAME = frozenset(("record_written_at", "disposal_requested_at", "disposed_at"))
 
     def save(self, *args, **kwargs):
+        if self.disposed_at is not None and self.archived_at is None:
+            raise ClientDisposed
         self.phone_digits = re.sub(r"\D", "", self.phone or "")
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
@@ -267,6 +277,10 @@ class Client(CachedChoiceLabels, models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def is_disposed(self) -> bool:
+        return self.disposed_at is not None
 
     @cached_property
     def care_team_members(self) -> list[User]:

@@ -21,8 +21,9 @@ BADGE_LABELS = {
 @register.simple_tag
 def screening_badges(client, user, care_team=None, full=None):
     """Badges from the client's summary flags (no query): full flags for those who see the full screening (those
-    who may read the client's clinical record), the front desk's summary for everyone else. Pass `care_team` when
-    it is already loaded (lists), or `full` when the caller already knows."""
+    who may read the client's clinical record), the front desk's summary for the front desk, none for a therapist
+    outside the care team (their demographics only). Pass `care_team` when it is already loaded (lists), or `full`
+    when the caller already knows."""
     if full is not None:
         pass
     elif user.is_clinic_admin:
@@ -31,7 +32,7 @@ def screening_badges(client, user, care_team=None, full=None):
         full = user.is_therapist and any(member.pk == user.pk for member in care_team)
     else:
         full = may_read_clinical_record(user, client)
-    if not client.screened_at:
+    if not client.screened_at or not (full or user.is_front_desk):
         return ""
     flags = client.screening_flags
     if full:
