@@ -135,20 +135,22 @@ def session_intact(session: TreatmentSession) -> bool:
     return hmac.compare_digest(seal(session_content(session), session.hash_key_id), session.content_hash)
 
 
-def addenda_problems(session: TreatmentSession, addenda) -> list[tuple[Addendum, str]]:
-    """Each addendum whose seal does not hold, with why, walking the chain in the order they were added."""
+def addenda_problems(session: TreatmentSession, addenda) -> list[tuple[Addendum, str, str]]:
+    """Each addendum whose seal does not hold, as (addendum, what, why), walking the chain in the order they were
+    added."""
     problems = []
     previous = session.content_hash
     for addendum in sorted(addenda, key=lambda a: a.pk):
         if addendum.hash_key_id == LEGACY_KEY_ID:
-            problems.append((addendum, "is not sealed"))
+            problems.append((addendum, "NOT SEALED", "has no seal (its note was not sealed when seals were keyed)"))
         else:
             try:
                 expected = seal(addendum_content(addendum, session=session, previous=previous), addendum.hash_key_id)
             except UnknownKey:
-                problems.append((addendum, f"is sealed with key {addendum.hash_key_id!r}, not configured here"))
+                why = f"is sealed with key {addendum.hash_key_id!r}, which is not in NOTE_SIGNING_KEYS"
+                problems.append((addendum, "UNKNOWN KEY", why))
             else:
                 if not hmac.compare_digest(expected, addendum.content_hash):
-                    problems.append((addendum, "was changed, or an addendum before it was removed"))
+                    problems.append((addendum, "ALTERED", "was changed, or an addendum before it was removed"))
         previous = addendum.content_hash
     return problems

@@ -27,9 +27,9 @@ class Command(BaseCommand):
             checked += 1
             if problem := self._note_problem(session):
                 problems.append(f"{problem}: {self._describe(session)} {self._explain(problem, session)}")
-            for addendum, why in hashing.addenda_problems(session, session.addenda.all()):
+            for addendum, what, why in hashing.addenda_problems(session, session.addenda.all()):
                 problems.append(
-                    f"ADDENDUM ALTERED: addendum {addendum.public_id} of {local_time.minute(addendum.at)} to "
+                    f"ADDENDUM {what}: addendum {addendum.public_id} of {local_time.minute(addendum.at)} to "
                     f"{self._describe(session)} {why}."
                 )
         problems += self._removed_addenda()
