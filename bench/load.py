@@ -192,6 +192,7 @@ def server_env(database_url: str, tmp: Path) -> dict:
         **os.environ,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "load-test-" + secrets.token_hex(24),
+        "NOTE_SIGNING_KEYS": "load:" + secrets.token_hex(24),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         # Plain http on loopback: no HTTPS redirect, no Secure-only cookies.
         "SECURE_SSL_REDIRECT": "0",

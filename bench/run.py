@@ -30,6 +30,7 @@ STATIC_ROOT = Path(tempfile.mkdtemp(prefix="clinic-bench-static-"))
 os.environ.update(
     DEBUG=os.environ.get("BENCH_DEBUG", "0"),
     SECRET_KEY=os.environ.get("SECRET_KEY") or "bench-" + secrets.token_hex(24),
+    NOTE_SIGNING_KEYS=os.environ.get("NOTE_SIGNING_KEYS") or "bench:" + secrets.token_hex(24),
     SECURE_SSL_REDIRECT="0",
     SESSION_COOKIE_SECURE="0",
     CSRF_COOKIE_SECURE="0",
@@ -119,12 +120,16 @@ def seed_timeline_session(client, therapist, entries=200):
     )
     session.ended_at = started + timedelta(seconds=15 * entries)
     session.signed_at = session.ended_at
-    session.content_hash = hashing.content_hash(session)
+    session.status = TreatmentSession.Status.SIGNED
+    session.signed_as = {"therapist_name": therapist.display_name, "client_display_name": client.display_name}
+    hashing.seal_session(session)
     TreatmentSession._base_manager.filter(pk=session.pk).update(
         status=TreatmentSession.Status.SIGNED,
         ended_at=session.ended_at,
         signed_at=session.signed_at,
+        signed_as=session.signed_as,
         content_hash=session.content_hash,
+        hash_key_id=session.hash_key_id,
     )
     session.refresh_from_db()
     return session

@@ -1,11 +1,13 @@
 """Settings for the clinic, read from environment variables (twelve-factor).
 
-Safe by default: DEBUG is off unless set, and with DEBUG off a SECRET_KEY must be given.
+Safe by default: DEBUG is off unless set, and with DEBUG off a SECRET_KEY and the notes' signing keys must be given.
 Every variable is listed in the README's production section.
 """
 
+import hashlib
 import json
 import os
+import re
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -46,6 +48,36 @@ if not SECRET_KEY:
     if not (DEBUG or OFFLINE_TOOL):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105  # nosec B105
+
+
+def note_signing_keys(value: str) -> dict[str, bytes]:
+    """NOTE_SIGNING_KEYS: `id:secret` pairs, comma-separated (`2026a:...,2025b:...`). Each signed note and addendum
+    keeps the id of the key that sealed it; old keys stay listed to verify what they sealed (notes/hashing.py)."""
+    keys = {}
+    for item in value.split(","):
+        key_id, _colon, secret = item.strip().partition(":")
+        if not re.fullmatch(r"[A-Za-z0-9._-]{1,20}", key_id) or len(secret) < 32:
+            raise ImproperlyConfigured(
+                "NOTE_SIGNING_KEYS: each item is id:secret, the id 1-20 letters, digits, '.', '_' or '-', the secret "
+                "at least 32 characters (e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+            )
+        keys[key_id] = secret.encode()
+    return keys
+
+
+# The keys of the signed notes' seals (HMAC-SHA256), never stored in the database: someone who can write to it
+# cannot seal a changed note again. With DEBUG off they must be given; in development a key is derived from
+# SECRET_KEY (id "dev"), which seals nothing a clinic keeps.
+if os.environ.get("NOTE_SIGNING_KEYS", "").strip():
+    NOTE_SIGNING_KEYS = note_signing_keys(os.environ["NOTE_SIGNING_KEYS"])
+elif DEBUG or OFFLINE_TOOL:
+    NOTE_SIGNING_KEYS = {"dev": hashlib.sha256(b"clinic note signing key:" + SECRET_KEY.encode()).hexdigest().encode()}
+else:
+    raise ImproperlyConfigured("NOTE_SIGNING_KEYS must be set when DEBUG is off (README, Production).")
+# The key that seals new notes and addenda: the first listed unless named.
+NOTE_SIGNING_KEY_ID = os.environ.get("NOTE_SIGNING_KEY_ID", "").strip() or next(iter(NOTE_SIGNING_KEYS))
+if NOTE_SIGNING_KEY_ID not in NOTE_SIGNING_KEYS:
+    raise ImproperlyConfigured(f"NOTE_SIGNING_KEY_ID {NOTE_SIGNING_KEY_ID!r} is not one of NOTE_SIGNING_KEYS.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

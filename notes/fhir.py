@@ -95,7 +95,9 @@ def _patient(client: Client, sex: str) -> dict:
     return patient
 
 
-def _pain_observation(public_id, patient, complaint_id, value: int, at, encounter_id=None, note="") -> dict:
+def _pain_observation(
+    public_id, patient, complaint_id, value: int, at, encounter_id=None, note="", body_site=None
+) -> dict:
     observation = {
         "resourceType": "Observation",
         "id": str(public_id),
@@ -106,6 +108,8 @@ def _pain_observation(public_id, patient, complaint_id, value: int, at, encounte
         "effectiveDateTime": _when(at),
         "valueInteger": value,
     }
+    if body_site:
+        observation["bodySite"] = body_site
     if encounter_id:
         observation["encounter"] = _ref("Encounter", encounter_id)
     if note:
@@ -238,12 +242,16 @@ def client_bundle(client: Client) -> dict:
             },
             "type": [{"text": "Massage therapy treatment"}],
             "subject": patient,
-            "participant": [{"individual": {"display": session.therapist.display_name}}],
+            "participant": [{"individual": {"display": session.therapist_name_shown}}],
             "period": {"start": _when(session.started_at), "end": _when(session.ended_at or session.signed_at)},
         }
         entries.append(_entry(encounter, session.public_id))
         for pain in session.pains.all():
             condition_id = condition_ids.get(pain.complaint_id) or _complaint_uuid(pain.complaint)
+            # The complaint as the signed note names it, whatever the intake says of it since.
+            shown = pain.complaint_shown
+            body_site = _body_site(shown["region"], shown["side"])
+            body_site["text"] = f"{shown['region_label']} ({shown['side_label'].lower()})"
             for moment, kind, value, at in (
                 ("before", "pre", pain.before, session.started_at),
                 ("after", "post", pain.after, session.ended_at),
@@ -252,9 +260,10 @@ def client_bundle(client: Client) -> dict:
                     continue
                 obs_id = _derived_uuid(session.public_id, f"{pain.complaint_id}-{moment}")
                 note = RATING_NOTES[kind]
-                entries.append(
-                    _entry(_pain_observation(obs_id, patient, condition_id, value, at, session.public_id, note), obs_id)
+                observation = _pain_observation(
+                    obs_id, patient, condition_id, value, at, session.public_id, note, body_site
                 )
+                entries.append(_entry(observation, obs_id))
                 rated(pain.complaint, Rating(at or session.signed_at or session.started_at, value, kind), obs_id)
         segments = list(session.segments.all())
         if segments:

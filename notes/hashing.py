@@ -1,21 +1,69 @@
-"""The content hash of a signed session: SHA-256 of a canonical JSON of everything the note says."""
+"""The seals of signed notes and of their addenda: HMAC-SHA256 of a canonical JSON of everything they show.
+
+**What a note's seal covers.** Everything the signed note shows, in the app, the PDF and the FHIR bundle: the SOAP
+fields and the tests, the pain ratings, the stretches of abdominal work and each feedback entry, the moments, and
+the values that live elsewhere as they were when it was signed (`TreatmentSession.signed_as`: the client's name,
+the therapist's name, each complaint's region and side, the screening's line). Records are named by stable
+identifiers (public ids, the therapist's id), never by an account's mutable fields: renaming a user changes no seal.
+
+**Keyed.** The key comes from the environment (`settings.NOTE_SIGNING_KEYS`), never from the database, so someone
+who can write to the database cannot seal a changed note again. Each seal keeps the id of its key beside it
+(`hash_key_id`); a new key is added in front of the list (or named by NOTE_SIGNING_KEY_ID) and the old ones stay
+listed to verify what they sealed.
+
+**Addenda are chained.** An addendum's seal covers its text and reason, its author (id and name as written), its
+moment, and the seal before it: the note's for the first addendum, the previous addendum's (in the order they were
+added) for each later one. A changed addendum fails its own seal; a removed one breaks the seal of the next; the
+newest one removed is missed by the chain and found by `verify_notes` against the audit log's record of its
+creation.
+
+**Before keys.** Notes signed before keyed seals had a plain SHA-256 (key id ""). Migration 0013 verified each under
+that old scheme and sealed again, with a key, only those that verified (freezing their displayed values as they
+stood); the others keep their old hash and `verify_notes` reports them. Changing what a seal covers (`SCHEME`) takes
+a migration that does the same.
+"""
 
 import hashlib
+import hmac
 import json
 
-from notes.models import TreatmentSession
+from django.conf import settings
+
+from notes.models import Addendum, TreatmentSession
+
+SCHEME = 2
+LEGACY_KEY_ID = ""  # a plain SHA-256 from before keyed seals
+
+
+class UnknownKey(LookupError):
+    """The seal names a key that is not in NOTE_SIGNING_KEYS: it cannot be verified here."""
 
 
 def _when(value) -> str | None:
     return value.isoformat() if value else None
 
 
+def canonical(content: dict) -> bytes:
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def seal(content: dict, key_id: str) -> str:
+    try:
+        key = settings.NOTE_SIGNING_KEYS[key_id]
+    except KeyError:
+        raise UnknownKey(key_id) from None
+    return hmac.new(key, canonical(content), hashlib.sha256).hexdigest()
+
+
 def session_content(session: TreatmentSession) -> dict:
-    """Everything a signed note says, in a stable order. Addenda are not part of it: they come after signing."""
+    """Everything a signed note shows, in a stable order. Its addenda come after signing: each has its own seal."""
     return {
+        "scheme": SCHEME,
+        "kind": "treatment-session",
         "session": str(session.public_id),
         "client": str(session.client.public_id),
-        "therapist": session.therapist.username,
+        "therapist": session.therapist_id,
+        "shown": session.signed_as,
         "started_at": _when(session.started_at),
         "ended_at": _when(session.ended_at),
         "signed_at": _when(session.signed_at),
@@ -33,6 +81,7 @@ def session_content(session: TreatmentSession) -> dict:
         "segments": [
             {
                 "reconfirmed_at": _when(segment.reconfirmed_at),
+                "reconfirmed_by": segment.reconfirmed_by_id,
                 "precautions_reviewed": segment.precautions_reviewed,
                 "ended_at": _when(segment.ended_at),
                 "end_reason": segment.end_reason,
@@ -54,6 +103,54 @@ def session_content(session: TreatmentSession) -> dict:
     }
 
 
-def content_hash(session: TreatmentSession) -> str:
-    canonical = json.dumps(session_content(session), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+def addendum_content(addendum: Addendum, *, session: TreatmentSession, previous: str) -> dict:
+    """An addendum as it shows, chained to the seal before it (`previous`: the note's, or the previous addendum's)."""
+    return {
+        "scheme": SCHEME,
+        "kind": "addendum",
+        "addendum": str(addendum.public_id),
+        "session": str(session.public_id),
+        "previous": previous,
+        "author": addendum.author_id,
+        "author_name": addendum.author_name,
+        "at": _when(addendum.at),
+        "reason": addendum.reason,
+        "text": addendum.text,
+    }
+
+
+def seal_session(session: TreatmentSession) -> None:
+    """Seal a note being signed (its `signed_as` already frozen) with the current key."""
+    session.hash_key_id = settings.NOTE_SIGNING_KEY_ID
+    session.content_hash = seal(session_content(session), session.hash_key_id)
+
+
+def seal_addendum(addendum: Addendum, *, session: TreatmentSession, previous: str) -> None:
+    addendum.hash_key_id = settings.NOTE_SIGNING_KEY_ID
+    addendum.content_hash = seal(addendum_content(addendum, session=session, previous=previous), addendum.hash_key_id)
+
+
+def session_intact(session: TreatmentSession) -> bool:
+    """Does the note match its seal? Raises UnknownKey for a seal under a key not configured here."""
+    return hmac.compare_digest(seal(session_content(session), session.hash_key_id), session.content_hash)
+
+
+def addenda_problems(session: TreatmentSession, addenda) -> list[tuple[Addendum, str, str]]:
+    """Each addendum whose seal does not hold, as (addendum, what, why), walking the chain in the order they were
+    added."""
+    problems = []
+    previous = session.content_hash
+    for addendum in sorted(addenda, key=lambda a: a.pk):
+        if addendum.hash_key_id == LEGACY_KEY_ID:
+            problems.append((addendum, "NOT SEALED", "has no seal (its note was not sealed when seals were keyed)"))
+        else:
+            try:
+                expected = seal(addendum_content(addendum, session=session, previous=previous), addendum.hash_key_id)
+            except UnknownKey:
+                why = f"is sealed with key {addendum.hash_key_id!r}, which is not in NOTE_SIGNING_KEYS"
+                problems.append((addendum, "UNKNOWN KEY", why))
+            else:
+                if not hmac.compare_digest(expected, addendum.content_hash):
+                    problems.append((addendum, "ALTERED", "was changed, or an addendum before it was removed"))
+        previous = addendum.content_hash
+    return problems

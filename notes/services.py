@@ -7,7 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic.models import Client, User
-from intake.models import Intake
+from intake.abdominal_status import status_today
+from intake.models import Intake, Screening
 from notes import hashing
 from notes.gate import check_abdominal_work, gate_state
 from notes.history import refresh_outcomes
@@ -241,16 +242,42 @@ def timeline_end(session: TreatmentSession):
     return max(moments) if moments else timezone.now()
 
 
+def _frozen_values(session: TreatmentSession) -> dict:
+    """What the note shows that lives elsewhere, as it is now: the names, the complaints' labels, the screening's
+    line the draft page showed. A signed note shows these ever after, whatever changes in the intake or accounts."""
+    client, therapist = session.client, session.therapist
+    screening = Screening.objects.latest_for_client(client)
+    clearances = list(screening.intake.clearances.all()) if screening is not None and screening.refer else []
+    status = status_today(screening, clearances)
+    return {
+        "client_name": client.full_name,
+        "client_display_name": client.display_name,
+        "therapist_name": therapist.display_name,
+        "complaints": {
+            str(pain.complaint_id): {
+                "region": pain.complaint.region,
+                "region_label": str(pain.complaint.get_region_display()),
+                "side": pain.complaint.side,
+                "side_label": str(pain.complaint.get_side_display()),
+            }
+            for pain in session.pains.select_related("complaint")
+        },
+        "screening": {"level": status.level, "line": str(status.line)} if status else None,
+    }
+
+
 @transaction.atomic
 def sign_session(*, session: TreatmentSession, by: User) -> TreatmentSession:
-    """Sign: the note becomes read-only and its content hash is stored. SessionSigned if it already is (signed
-    from another tab, or by a request that got the lock first)."""
+    """Sign: the note becomes read-only, what it shows of the client, the therapist, the complaints and the screening
+    is frozen, and its seal is stored (notes/hashing.py). SessionSigned if it already is (signed from another tab,
+    or by a request that got the lock first)."""
     session = _lock_draft(session)
     for segment in session.segments.filter(ended_at__isnull=True):
         _close_segment(segment, AbdominalSegment.EndReason.FINISHED, at=timezone.now())
     session.ended_at = timeline_end(session)
     session.signed_at = timezone.now()
-    session.content_hash = hashing.content_hash(session)
+    session.signed_as = _frozen_values(session)
+    hashing.seal_session(session)
     session.status = TreatmentSession.Status.SIGNED
     session.save()
     client = session.client
@@ -263,9 +290,15 @@ def sign_session(*, session: TreatmentSession, by: User) -> TreatmentSession:
 
 @transaction.atomic
 def add_addendum(*, session: TreatmentSession, author: User, reason: str, text: str) -> Addendum:
+    """Add a correction to a signed note, with the author's name as it is now, sealed in a chain: its seal covers
+    the one before it (the note's, or the previous addendum's)."""
     if not session.is_signed:
         raise SessionNotSigned
-    addendum = Addendum(session=session, author=author, reason=reason, text=text)
+    # One addendum at a time per note, so that each chains to the one really before it.
+    session = _lock_session(session)
+    previous = session.addenda.order_by("-id").values_list("content_hash", flat=True).first()
+    addendum = Addendum(session=session, author=author, reason=reason, text=text, author_name=author.display_name)
+    hashing.seal_addendum(addendum, session=session, previous=session.content_hash if previous is None else previous)
     addendum.save()
     return addendum
 

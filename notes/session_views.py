@@ -82,7 +82,9 @@ def _session_context(request, session, *, feedback_form=None, abdominal_form=Non
         "timeline": timeline,
         "pains": session_pains(session),
         "addenda": list(  # .session: `session`; of the author, the name
-            session.addenda.select_related("author").only("session_id", "at", "reason", "text", *ADDENDUM_AUTHOR)
+            session.addenda.select_related("author").only(
+                "session_id", "at", "reason", "text", "author_name", *ADDENDUM_AUTHOR
+            )
         ),
         "is_own_draft": is_own_draft,
         "is_own": session.therapist_id == request.user.pk,

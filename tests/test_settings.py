@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-" + "x7Qp2Lm9Vr4Tz8Kc" * 3,
+    "NOTE_SIGNING_KEYS": "2026a:" + "k3Rt8Vw2Yq6Zn1Lp" * 3,
     "ALLOWED_HOSTS": "clinic.example.org",
     "DATABASE_URL": "",
 }
@@ -19,6 +20,7 @@ PRODUCTION_ENV = {
 
 def manage(*args, env_overrides, timeout=60):
     drop = ("DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    drop += ("NOTE_SIGNING_KEYS", "NOTE_SIGNING_KEY_ID")
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(env_overrides)
     env["DJANGO_SETTINGS_MODULE"] = "clinic.settings"
@@ -39,6 +41,38 @@ def test_secret_key_is_required_when_debug_is_off():
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("keys", "key_id", "message"),
+    [
+        ("", "", "NOTE_SIGNING_KEYS must be set when DEBUG is off"),
+        ("2026a:too-short", "", "NOTE_SIGNING_KEYS: each item is id:secret"),
+        (PRODUCTION_ENV["NOTE_SIGNING_KEYS"], "2025z", "NOTE_SIGNING_KEY_ID '2025z' is not one of NOTE_SIGNING_KEYS"),
+    ],
+)
+def test_the_note_signing_keys_are_required_when_debug_is_off(keys, key_id, message):
+    result = manage("check", env_overrides={**PRODUCTION_ENV, "NOTE_SIGNING_KEYS": keys, "NOTE_SIGNING_KEY_ID": key_id})
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_the_note_signing_key_is_the_first_listed_unless_named():
+    code = "from django.conf import settings; print(settings.NOTE_SIGNING_KEY_ID, sorted(settings.NOTE_SIGNING_KEYS))"
+    keys = PRODUCTION_ENV["NOTE_SIGNING_KEYS"] + ",2025z:" + "older-key-still-verifies-" * 2
+    first = manage("shell", "-v", "0", "-c", code, env_overrides={**PRODUCTION_ENV, "NOTE_SIGNING_KEYS": keys})
+    named = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        code,
+        env_overrides={**PRODUCTION_ENV, "NOTE_SIGNING_KEYS": keys, "NOTE_SIGNING_KEY_ID": "2025z"},
+    )
+
+    assert first.stdout.strip() == "2026a ['2025z', '2026a']", first.stderr
+    assert named.stdout.strip() == "2025z ['2025z', '2026a']", named.stderr
 
 
 def test_seed_demo_refuses_to_run_with_debug_off():

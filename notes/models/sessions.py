@@ -67,7 +67,13 @@ class TreatmentSession(CachedChoiceLabels, models.Model):
     home_care = models.TextField(_("home care"), max_length=5000, blank=True)
     abdominal_planned = models.BooleanField(_("abdominal (iliopsoas) work planned"), default=False)
     signed_at = models.DateTimeField(null=True, blank=True)
+    # What the note shows that lives elsewhere (the client's and therapist's names, the complaints' labels, the
+    # screening), as it was when signed: a signed note shows these, never today's values (notes/hashing.py).
+    signed_as = models.JSONField(default=dict, blank=True)
+    # The seal of the signed note: HMAC-SHA256 under the key named by hash_key_id ("": a plain SHA-256 from
+    # before keyed seals, which verify_notes reports).
     content_hash = models.CharField(max_length=64, blank=True)
+    hash_key_id = models.CharField(max_length=20, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SessionQuerySet.as_manager()
@@ -93,6 +99,25 @@ class TreatmentSession(CachedChoiceLabels, models.Model):
     @property
     def is_signed(self) -> bool:
         return self.status == self.Status.SIGNED
+
+    @property
+    def frozen(self) -> dict:
+        """The values frozen when it was signed; empty for a draft (it shows today's)."""
+        return self.signed_as if self.is_signed else {}
+
+    @property
+    def client_name_shown(self) -> str:
+        return self.frozen.get("client_display_name") or self.client.display_name
+
+    @property
+    def therapist_name_shown(self) -> str:
+        return self.frozen.get("therapist_name") or self.therapist.display_name
+
+    @property
+    def screening_shown(self) -> dict | None:
+        """The screening's line shown while the note was written, as signed ({"level", "line"}); None for a draft
+        (its page shows today's) or a note signed before it was kept."""
+        return self.frozen.get("screening")
 
     def save(self, *args, **kwargs):
         if self.pk is not None and TreatmentSession.objects.filter(pk=self.pk, status=self.Status.SIGNED).exists():
@@ -137,6 +162,20 @@ class ComplaintPain(PartOfSession):
 
     def __str__(self):
         return f"{self.complaint}: {self.before} → {self.after}"
+
+    @property
+    def complaint_shown(self) -> dict:
+        """The complaint's region and side (codes and labels): as signed, or today's for a draft."""
+        frozen = self.session.frozen.get("complaints", {}).get(str(self.complaint_id))
+        if frozen:
+            return frozen
+        complaint = self.complaint
+        return {
+            "region": complaint.region,
+            "region_label": complaint.get_region_display(),
+            "side": complaint.side,
+            "side_label": complaint.get_side_display(),
+        }
 
 
 def _refused_unless_gate_passes(record, *, opening: bool) -> None:
@@ -253,6 +292,10 @@ class Addendum(models.Model):
     at = models.DateTimeField(default=timezone.now)
     reason = models.CharField(_("reason"), max_length=300)
     text = models.TextField(_("text"), max_length=5000)
+    # The author's name as it was written, and the seal chained to the note's (notes/hashing.py).
+    author_name = models.CharField(max_length=301, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    hash_key_id = models.CharField(max_length=20, blank=True)
 
     objects = AuditedQuerySet.as_manager()
 
@@ -265,6 +308,10 @@ class Addendum(models.Model):
 
     def get_additional_data(self):
         return {"client": str(self.session.client.public_id)}
+
+    @property
+    def author_name_shown(self) -> str:
+        return self.author_name or self.author.display_name
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

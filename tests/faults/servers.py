@@ -108,6 +108,7 @@ def server_env(cluster: Cluster, folder: Path) -> dict:
         "DATABASE_URL": f"{cluster.url}/clinic_faults",
         "DJANGO_SETTINGS_MODULE": "tests.faults.settings",
         "SECRET_KEY": "faults-" + secrets.token_hex(24),
+        "NOTE_SIGNING_KEYS": "faults:" + secrets.token_hex(24),
         "ALLOWED_HOSTS": "127.0.0.1",
         # Plain http on loopback: no HTTPS redirect, no Secure-only cookies.
         "SECURE_SSL_REDIRECT": "0",
