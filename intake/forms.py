@@ -10,7 +10,6 @@ from intake.models import Complaint, HealthCheck, PhysicianClearance
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 PAIN_CHOICES = [(str(n), str(n)) for n in range(11)]
-SURGERY_FIELD = screening.SURGERY_WEEKS
 SCORED_TESTS = {rule.fact.removeprefix("tests.") for rule in screening.RULES if rule.fact.startswith("tests.")}
 
 
@@ -21,6 +20,20 @@ def yes_no_field(label) -> forms.TypedChoiceField:
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect(attrs={"class": "btn-check"}),
         error_messages={"required": _("Answer yes or no.")},
+    )
+
+
+def weeks_field(label) -> forms.FloatField:
+    return forms.FloatField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=5200,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any", "min": "0"}),
+        error_messages={
+            "min_value": _("A number of weeks cannot be negative."),
+            "invalid": _("Enter the number of weeks, e.g. 8, or leave it empty."),
+        },
     )
 
 
@@ -138,17 +151,8 @@ class IntakeForm(forms.Form):
                 widget=forms.RadioSelect(attrs={"class": "btn-check"}),
                 error_messages={"required": _("Choose one answer.")},
             )
-        self.fields[SURGERY_FIELD] = forms.FloatField(
-            label=labels.SURGERY_WEEKS_LABEL,
-            required=False,
-            min_value=0,
-            max_value=5200,
-            widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any", "min": "0"}),
-            error_messages={
-                "min_value": _("Weeks since surgery cannot be negative."),
-                "invalid": _("Enter the number of weeks, e.g. 8, or leave it empty."),
-            },
-        )
+        for name, (label, _said) in labels.HISTORY_WEEKS.items():
+            self.fields[name] = weeks_field(label)
         for name, label in labels.RED_FLAGS.items():
             self.fields[name] = yes_no_field(label)
 
@@ -159,29 +163,34 @@ class IntakeForm(forms.Form):
             initial[name] = yes_no_initial(intake.history.get(name, False))
         for name in labels.HISTORY_CHOICES:
             initial[name] = intake.history.get(name, "none")
-        initial[SURGERY_FIELD] = intake.history.get(SURGERY_FIELD)
+        for name in labels.HISTORY_WEEKS:
+            initial[name] = intake.history.get(name)
         for name in labels.RED_FLAGS:
             initial[name] = yes_no_initial(intake.red_flags.get(name, False))
         return initial
 
     def history_fields(self):
-        return [self[name] for name in (*labels.HISTORY_FLAGS, *labels.HISTORY_CHOICES, SURGERY_FIELD)]
+        """In the order they are asked: the caesarean question right after the weeks since giving birth."""
+        flags = [name for name in labels.HISTORY_FLAGS if name != "caesarean"]
+        return [self[name] for name in (*flags, *labels.HISTORY_CHOICES, *labels.HISTORY_WEEKS, "caesarean")]
 
     def red_flag_fields(self):
         return [self[name] for name in labels.RED_FLAGS]
 
     def history(self) -> dict:
         data = self.cleaned_data
-        history = {name: data[name] for name in (*labels.HISTORY_FLAGS, *labels.HISTORY_CHOICES)}
-        history[SURGERY_FIELD] = data[SURGERY_FIELD]
-        return history
+        return {name: data[name] for name in (*labels.HISTORY_FLAGS, *labels.HISTORY_CHOICES, *labels.HISTORY_WEEKS)}
 
     def red_flags(self) -> dict:
         return {name: self.cleaned_data[name] for name in labels.RED_FLAGS}
 
 
+def side_field_name(test: str) -> str:
+    return f"{test}_side"
+
+
 class AssessmentForm(forms.Form):
-    """The therapist's tests; each defaults to "not tested"."""
+    """The therapist's tests; each defaults to "not tested", with an optional side (left, right or both)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,16 +201,43 @@ class AssessmentForm(forms.Form):
                 initial=screening.NOT_TESTED,
                 widget=forms.RadioSelect(attrs={"class": "btn-check"}),
             )
+            self.fields[side_field_name(name)] = forms.ChoiceField(
+                label=_("%(test)s: side") % {"test": labels.TESTS[name]},
+                choices=[("", _("No side"))] + list(labels.TEST_SIDES.items()),
+                required=False,
+                widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+                error_messages={"invalid_choice": _("Choose left, right or both.")},
+            )
 
     @classmethod
     def initial_from(cls, intake) -> dict:
-        return {name: intake.tests.get(name, screening.NOT_TESTED) for name in screening.TESTS}
+        initial = {}
+        for name in screening.TESTS:
+            result, side = labels.test_result_and_side(intake.tests.get(name, screening.NOT_TESTED))
+            initial[name], initial[side_field_name(name)] = result, side or ""
+        return initial
+
+    def _pairs(self, scored: bool):
+        return [
+            (self[name], self[side_field_name(name)]) for name in screening.TESTS if (name in SCORED_TESTS) is scored
+        ]
 
     def scored_fields(self):
-        return [self[name] for name in screening.TESTS if name in SCORED_TESTS]
+        """(result, side) for each scored test."""
+        return self._pairs(scored=True)
 
     def recorded_fields(self):
-        return [self[name] for name in screening.TESTS if name not in SCORED_TESTS]
+        return self._pairs(scored=False)
+
+    def tests(self) -> dict:
+        """The tests done, in the engine's format: a result alone, or {"result", "side"} when a side was chosen (a
+        side without a result is not kept: the test was not done)."""
+        tests = {}
+        for name in screening.TESTS:
+            result, side = self.cleaned_data[name], self.cleaned_data[side_field_name(name)]
+            if result != screening.NOT_TESTED:
+                tests[name] = {"result": result, "side": side} if side else result
+        return tests
 
 
 LETTER_SIGNATURES = {
@@ -289,6 +325,7 @@ class HealthCheckForm(forms.ModelForm):
 
     anticoagulant = yes_no_field(_("Takes an anticoagulant (blood thinner), or has a bleeding disorder?"))
     pregnant = yes_no_field(_("Pregnant?"))
+    caesarean = yes_no_field(_("If so: by caesarean section?"))
     menstruating_today = yes_no_field(_("Menstruating today?"))
     new_red_flags = forms.MultipleChoiceField(
         label=_("New symptoms since the last visit (tap each that applies)"),
@@ -306,6 +343,8 @@ class HealthCheckForm(forms.ModelForm):
             "abdominal_surgery_weeks_ago",
             "injury",
             "pregnant",
+            "childbirth_weeks_ago",
+            "caesarean",
             "new_red_flags",
             "menstruating_today",
             "note",
@@ -322,6 +361,8 @@ class HealthCheckForm(forms.ModelForm):
             },
         )
         super().__init__(*args, **kwargs)
+        self.fields["childbirth_weeks_ago"].label = _("Gave birth since the last visit: how many weeks ago?")
+        self.fields["caesarean"].required = False  # asked only of a birth; no answer is "no"
         self.no_change = no_change
         self.chart_history = history
         # Not asked of a client recorded as male: "no", without a question that does not apply.
@@ -345,4 +386,5 @@ class HealthCheckForm(forms.ModelForm):
             }
         answers = {name: self.cleaned_data[name] for name in self.Meta.fields}
         answers["menstruating_today"] = bool(answers["menstruating_today"])
+        answers["caesarean"] = answers["childbirth_weeks_ago"] is not None and bool(answers["caesarean"])
         return answers

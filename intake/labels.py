@@ -12,6 +12,24 @@ REGIONS = {
     "knee": _("Knee"),
     "posterior_leg_below_knee": _("Back of leg below the knee"),
     "lower_abdomen": _("Lower belly"),
+    # Charted on the body chart, never scored (ruleset 2026.12).
+    "head": _("Head"),
+    "jaw": _("Jaw"),
+    "neck": _("Neck"),
+    "shoulder": _("Shoulder"),
+    "upper_back": _("Upper back"),
+    "mid_back": _("Middle of the back"),
+    "chest": _("Chest"),
+    "upper_abdomen": _("Upper belly"),
+    "upper_arm": _("Upper arm"),
+    "elbow": _("Elbow"),
+    "forearm": _("Forearm"),
+    "wrist_hand": _("Wrist / hand"),
+    "sacrum": _("Sacrum (base of the spine)"),
+    "posterior_thigh": _("Back of thigh"),
+    "medial_thigh": _("Inner thigh"),
+    "anterior_leg_below_knee": _("Shin (front of leg below the knee)"),
+    "ankle_foot": _("Ankle / foot"),
 }
 SIDES = {
     "left": _("Left"),
@@ -52,6 +70,19 @@ HISTORY_FLAGS = {
     ),
     "iud": _("Do you have an IUD (intrauterine device)?"),
     "menstruating_today": _("Are you having your period today?"),
+    # Ruleset 2026.12.
+    "kidney_transplant": _("Have you had a kidney transplant?"),
+    "vascular_graft_abdominal": _("Do you have a graft or stent in the aorta or the arteries of the belly or pelvis?"),
+    "dvt_current_or_recent": _(
+        "Do you have a blood clot (deep vein thrombosis) now, being treated, or had one in the last 3 months?"
+    ),
+    "dvt_history": _("Have you ever had a blood clot (deep vein thrombosis) before that?"),
+    "caesarean": _("If you gave birth in the last 6 months: was it by caesarean section?"),
+    "ostomy": _("Do you have an ostomy (stoma bag)?"),
+    "abdominal_mesh": _("Do you have mesh in your belly wall (for example from a hernia repair)?"),
+    "lymph_nodes_removed_abdomen_groin": _("Have lymph nodes been removed from your belly or groin?"),
+    "endometriosis": _("Do you have endometriosis?"),
+    "osteoporosis": _("Do you have osteoporosis (thin, fragile bones)?"),
 }
 HISTORY_CHOICES = {
     "ibd": (
@@ -70,8 +101,23 @@ HISTORY_CHOICES = {
         _("Kidney problems?"),
         {"none": _("No"), "ckd": _("Chronic kidney disease"), "acute_colic_or_infection": _("Stone or infection now")},
     ),
+    "hip_replacement": (
+        _("A hip replacement? If so, which approach did the surgeon use?"),
+        {
+            "none": _("No"),
+            "posterior": _("Yes, from the back (posterior)"),
+            "anterior": _("Yes, from the front (anterior)"),
+            "unknown": _("Yes, approach not known"),
+        },
+    ),
 }
 SURGERY_WEEKS_LABEL = _("Surgery on the belly or pelvis: how many weeks ago? (leave empty if none)")
+CHILDBIRTH_WEEKS_LABEL = _("Gave birth: how many weeks ago? (leave empty if not in the last 6 months)")
+# The questions answered with a number of weeks: (label, the answer's words).
+HISTORY_WEEKS = {
+    "abdominal_pelvic_surgery_weeks_ago": (SURGERY_WEEKS_LABEL, _("Abdominal or pelvic surgery %(weeks)s weeks ago")),
+    "childbirth_weeks_ago": (CHILDBIRTH_WEEKS_LABEL, _("Gave birth %(weeks)s weeks ago")),
+}
 
 RED_FLAGS = {
     "saddle_anaesthesia": _(
@@ -116,6 +162,7 @@ TESTS = {
 TEST_RESULTS = {
     "not_tested": _("Not tested"),
     "positive_pain": _("Reproduces familiar pain"),
+    "weak_no_pain": _("Weak, no pain"),
     "negative": _("Negative"),
     "tight_no_pain": _("Tight, no pain"),
     "painful": _("Painful"),
@@ -126,6 +173,8 @@ TEST_RESULTS = {
     "restricted_painful": _("Restricted and painful"),
     "normal": _("Normal"),
 }
+
+TEST_SIDES = {"left": _("Left"), "right": _("Right"), "both": _("Both")}
 
 ONSETS = {
     "": _("Not sure"),
@@ -154,9 +203,10 @@ def describe_health(history: dict, red_flags: dict) -> list[str]:
         value = history.get(name, "none")
         if value != "none":
             lines.append(f"{question} {choices.get(value, value)}")
-    weeks = history.get("abdominal_pelvic_surgery_weeks_ago")
-    if weeks is not None:
-        lines.append(_("Abdominal or pelvic surgery %(weeks)s weeks ago") % {"weeks": f"{weeks:g}"})
+    for name, (_question, said) in HISTORY_WEEKS.items():
+        weeks = history.get(name)
+        if weeks is not None:
+            lines.append(said % {"weeks": f"{weeks:g}"})
     return lines
 
 
@@ -176,11 +226,26 @@ def describe_every_answer(history: dict, red_flags: dict) -> list[tuple]:
     for name, (question, choices) in HISTORY_CHOICES.items():
         value = history.get(name, "none")
         rows.append((health, question, choices.get(value, value), value != "none"))
-    weeks = history.get("abdominal_pelvic_surgery_weeks_ago")
-    answer = _("%(weeks)s weeks ago") % {"weeks": f"{weeks:g}"} if weeks is not None else _("None")
-    rows.append((health, SURGERY_WEEKS_LABEL, answer, weeks is not None))
+    for name, (question, _said) in HISTORY_WEEKS.items():
+        weeks = history.get(name)
+        answer = _("%(weeks)s weeks ago") % {"weeks": f"{weeks:g}"} if weeks is not None else _("None")
+        rows.append((health, question, answer, weeks is not None))
     return rows
 
 
+def test_result_and_side(value) -> tuple[str, str | None]:
+    """A stored test: a result, or (ruleset 2026.12) {"result": ..., "side": ...}."""
+    if isinstance(value, dict):
+        return value.get("result", "not_tested"), value.get("side")
+    return value, None
+
+
+def describe_test(value) -> str:
+    """ "Reproduces familiar pain (left)", or the result alone when no side was recorded."""
+    result, side = test_result_and_side(value)
+    words = str(TEST_RESULTS.get(result, result))
+    return f"{words} ({str(TEST_SIDES.get(side, side)).lower()})" if side else words
+
+
 def describe_tests(tests: dict) -> list[tuple]:
-    return [(TESTS[name], TEST_RESULTS.get(value, value)) for name, value in tests.items() if name in TESTS]
+    return [(TESTS[name], describe_test(value)) for name, value in tests.items() if name in TESTS]

@@ -10,7 +10,7 @@ from clinic import local_time
 from clinic.choices import CachedChoiceLabels
 from clinic.models import AuditedQuerySet, Client, User
 from intake import labels
-from intake.screening import CAUTION, CONTRAINDICATION, RED_FLAG, SURGERY_WEEKS, screen
+from intake.screening import CAUTION, CHILDBIRTH_WEEKS, CONTRAINDICATION, RED_FLAG, SURGERY_WEEKS, screen
 
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
 
@@ -260,8 +260,8 @@ class PhysicianClearance(ClientRecord):
 
 class HealthCheck(ClientRecord):
     """The short health check at the start of a visit, asked out loud: since the last visit, new or changed
-    medication (anticoagulants named), surgery or procedure, injury, pregnancy, new red-flag symptoms; and, on the
-    day, menstruating today. It holds for its clinic day only: the gate never uses a previous day's."""
+    medication (anticoagulants named), surgery or procedure, childbirth, injury, pregnancy, new red-flag symptoms;
+    and, on the day, menstruating today. It holds for its clinic day only: the gate never uses a previous day's."""
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="health_checks")
     visit_day = models.DateField(_("day of the visit"))
@@ -274,6 +274,8 @@ class HealthCheck(ClientRecord):
     abdominal_surgery_weeks_ago = models.PositiveSmallIntegerField(
         _("abdominal or pelvic surgery: how many weeks ago"), null=True, blank=True
     )
+    childbirth_weeks_ago = models.PositiveSmallIntegerField(_("gave birth: how many weeks ago"), null=True, blank=True)
+    caesarean = models.BooleanField(_("by caesarean section"), default=False)
     injury = models.CharField(_("injury since the last visit"), max_length=500, blank=True)
     pregnant = models.BooleanField(_("pregnant"))
     new_red_flags = models.JSONField(_("new symptoms"), default=list, blank=True)
@@ -302,6 +304,9 @@ class HealthCheck(ClientRecord):
             history["pregnant"] = self.pregnant
             if self.abdominal_surgery_weeks_ago is not None:
                 history[SURGERY_WEEKS] = self.abdominal_surgery_weeks_ago
+            if self.childbirth_weeks_ago is not None:
+                history[CHILDBIRTH_WEEKS] = self.childbirth_weeks_ago
+                history["caesarean"] = self.caesarean
             for flag in self.new_red_flags:
                 red_flags[flag] = True
         return {**chart, "history": history, "red_flags": red_flags}

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from clinic import local_time
 from clinic.models import Client, User
-from intake import screening
+from intake import labels, screening
 from intake.models import ClearanceScope, Complaint, HealthCheck, Intake, PhysicianClearance, Screening
 
 CLIENT_SUMMARY_FIELDS = [
@@ -105,9 +105,12 @@ def _complaint_fields(posted: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def record_assessment(*, intake: Intake, by: User, tests: dict[str, str]) -> Intake:
-    """The care-team therapist's assessment tests; the screening is re-run with them."""
-    intake.tests = {name: value for name, value in tests.items() if value != screening.NOT_TESTED}
+def record_assessment(*, intake: Intake, by: User, tests: dict[str, str | dict]) -> Intake:
+    """The care-team therapist's assessment tests, each a result or {"result": ..., "side": ...} (ruleset 2026.12);
+    those not tested are left out. The screening is re-run with them."""
+    intake.tests = {
+        name: value for name, value in tests.items() if labels.test_result_and_side(value)[0] != screening.NOT_TESTED
+    }
     intake.assessed_by = by
     intake.assessed_at = timezone.now()
     intake.save()

@@ -153,7 +153,7 @@ def intake_assess(request, public_id):
     if not form.is_valid():
         messages.error(request, _("The assessment was not saved: choose one result for each test."))
         return redirect(intake)
-    services.record_assessment(intake=intake, by=request.user, tests=form.cleaned_data)
+    services.record_assessment(intake=intake, by=request.user, tests=form.tests())
     messages.success(request, _("Assessment saved; the screening was run again."))
     return redirect(intake)
 

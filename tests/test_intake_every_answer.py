@@ -19,7 +19,9 @@ def test_every_question_shows_with_its_answer_no_included(as_user, therapist, fr
     page = as_user(therapist).get(intake.get_absolute_url()).content.decode()
 
     rows = {question: (answer, "answer-notable" in classes) for classes, question, answer in ROW.findall(page)}
-    assert len(rows) == len(labels.RED_FLAGS) + len(labels.HISTORY_FLAGS) + len(labels.HISTORY_CHOICES) + 1
+    assert len(rows) == len(labels.RED_FLAGS) + len(labels.HISTORY_FLAGS) + len(labels.HISTORY_CHOICES) + len(
+        labels.HISTORY_WEEKS
+    )
     assert rows["Have you ever injected drugs?"] == ("No", False)
     assert rows["Do you have an IUD (intrauterine device)?"] == ("Yes", True)
     assert rows["A hernia?"] == ("No", False)

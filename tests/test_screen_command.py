@@ -71,7 +71,7 @@ def test_screen_reads_standard_input_with_a_dash():
 @pytest.mark.parametrize(
     ("answers", "field"),
     [
-        ({**DANCER, "complaints": [{"region": "elbow", "side": "right", "nprs": 6}]}, "complaints[0].region"),
+        ({**DANCER, "complaints": [{"region": "tail", "side": "right", "nprs": 6}]}, "complaints[0].region"),
         ({**DANCER, "complaints": [{"region": "knee", "side": "right", "nprs": 11}]}, "complaints[0].nprs"),
         ({**DANCER, "age": 130}, "age"),
         ({**DANCER, "mood": "happy"}, "mood"),
@@ -110,3 +110,51 @@ def test_unreadable_input_exits_2_with_a_clear_line(stdin, args, message):
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+DANCER_2026_12 = {
+    **DANCER,
+    "complaints": [*DANCER["complaints"], {"region": "neck", "side": "left", "nprs": 4}],
+    "tests": {
+        "resisted_hip_flexion": {"result": "positive_pain", "side": "both"},
+        "hip_flexor_stretch_thomas": {"result": "positive_pain", "side": "right"},
+        "internal_snapping": "painful",
+        "slr": {"result": "negative", "side": "left"},
+    },
+    "history": {
+        "athlete_repetitive_hip_flexion": True,
+        "childbirth_weeks_ago": 8,
+        "caesarean": True,
+        "hip_replacement": "none",
+        "osteoporosis": False,
+    },
+}
+
+
+def test_screen_accepts_a_2026_12_input_with_sides_charted_regions_and_new_health_answers():
+    result = run_screen("-", stdin=json.dumps(DANCER_2026_12))
+
+    assert result.returncode == 0, result.stderr
+    output = json.loads(result.stdout)
+    assert (output["iliopsoas"], output["abdominal_work"], output["refer"], output["score"]) == (
+        "consider",
+        "contraindicated",
+        False,
+        9,
+    )
+    assert "contraindication.caesarean_under_12_weeks" in [reason["rule"] for reason in output["reasons"]]
+
+
+@pytest.mark.parametrize(
+    ("history", "field"),
+    [
+        ({"kidney_transplant": True, "heart_transplant": True}, "history.heart_transplant"),
+        ({"hip_replacement": "lateral"}, "history.hip_replacement"),
+    ],
+)
+def test_screen_still_refuses_an_unknown_2026_12_key_or_value_in_one_line(history, field):
+    result = run_screen("-", stdin=json.dumps({**DANCER_2026_12, "history": history}))
+
+    assert (result.returncode, result.stdout) == (2, "")
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and field in lines[0]

@@ -1,4 +1,5 @@
-"""The iliopsoas screening engine, ruleset 2026.12 (section 2 reported under red flags too). Pure Python, no Django.
+"""The iliopsoas screening engine, ruleset 2026.12 (section 2 reported under red flags too; whole-body regions
+charted, not scored; more health answers; tests with a side). Pure Python, no Django.
 
 vocabulary (the words of the answers), rules (the rules as data), validation (every error names its field) and
 engine (`screen`).
@@ -32,18 +33,23 @@ from intake.screening.rules import (
 from intake.screening.validation import ScreeningInputError, validate
 from intake.screening.vocabulary import (
     AGGRAVATING,
+    CHARTED_REGIONS,
+    CHILDBIRTH_WEEKS,
     COMPLAINT_KEYS,
     HISTORY_CHOICES,
     HISTORY_FLAGS,
+    HISTORY_WEEKS,
     NOT_TESTED,
     RED_FLAGS,
     REGIONS,
     RULESET_VERSION,
+    SCORED_REGIONS,
     SEXES,
     SIDES,
     SURGERY_6_TO_26_WEEKS,
     SURGERY_UNDER_6_WEEKS,
     SURGERY_WEEKS,
+    TEST_SIDES,
     TESTS,
     TOP_LEVEL,
 )
@@ -54,12 +60,15 @@ __all__ = [
     "B1_RULE_ID",
     "CAUDA_EQUINA",
     "CAUTION",
+    "CHARTED_REGIONS",
+    "CHILDBIRTH_WEEKS",
     "COMPLAINT_KEYS",
     "CONSIDER_THRESHOLD",
     "CONTRAINDICATION",
     "GROIN",
     "HISTORY_CHOICES",
     "HISTORY_FLAGS",
+    "HISTORY_WEEKS",
     "INFECTION",
     "MAJOR",
     "MALIGNANCY",
@@ -72,12 +81,14 @@ __all__ = [
     "RULES",
     "RULESET_VERSION",
     "Rule",
+    "SCORED_REGIONS",
     "SEXES",
     "SIDES",
     "SURGERY_6_TO_26_WEEKS",
     "SURGERY_UNDER_6_WEEKS",
     "SURGERY_WEEKS",
     "ScreeningInputError",
+    "TEST_SIDES",
     "TESTS",
     "TOP_LEVEL",
     "screen",

@@ -15,7 +15,17 @@ from intake.screening.rules import (
     Rule,
 )
 from intake.screening.validation import validate
-from intake.screening.vocabulary import RULESET_VERSION, SURGERY_6_TO_26_WEEKS, SURGERY_UNDER_6_WEEKS, SURGERY_WEEKS
+from intake.screening.vocabulary import (
+    CHILDBIRTH_6_TO_26_WEEKS,
+    CHILDBIRTH_CAESAREAN_12_TO_26_WEEKS,
+    CHILDBIRTH_CAESAREAN_UNDER_12_WEEKS,
+    CHILDBIRTH_UNDER_6_WEEKS,
+    CHILDBIRTH_WEEKS,
+    RULESET_VERSION,
+    SURGERY_6_TO_26_WEEKS,
+    SURGERY_UNDER_6_WEEKS,
+    SURGERY_WEEKS,
+)
 
 
 def _surgery_recency(weeks) -> str:
@@ -28,6 +38,15 @@ def _surgery_recency(weeks) -> str:
     return "26_weeks_or_more"
 
 
+def _childbirth_recency(weeks, caesarean: bool) -> str:
+    """Contraindicated under 6 weeks (12 after a caesarean section), a caution from then up to 26 weeks."""
+    if weeks is None or weeks >= 26:
+        return "none"
+    if caesarean:
+        return CHILDBIRTH_CAESAREAN_UNDER_12_WEEKS if weeks < 12 else CHILDBIRTH_CAESAREAN_12_TO_26_WEEKS
+    return CHILDBIRTH_UNDER_6_WEEKS if weeks < 6 else CHILDBIRTH_6_TO_26_WEEKS
+
+
 def _facts(answers: dict) -> dict:
     """Flatten valid answers into the facts the rules name."""
     facts: dict[str, Any] = {
@@ -35,6 +54,9 @@ def _facts(answers: dict) -> dict:
         "regions": frozenset(c["region"] for c in answers["complaints"] if c["nprs"] > 0),
         "aggravating": frozenset(answers["aggravating"]),
         "history.surgery_recency": _surgery_recency(answers["history"][SURGERY_WEEKS]),
+        "history.childbirth_recency": _childbirth_recency(
+            answers["history"][CHILDBIRTH_WEEKS], answers["history"]["caesarean"]
+        ),
     }
     for section in ("tests", "history", "red_flags"):
         for key, value in answers[section].items():

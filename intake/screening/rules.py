@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from intake.screening.vocabulary import SURGERY_6_TO_26_WEEKS, SURGERY_UNDER_6_WEEKS
+from intake.screening.vocabulary import (
+    CHILDBIRTH_6_TO_26_WEEKS,
+    CHILDBIRTH_CAESAREAN_12_TO_26_WEEKS,
+    CHILDBIRTH_CAESAREAN_UNDER_12_WEEKS,
+    CHILDBIRTH_UNDER_6_WEEKS,
+    SURGERY_6_TO_26_WEEKS,
+    SURGERY_UNDER_6_WEEKS,
+)
 
 RED_FLAG = "red_flag"
 CONTRAINDICATION = "contraindication"
@@ -37,10 +44,18 @@ ABDOMINAL = (
 )
 GROIN = "Doha agreement on groin pain (Weir et al., BJSM 2015); Hölmich examination"
 MINOR_SOURCE = "Hölmich groin examination; iliopsoas clinical presentation"
+HIP_PRECAUTIONS = "Hip precautions after hip replacement, by surgical approach; " + ABDOMINAL
+SURGEONS_LIMITS = "always the surgeon's own limits first"
+POSTERIOR_HIP = "no hip flexion past 90 degrees, no adduction past the midline, no internal rotation"
 
 
 def _red(answer, text, source):
     return _rule(f"red_flag.{answer}", RED_FLAG, f"red_flags.{answer}", {True}, text, source)
+
+
+def _yes(kind, answer, text, source=ABDOMINAL):
+    """A section 2 rule fired by a yes to one health question."""
+    return _rule(f"{kind}.{answer}", kind, f"history.{answer}", {True}, text, source)
 
 
 RULES: tuple[Rule, ...] = (
@@ -152,6 +167,35 @@ RULES: tuple[Rule, ...] = (
         "Kidney stone pain or kidney infection now",
         ABDOMINAL,
     ),
+    # From 2026.12.
+    _yes(
+        CONTRAINDICATION,
+        "kidney_transplant",
+        "Kidney transplant: the transplanted kidney lies in the lower abdomen",
+    ),
+    _yes(CONTRAINDICATION, "vascular_graft_abdominal", "Aortic or iliac graft or stent"),
+    _yes(
+        CONTRAINDICATION,
+        "dvt_current_or_recent",
+        "Blood clot (deep vein thrombosis) under treatment or in the last 3 months",
+    ),
+    _rule(
+        "contraindication.childbirth_under_6_weeks",
+        CONTRAINDICATION,
+        "history.childbirth_recency",
+        {CHILDBIRTH_UNDER_6_WEEKS},
+        "Gave birth less than 6 weeks ago",
+        ABDOMINAL,
+    ),
+    _rule(
+        "contraindication.caesarean_under_12_weeks",
+        CONTRAINDICATION,
+        "history.childbirth_recency",
+        {CHILDBIRTH_CAESAREAN_UNDER_12_WEEKS},
+        "Gave birth by caesarean section less than 12 weeks ago",
+        ABDOMINAL,
+    ),
+    _yes(CONTRAINDICATION, "ostomy", "Ostomy (stoma)"),
     # 2b. Abdominal work with caution (only when nothing contraindicates it).
     _rule(
         "caution.anticoagulant_or_bleeding_disorder",
@@ -205,6 +249,60 @@ RULES: tuple[Rule, ...] = (
         "Menstruating today: check comfort with abdominal work",
         ABDOMINAL,
     ),
+    # From 2026.12.
+    _yes(
+        CAUTION,
+        "dvt_history",
+        "Past blood clot (deep vein thrombosis): no deep sustained pressure; new leg swelling or pain means stop",
+    ),
+    _yes(CAUTION, "abdominal_mesh", "Mesh in the abdominal wall: no deep pressure over it"),
+    _rule(
+        "caution.hip_replacement_posterior",
+        CAUTION,
+        "history.hip_replacement",
+        {"posterior"},
+        f"Hip replacement, posterior approach: {POSTERIOR_HIP}; {SURGEONS_LIMITS}",
+        HIP_PRECAUTIONS,
+    ),
+    _rule(
+        "caution.hip_replacement_anterior",
+        CAUTION,
+        "history.hip_replacement",
+        {"anterior"},
+        f"Hip replacement, anterior approach: no hip hyperextension; {SURGEONS_LIMITS}",
+        HIP_PRECAUTIONS,
+    ),
+    _rule(
+        "caution.hip_replacement_unknown_approach",
+        CAUTION,
+        "history.hip_replacement",
+        {"unknown"},
+        f"Hip replacement, approach not known: {POSTERIOR_HIP}; {SURGEONS_LIMITS}",
+        HIP_PRECAUTIONS,
+    ),
+    _yes(
+        CAUTION,
+        "lymph_nodes_removed_abdomen_groin",
+        "Lymph nodes removed from the abdomen or groin: risk of lymphoedema, light pressure only",
+    ),
+    _yes(CAUTION, "endometriosis", "Endometriosis: check comfort with abdominal work"),
+    _rule(
+        "caution.childbirth_6_to_26_weeks",
+        CAUTION,
+        "history.childbirth_recency",
+        {CHILDBIRTH_6_TO_26_WEEKS},
+        "Gave birth 6 to 26 weeks ago: gentle work, clearance where in doubt",
+        ABDOMINAL,
+    ),
+    _rule(
+        "caution.caesarean_12_to_26_weeks",
+        CAUTION,
+        "history.childbirth_recency",
+        {CHILDBIRTH_CAESAREAN_12_TO_26_WEEKS},
+        "Gave birth by caesarean section 12 to 26 weeks ago: gentle work, clearance where in doubt",
+        ABDOMINAL,
+    ),
+    _yes(CAUTION, "osteoporosis", "Osteoporosis: gentle pressure, care with positions"),
     # 3. Iliopsoas signs. Major: 2 points each.
     _rule(
         "major.resisted_hip_flexion",

@@ -10,12 +10,14 @@ from intake.screening.vocabulary import (
     COMPLAINT_KEYS,
     HISTORY_CHOICES,
     HISTORY_FLAGS,
+    HISTORY_WEEKS,
     NOT_TESTED,
     RED_FLAGS,
     REGIONS,
     SEXES,
     SIDES,
-    SURGERY_WEEKS,
+    TEST_OBJECT_KEYS,
+    TEST_SIDES,
     TESTS,
     TOP_LEVEL,
 )
@@ -60,6 +62,22 @@ def _check_known_keys(where: str, given: dict, known) -> None:
             raise ScreeningInputError(f"{where}.{key}" if where else str(key), "unknown field")
 
 
+def _test(name: str, value, allowed) -> tuple[str, str | None]:
+    """One test's answer: a result, or (from 2026.12) an object with its result and side. Returns (result, side)."""
+    results = f"must be one of {_choices((*allowed, NOT_TESTED))}"
+    if isinstance(value, dict):
+        _check_known_keys(f"tests.{name}", value, TEST_OBJECT_KEYS)
+        result, side = value.get("result", NOT_TESTED), value.get("side")
+        if result != NOT_TESTED and result not in allowed:
+            raise ScreeningInputError(f"tests.{name}.result", results)
+        if side is not None and side not in TEST_SIDES:
+            raise ScreeningInputError(f"tests.{name}.side", f"must be one of {_choices(TEST_SIDES)}, or null")
+        return result, side
+    if value != NOT_TESTED and value not in allowed:
+        raise ScreeningInputError(f"tests.{name}", results)
+    return value, None
+
+
 def validate(answers: Any) -> dict:
     """Check the answers against the vocabulary of SCREENING.md; return them complete, with defaults filled in."""
     if not isinstance(answers, dict):
@@ -102,15 +120,14 @@ def validate(answers: Any) -> dict:
 
     tests_in = _mapping(answers, "tests")
     _check_known_keys("tests", tests_in, TESTS)
-    tests = {}
+    tests, test_sides = {}, {}
     for name, allowed in TESTS.items():
-        value = tests_in.get(name, NOT_TESTED)
-        if value != NOT_TESTED and value not in allowed:
-            raise ScreeningInputError(f"tests.{name}", f"must be one of {_choices((*allowed, NOT_TESTED))}")
-        tests[name] = value
+        tests[name], side = _test(name, tests_in.get(name, NOT_TESTED), allowed)
+        if side is not None:
+            test_sides[name] = side
 
     history_in = _mapping(answers, "history")
-    _check_known_keys("history", history_in, (*HISTORY_FLAGS, *HISTORY_CHOICES, SURGERY_WEEKS))
+    _check_known_keys("history", history_in, (*HISTORY_FLAGS, *HISTORY_CHOICES, *HISTORY_WEEKS))
     history: dict[str, Any] = {}
     for name in HISTORY_FLAGS:
         value = history_in.get(name, False)
@@ -122,10 +139,11 @@ def validate(answers: Any) -> dict:
         if value not in allowed:
             raise ScreeningInputError(f"history.{name}", f"must be one of {_choices(allowed)}")
         history[name] = value
-    weeks = history_in.get(SURGERY_WEEKS)
-    if weeks is not None and (not _is_number(weeks) or weeks < 0):
-        raise ScreeningInputError(f"history.{SURGERY_WEEKS}", "must be a number of weeks, 0 or more, or null")
-    history[SURGERY_WEEKS] = weeks
+    for name in HISTORY_WEEKS:
+        weeks = history_in.get(name)
+        if weeks is not None and (not _is_number(weeks) or weeks < 0):
+            raise ScreeningInputError(f"history.{name}", "must be a number of weeks, 0 or more, or null")
+        history[name] = weeks
 
     flags_in = _mapping(answers, "red_flags")
     _check_known_keys("red_flags", flags_in, RED_FLAGS)
@@ -142,6 +160,7 @@ def validate(answers: Any) -> dict:
         "complaints": complaints,
         "aggravating": sorted(set(aggravating_in)),
         "tests": tests,
+        "test_sides": test_sides,
         "history": history,
         "red_flags": red_flags,
     }

@@ -49,8 +49,11 @@ def record(settings) -> Record:
     admin = UserFactory(username="ada", first_name="Ada", last_name="Admin", roles=[roles.CLINIC_ADMIN])
     client = ClientFactory(first_name="Maya", last_name="Chen", care_team=[therapist])
     records = full_course(client, therapist=therapist, desk=desk)
-    # The latest intake, assessed: its page shows every test with its result.
-    tests = {"resisted_hip_flexion": "positive_pain", "hip_flexor_stretch_thomas": "tight_no_pain"}
+    # The latest intake, assessed: its page shows every test with its result, and its side when one was recorded.
+    tests = {
+        "resisted_hip_flexion": {"result": "weak_no_pain", "side": "both"},
+        "hip_flexor_stretch_thomas": "tight_no_pain",
+    }
     records["assessed"] = screened_intake(client, by=desk, tests=tests, assessed_by=therapist)
     add_addendum(records["signed"], by=therapist, text="Second call: " + "slept well, no bruising. " * 20)
     # Today's draft: a stretch of abdominal work the client stopped, so the live panel shows its closed state.
