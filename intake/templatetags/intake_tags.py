@@ -11,26 +11,52 @@ from intake import labels
 
 register = template.Library()
 
-# (region, side, x, y, width, height) on the diagram's 368 x 498 canvas: front view left, back view right.
-# The front view faces us, so the client's right side is on the viewer's left. The canvas is drawn about as wide
-# as a phone's column (366 CSS px), so a unit is about a pixel there and more on a tablet: every region is at least
-# 47 x 48 units, a finger's 44 x 44 px with room to spare, and 4 units apart, so no two regions overlap.
-DIAGRAM = [
-    ("lower_abdomen", "central", 68, 150, 48, 48),
-    ("lateral_hip", "right", 16, 150, 48, 48),
-    ("lateral_hip", "left", 120, 150, 48, 48),
-    ("anterior_hip_groin", "right", 43, 202, 47, 48),
-    ("anterior_hip_groin", "left", 94, 202, 47, 48),
-    ("anterior_thigh", "right", 43, 254, 47, 84),
-    ("anterior_thigh", "left", 94, 254, 47, 84),
-    ("knee", "right", 43, 342, 47, 48),
-    ("knee", "left", 94, 342, 47, 48),
-    ("low_back", "central", 250, 146, 52, 52),
-    ("buttock", "left", 227, 202, 47, 52),
-    ("buttock", "right", 278, 202, 47, 52),
-    ("posterior_leg_below_knee", "left", 227, 394, 47, 68),
-    ("posterior_leg_below_knee", "right", 278, 394, 47, 68),
+# Each view of the body is drawn on a 340 x 720 canvas: (region, side, x, y, width, height). A sided region is
+# given once, on the viewer's left, and mirrored: on the front view the viewer's left is the client's right, on the
+# back view the client's left. Every region is at least 48 x 48 units and 4 units from its neighbours. The two views
+# stand side by side where the diagram is at least 640 px wide (a unit is then a CSS pixel, 48 px to a region), and
+# one at a time, with a Front / Back switch, on a phone (366 px wide: a unit is 1.08 px).
+VIEW_WIDTH = 340
+FRONT = [
+    ("head", "central", 146, 30, 48, 48),
+    ("jaw", "right", 120, 82, 48, 48),
+    ("neck", "central", 146, 134, 48, 48),
+    ("shoulder", "right", 92, 150, 50, 48),
+    ("chest", "central", 118, 202, 104, 48),
+    ("upper_arm", "right", 52, 202, 48, 60),
+    ("upper_abdomen", "central", 118, 254, 104, 48),
+    ("elbow", "right", 44, 266, 48, 48),
+    ("lower_abdomen", "central", 118, 306, 104, 48),
+    ("forearm", "right", 12, 318, 48, 60),
+    ("wrist_hand", "right", 6, 382, 48, 52),
+    ("lateral_hip", "right", 64, 358, 48, 48),
+    ("anterior_hip_groin", "right", 118, 358, 48, 48),
+    ("medial_thigh", "right", 120, 410, 48, 48),
+    ("anterior_thigh", "right", 108, 462, 48, 60),
+    ("knee", "right", 108, 526, 48, 48),
+    ("anterior_leg_below_knee", "right", 108, 578, 48, 60),
+    ("ankle_foot", "right", 102, 642, 54, 48),
 ]
+BACK = [
+    ("head", "central", 140, 34, 60, 92),
+    ("neck", "central", 146, 134, 48, 48),
+    ("shoulder", "left", 92, 150, 50, 48),
+    ("upper_back", "central", 118, 202, 104, 48),
+    ("upper_arm", "left", 52, 202, 48, 60),
+    ("mid_back", "central", 118, 254, 104, 48),
+    ("elbow", "left", 44, 266, 48, 48),
+    ("low_back", "central", 118, 306, 104, 48),
+    ("forearm", "left", 12, 318, 48, 60),
+    ("wrist_hand", "left", 6, 382, 48, 52),
+    ("sacrum", "central", 146, 358, 48, 48),
+    ("buttock", "left", 94, 358, 48, 56),
+    ("posterior_thigh", "left", 108, 418, 56, 104),
+    ("knee", "left", 108, 526, 48, 48),
+    ("posterior_leg_below_knee", "left", 108, 578, 48, 60),
+    ("ankle_foot", "left", 102, 642, 54, 48),
+]
+MIRROR = {"left": "right", "right": "left", "central": "central"}
+
 SIDE_WORDS = {"left": _("left"), "right": _("right"), "central": _("middle")}
 
 
@@ -79,21 +105,29 @@ def choice_buttons(field, colour="", compact=False):
     return mark_safe(markup)  # noqa: S308  # nosec B308 B703 (every value above is escaped)
 
 
+def _view_regions(regions, view):
+    """A view's places, the mirrored side of each sided one next to it; a place drawn on both views (a knee, a
+    shoulder) is named with its view on the back, so each button's name is its own."""
+    in_front = {region for region, *_ in FRONT}
+    places = []
+    for region, side, x, y, w, h in regions:
+        places.append((region, side, x, y, w, h))
+        if side != "central":
+            places.append((region, MIRROR[side], VIEW_WIDTH - x - w, y, w, h))
+    described = []
+    for region, side, x, y, w, h in places:
+        label = str(labels.REGIONS[region])
+        if side != "central":
+            label = f"{label}, {SIDE_WORDS[side]}"
+        if view == "back" and region in in_front:
+            label = _("%(place)s (back)") % {"place": label}
+        described.append({"region": region, "side": side, "x": x, "y": y, "w": w, "h": h, "label": label})
+    return described
+
+
 @register.inclusion_tag("intake/_body_diagram.html")
 def body_diagram():
-    regions = [
-        {
-            "region": region,
-            "side": side,
-            "x": x,
-            "y": y,
-            "w": w,
-            "h": h,
-            "label": f"{labels.REGIONS[region]}, {SIDE_WORDS[side]}" if side != "central" else labels.REGIONS[region],
-        }
-        for region, side, x, y, w, h in DIAGRAM
-    ]
     deep_hip = [
         {"side": side, "label": f"{labels.REGIONS['deep_hip']}, {SIDE_WORDS[side]}"} for side in ("left", "right")
     ]
-    return {"regions": regions, "deep_hip": deep_hip}
+    return {"front": _view_regions(FRONT, "front"), "back": _view_regions(BACK, "back"), "deep_hip": deep_hip}

@@ -61,6 +61,17 @@
     if (pain) pain.closest(".col-12").scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
 
+  // Front / Back switch: where the diagram is too narrow for both views (a phone), the stylesheet shows the chosen one.
+  const diagram = document.querySelector(".body-diagram");
+  if (diagram) {
+    const switches = Array.from(diagram.querySelectorAll("[data-body-view]"));
+    diagram.classList.add("switchable");
+    switches.forEach((button) => button.addEventListener("click", () => {
+      diagram.dataset.view = button.dataset.bodyView;
+      switches.forEach((b) => b.setAttribute("aria-pressed", b === button ? "true" : "false"));
+    }));
+  }
+
   document.querySelectorAll(".body-diagram .region, .region-button").forEach((el) => {
     el.addEventListener("click", () => choose(el.dataset.region, el.dataset.side));
     el.addEventListener("keydown", (event) => {
