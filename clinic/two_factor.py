@@ -24,7 +24,6 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinic.audit import record_second_factor_enrolment
 from clinic.forms import SecondFactorForm, SecurityPolicyForm
 from clinic.models import SecurityPolicy
 
@@ -86,8 +85,7 @@ def _check_code(request, device: TOTPDevice, code: str) -> str | None:
         return _("That code is not right, or was already used. Enter the code your app shows now.")
     if not device.confirmed:
         device.confirmed = True
-        device.save()
-        record_second_factor_enrolment(device)
+        device.save()  # clinic.security_events records the enrolment
     _passed(request, device)
     return None
 
