@@ -43,9 +43,10 @@ def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
-def redirect_for_second_factor(request):
+def redirect_for_second_factor(request, next_url: str | None = None):
+    """To verify (or enrol), then back to `next_url` (this page unless given: a POST-only page gives its form's)."""
     name = "clinic:two-factor-verify" if confirmed_device(request.user) else "clinic:two-factor-enrol"
-    return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
+    return redirect(f"{reverse(name)}?{urlencode({'next': next_url or request.get_full_path()})}")
 
 
 def second_factor_required(view):
