@@ -2,8 +2,11 @@ import auditlog.admin  # noqa: F401  (registers LogEntry first, so it can be rep
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.db.models.constants import LOOKUP_SEP
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.models import Client, User
 
@@ -45,10 +48,36 @@ class ReadOnlyAdmin(AllowListedFiltersMixin, NoDeleteMixin, admin.ModelAdmin):
         return False
 
 
+class SuperuserOnlyAdmin(admin.ModelAdmin):
+    """Only an emergency superuser sees or changes these (second factors): a clinic admin with a device's key could
+    pass as its owner, and no permission granted by mistake opens them."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 @admin.register(User)
 class ClinicUserAdmin(AllowListedFiltersMixin, NoDeleteMixin, UserAdmin):
+    """Staff accounts and their roles. A clinic admin creates accounts, grants and removes roles and resets
+    passwords (each a security event in the audit log); only a superuser changes a superuser, makes anyone staff or
+    superuser, or hands out raw permissions. `createsuperuser` stays the way to make the first one."""
+
     list_display = ("username", "first_name", "last_name", "email", "is_active", "roles")
     list_filter = ("is_active", "groups")
+    # What only a superuser may set: left out of a clinic admin's form (a forged field changes nothing).
+    SUPERUSER_ONLY_FIELDS = ("is_staff", "is_superuser", "user_permissions")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
@@ -57,12 +86,52 @@ class ClinicUserAdmin(AllowListedFiltersMixin, NoDeleteMixin, UserAdmin):
     def roles(self, obj):
         return ", ".join(group.name for group in obj.groups.all())
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in self.SUPERUSER_ONLY_FIELDS]})
+            for name, options in fieldsets
+        ]
+
     def get_readonly_fields(self, request, obj=None):
-        # Only an emergency superuser may create another one or hand out raw permissions.
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            readonly += ["is_superuser", "user_permissions", "last_login", "date_joined"]
+            readonly += ["last_login", "date_joined"]
         return readonly
+
+    def has_change_permission(self, request, obj=None):
+        # The emergency account is changed (its password too) only by a superuser: else a clinic admin could sign
+        # in as it and read every second factor's key.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class ClinicGroupAdmin(GroupAdmin):
+    """The roles: a clinic admin may read what each allows; only a superuser changes a role's permissions."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class ClinicTOTPDeviceAdmin(SuperuserOnlyAdmin, TOTPDeviceAdmin):
+    pass
 
 
 @admin.register(Client)

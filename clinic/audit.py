@@ -124,19 +124,6 @@ def reads_audited_together(view):
     return wrapped
 
 
-def record_second_factor_enrolment(device) -> None:
-    """A CREATE entry for an authenticator app confirmed by its first code (never its secret).
-
-    django-otp's devices are not registered with django-auditlog: their manager is not an AuditedQuerySet, and
-    each code checked rewrites bookkeeping fields that say nothing to a reader of the log."""
-    LogEntry.objects.log_create(
-        device,
-        force_log=True,
-        action=LogEntry.Action.CREATE,
-        changes={"second factor": [None, f"{device.name} confirmed"]},
-    )
-
-
 def record_export(client, kind: str) -> None:
     """Write an ACCESS entry for an export of the client's record (PDF, FHIR, ...)."""
     LogEntry.objects.log_create(

@@ -77,10 +77,43 @@ def groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
         return
     if not reverse:
         instance.held_roles = keep_held_roles(user_ids=[instance.pk])[instance.pk]
-    elif action == "post_clear":
-        keep_held_roles(user_ids=_holders_of(instance.name))
-    else:
-        keep_held_roles(user_ids=pk_set or [])
+        keep_role_grants(user_ids=[instance.pk])
+        return
+    user_ids = _holders_of(instance.name) if action == "post_clear" else list(pk_set or [])
+    keep_held_roles(user_ids=user_ids)
+    keep_role_grants(user_ids=user_ids)
+
+
+def keep_role_grants(*, user_ids) -> None:
+    """Keep one `RoleGrant` per role each user holds, dated when it was granted, and write each role granted or
+    removed to the audit log ("granted the clinic admin role to Dana"), with who did it."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from clinic import security_events
+    from clinic.models import RoleGrant
+
+    User = get_user_model()
+    held = set(User.groups.through.objects.filter(user_id__in=user_ids).values_list("user_id", "group_id"))
+    grants = {(g.user_id, g.group_id): g for g in RoleGrant.objects.filter(user_id__in=user_ids)}
+    granted, removed = sorted(held - grants.keys()), sorted(grants.keys() - held)
+    if not granted and not removed:
+        return
+    users = User.objects.in_bulk({user_id for user_id, _group in granted + removed})
+    names = dict(Group.objects.filter(pk__in={group for _user, group in granted + removed}).values_list("pk", "name"))
+    for user_id, group_id in granted:
+        RoleGrant.objects.create(user_id=user_id, group_id=group_id)
+        security_events.record_role_change(users[user_id], names[group_id], granted=True)
+    for key in removed:
+        grants[key].delete()
+        security_events.record_role_change(users[key[0]], names.get(key[1], ""), granted=False)
+
+
+def role_held_since(user, role: str):
+    """When `user` was granted `role` and has held it since, or None if they do not hold it."""
+    from clinic.models import RoleGrant
+
+    return RoleGrant.objects.filter(user=user, group__name=role).values_list("granted_at", flat=True).first()
 
 
 def _holders_of(name: str) -> list[int]:

@@ -24,7 +24,6 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinic.audit import record_second_factor_enrolment
 from clinic.forms import SecondFactorForm, SecurityPolicyForm
 from clinic.models import SecurityPolicy
 
@@ -44,9 +43,10 @@ def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
-def redirect_for_second_factor(request):
+def redirect_for_second_factor(request, next_url: str | None = None):
+    """To verify (or enrol), then back to `next_url` (this page unless given: a POST-only page gives its form's)."""
     name = "clinic:two-factor-verify" if confirmed_device(request.user) else "clinic:two-factor-enrol"
-    return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
+    return redirect(f"{reverse(name)}?{urlencode({'next': next_url or request.get_full_path()})}")
 
 
 def second_factor_required(view):
@@ -96,8 +96,7 @@ def _check_code(request, device: TOTPDevice, code: str) -> str | None:
         return _("That code is not right, or was already used. Enter the code your app shows now.")
     if not device.confirmed:
         device.confirmed = True
-        device.save()
-        record_second_factor_enrolment(device)
+        device.save()  # clinic.security_events records the enrolment
     _passed(request, device)
     return None
 

@@ -1,18 +1,21 @@
 """Retention of a client's clinical record, and its disposal once the retention date has passed.
 
 The rule is in notes/retention.py; here are the reads (when was the last entry, until when must the record be
-kept) and the writes: a clinic admin requests a disposal with a reason; a different clinic admin approves it, and
-in that one transaction the clinical rows are deleted and the client is anonymised and archived. The database's
-triggers (notes migration 0004) refuse those deletes at any other time.
+kept) and the writes: a clinic admin requests a disposal with a reason; a different clinic admin, who passed the
+second factor and whose account, role and second factor are older than the request, approves it, and in that one
+transaction the clinical rows are deleted and the client is anonymised and archived. The database's triggers (notes
+migration 0004) refuse those deletes at any other time.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
-from clinic import local_time
+from clinic import local_time, roles
 from clinic.models import Client, User
 from intake.models import PhysicianClearance
 from notes import retention
@@ -131,13 +134,17 @@ def cancel_disposal(*, disposal: RecordDisposal, by: User) -> RecordDisposal:
 @transaction.atomic
 def approve_disposal(*, disposal: RecordDisposal, by: User) -> RecordDisposal:
     """A second clinic admin approves: the clinical record is deleted and the client anonymised and archived,
-    all in this transaction. The disposal row keeps who asked, who approved, when, and how many rows went."""
+    all in this transaction. The disposal row keeps who asked, who approved, when, and how many rows went.
+
+    `by` is the signed-in user of the request (django-otp's middleware tells whether they passed the second factor
+    in this session); see `_require_independent_approver` for who may approve."""
     _require_clinic_admin(by)
     disposal = RecordDisposal.objects.select_for_update().select_related("client").get(pk=disposal.pk)
     if not disposal.is_open:
         raise DisposalRefused("This disposal is no longer waiting for approval.")
     if disposal.requested_by_id == by.pk:
         raise DisposalRefused("A different clinic admin must approve: you requested this disposal.")
+    _require_independent_approver(disposal, by)
     client = Client.objects.select_for_update().get(pk=disposal.client_id)
     # Checked again: an entry written since the request moves the retention date.
     _require_past_retention(client)
@@ -150,6 +157,48 @@ def approve_disposal(*, disposal: RecordDisposal, by: User) -> RecordDisposal:
     disposal.status = RecordDisposal.Status.CARRIED_OUT
     disposal.save()
     return disposal
+
+
+def _require_independent_approver(disposal: RecordDisposal, by: User) -> None:
+    """Two people, not one with two accounts: the approver passed the second factor in this session, and their
+    account, their clinic admin role and that second factor all existed before the request. An admin who makes (or
+    takes over) a second admin account after asking cannot approve their own request with it."""
+    verified = getattr(by, "is_verified", None)
+    if not (callable(verified) and verified()):
+        raise DisposalRefused(
+            "Approving a disposal needs your second factor: enter the code of your authenticator app first."
+        )
+    asked = disposal.requested_at
+    if by.date_joined >= asked:
+        raise DisposalRefused(
+            "Your account was created after this request: a clinic admin whose account and role are older than the "
+            "request must approve it."
+        )
+    role_since = roles.role_held_since(by, roles.CLINIC_ADMIN)
+    if role_since is None and by.is_superuser:
+        role_since = by.date_joined  # the emergency account acts as a clinic admin from its creation
+    if role_since is None or role_since >= asked:
+        raise DisposalRefused(
+            "Your clinic admin role was granted after this request: a clinic admin whose account and role are older "
+            "than the request must approve it."
+        )
+    if second_factor_enrolled_since(by.otp_device, asked):
+        raise DisposalRefused(
+            "Your second factor was set up after this request: a clinic admin whose second factor is older than the "
+            "request must approve it."
+        )
+
+
+def second_factor_enrolled_since(device, moment) -> bool:
+    """Whether `device` was created or confirmed at or after `moment` (its confirmation is in the audit log)."""
+    if device.created_at is not None and device.created_at >= moment:
+        return True
+    return LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(device),
+        object_pk=str(device.pk),
+        action=LogEntry.Action.CREATE,
+        timestamp__gte=moment,
+    ).exists()
 
 
 def _delete_clinical_record(disposal: RecordDisposal) -> dict[str, int]:

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from clinic.access import get_clinical_client_for, role_required
 from clinic.roles import CLINIC_ADMIN
+from clinic.two_factor import redirect_for_second_factor
 from notes import disposal as services
 from notes.forms import DisposalRequestForm
 from notes.models import RecordDisposal
@@ -60,6 +61,7 @@ def disposal_detail(request, public_id):
             "client": disposal.client,
             "retention": services.retention_for(disposal.client) if disposal.is_open else None,
             "may_approve": disposal.is_open and disposal.requested_by_id != request.user.pk,
+            "second_factor_passed": request.user.is_verified(),
         },
     )
 
@@ -68,6 +70,10 @@ def disposal_detail(request, public_id):
 @require_POST
 def disposal_approve(request, public_id):
     disposal = _get_disposal(public_id)
+    if disposal.is_open and disposal.requested_by_id != request.user.pk and not request.user.is_verified():
+        # Whatever the clinic's rule for the admin pages: approving a disposal always needs the second factor.
+        messages.error(request, _("Approving a disposal needs your second factor: enter your authenticator's code."))
+        return redirect_for_second_factor(request, disposal.get_absolute_url())
     try:
         disposal = services.approve_disposal(disposal=disposal, by=request.user)
     except services.DisposalRefused as refusal:

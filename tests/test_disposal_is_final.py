@@ -14,6 +14,7 @@ from clinic.services import archive_client
 from notes import disposal
 from tests import factories
 from tests.record_helpers import clinical_record
+from tests.second_factor_helpers import device_of, verified
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +34,10 @@ def disposed(therapist, front_desk, clinic_admin):
     client = factories.ClientFactory(first_name="Maya", last_name="Chen", phone="416-555-0100", care_team=[therapist])
     clinical_record(client, therapist=therapist, front_desk=front_desk)
     second_admin = factories.clinic_admin_user(username="boss2")
+    device_of(second_admin)  # their authenticator app, older than the request
     with years_later(30):
         requested = disposal.request_disposal(client=client, by=clinic_admin, reason="Retention over")
-        disposal.approve_disposal(disposal=requested, by=second_admin)
+        disposal.approve_disposal(disposal=requested, by=verified(second_admin))
     return Client.objects.get(pk=client.pk)
 
 

@@ -34,6 +34,7 @@ from notes.retention import add_years
 from tests import factories
 from tests import history_helpers as h
 from tests.record_helpers import GROIN, clinical_record, session_with_feedback
+from tests.second_factor_helpers import device_of, verified, verified_browser
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,9 @@ def record(therapist, front_desk):
 
 @pytest.fixture
 def second_admin(db):
-    return factories.clinic_admin_user(username="boss2")
+    admin = factories.clinic_admin_user(username="boss2")
+    device_of(admin)  # an authenticator app set up long before any request for disposal
+    return admin
 
 
 @contextmanager
@@ -354,7 +357,7 @@ def test_approval_is_refused_when_the_retention_date_has_not_passed_at_approval(
     with years_later(30):
         requested = disposal.request_disposal(client=record.client, by=clinic_admin, reason="Retention over")
 
-    response = signed_in(second_admin).post(f"/disposals/{requested.public_id}/approve/", follow=True)
+    response = verified_browser(second_admin).post(f"/disposals/{requested.public_id}/approve/", follow=True)
 
     assert "must be kept until" in response.content.decode()
     assert RecordDisposal.objects.get().status == RecordDisposal.Status.REQUESTED
@@ -368,7 +371,7 @@ def test_a_second_admin_approves_and_the_clinical_record_goes_in_one_transaction
     with years_later(30):
         signed_in(clinic_admin).post(f"/clients/{record.client.public_id}/disposal/new/", {"reason": "Retention over"})
         requested = RecordDisposal.objects.get()
-        response = signed_in(second_admin).post(f"/disposals/{requested.public_id}/approve/", follow=True)
+        response = verified_browser(second_admin).post(f"/disposals/{requested.public_id}/approve/", follow=True)
 
     done = RecordDisposal.objects.get()
     client = Client.objects.get(pk=record.client.pk)
@@ -386,7 +389,7 @@ def test_the_audit_log_keeps_who_asked_who_approved_and_the_counts_but_no_clinic
 ):
     with years_later(30):
         requested = disposal.request_disposal(client=record.client, by=clinic_admin, reason="Retention over")
-        disposal.approve_disposal(disposal=requested, by=second_admin)
+        disposal.approve_disposal(disposal=requested, by=verified(second_admin))
 
     entries = LogEntry.objects.filter(
         content_type__model="recorddisposal", additional_data__client=str(record.client.public_id)
@@ -431,7 +434,7 @@ def test_disposal_posts_need_the_csrf_token_and_approval_refuses_get(record, cli
 def test_after_disposal_the_client_page_says_so_to_every_role(record, clinic_admin, second_admin, front_desk):
     with years_later(30):
         requested = disposal.request_disposal(client=record.client, by=clinic_admin, reason="Retention over")
-        disposal.approve_disposal(disposal=requested, by=second_admin)
+        disposal.approve_disposal(disposal=requested, by=verified(second_admin))
         page = signed_in(front_desk).get(f"/clients/{record.client.public_id}/").content.decode()
 
     assert "The clinical record was disposed of" in page
@@ -452,7 +455,7 @@ def test_disposal_removes_a_clearance_letter_once_it_commits(
 
     with years_later(30), django_capture_on_commit_callbacks(execute=True):
         requested = disposal.request_disposal(client=record.client, by=clinic_admin, reason="Retention over")
-        done = disposal.approve_disposal(disposal=requested, by=second_admin)
+        done = disposal.approve_disposal(disposal=requested, by=verified(second_admin))
 
     assert done.counts["physician clearances"] == 1
     assert not letter.exists()
@@ -469,7 +472,7 @@ def test_disposal_takes_away_every_personal_field_the_client_form_edits(record, 
     client.save()
     with years_later(11):
         requested = disposal.request_disposal(client=client, by=clinic_admin, reason="Past retention")
-        disposal.approve_disposal(disposal=requested, by=second_admin)
+        disposal.approve_disposal(disposal=requested, by=verified(second_admin))
 
     gone = Client.objects.get(pk=client.pk)
     personal = {name: getattr(gone, name) for name in Client.PERSONAL_FIELDS}

@@ -4,7 +4,7 @@ access with the security policy."""
 from clinic.models.audited import AuditBypassRefused, AuditedQuerySet
 from clinic.models.clients import SCREENING_FLAGS, Client, ClientDisposed, ClientQuerySet, keeps_record_written
 from clinic.models.security import EmergencyAccess, EmergencyAccessQuerySet, SecurityPolicy
-from clinic.models.users import User
+from clinic.models.users import RoleGrant, User
 
 __all__ = [
     "SCREENING_FLAGS",
@@ -15,6 +15,7 @@ __all__ = [
     "ClientQuerySet",
     "EmergencyAccess",
     "EmergencyAccessQuerySet",
+    "RoleGrant",
     "SecurityPolicy",
     "User",
     "keeps_record_written",

@@ -1,7 +1,9 @@
 """Staff: a member of staff and their roles (groups), kept on their row."""
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from clinic import roles
 
@@ -15,6 +17,27 @@ class User(AbstractUser):
     # The names of the roles (groups) the user holds, kept by `clinic.roles` whenever their groups change: loading
     # the signed-in user on every request reads this one row, not their groups.
     held_roles = models.JSONField(default=list, blank=True, editable=False)
+
+    def save(self, *args, **kwargs):
+        # `set_password` (a reset in /admin/, `changepassword`) leaves the new password in `_password` until saved;
+        # a hash upgraded at sign-in does not (Django clears it first). A new account's password is its creation.
+        password_set = not self._state.adding and (self._password is not None or self._made_unusable())
+        super().save(*args, **kwargs)
+        self._password_when_loaded = self.password
+        if password_set:
+            from clinic.security_events import record_password_set  # it imports the audit log: asked when needed
+
+            record_password_set(self)
+
+    def _made_unusable(self) -> bool:
+        loaded = getattr(self, "_password_when_loaded", None)  # None: not loaded (a deferred field)
+        return loaded is not None and loaded != self.password and self.password.startswith(UNUSABLE_PASSWORD_PREFIX)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._password_when_loaded = user.__dict__.get("password")
+        return user
 
     @classmethod
     def name_fields(cls, relation: str) -> tuple[str, ...]:
@@ -52,3 +75,18 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name
+
+
+class RoleGrant(models.Model):
+    """Since when a user holds a role (a group): kept by `clinic.roles` whenever their groups change, from either
+    side. The two-person rule of record disposal reads it: a role granted after a request cannot approve it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    group = models.ForeignKey("auth.Group", on_delete=models.CASCADE, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "group"], name="one_grant_per_role")]
+
+    def __str__(self):
+        return f"{self.group_id} → {self.user_id} ({self.granted_at})"
