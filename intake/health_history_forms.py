@@ -62,7 +62,7 @@ class SurgeryForm(forms.Form):
     what = forms.CharField(label=_("Surgery or procedure"), max_length=200, required=False)
     when = forms.CharField(
         label=_("When (year, or year-month)"),
-        max_length=10,
+        max_length=20,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "2019-05", "autocomplete": "off"}),
     )

@@ -3,6 +3,7 @@ the screening does not say "consider", why not ("3 points of 4; no major sign").
 same words come out on the intake page, the client page, the history and the PDF."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from intake.screening import B1_RULE_ID, MAJOR, RED_FLAG
 
@@ -12,7 +13,10 @@ DEFAULT_THRESHOLD = 4
 
 
 def points_line(*, score: int, threshold: int | None) -> str:
-    return _("%(score)s points of %(threshold)s") % {"score": score, "threshold": threshold or DEFAULT_THRESHOLD}
+    return ngettext("%(score)s point of %(threshold)s", "%(score)s points of %(threshold)s", score) % {
+        "score": score,
+        "threshold": threshold or DEFAULT_THRESHOLD,
+    }
 
 
 def why_not_considered(*, iliopsoas: str, score: int, threshold: int | None, reasons: list[dict]) -> str:
