@@ -124,6 +124,14 @@ class ClientForm(forms.ModelForm):
                 ),
             ),
             Fieldset(
+                _("Family physician"),
+                Div(
+                    Div("family_physician_name", css_class="col-md-6"),
+                    Div("family_physician_contact", css_class="col-md-6"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
                 _("About"),
                 Div(
                     Div("referral_source", css_class="col-md-6"),

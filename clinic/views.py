@@ -61,7 +61,7 @@ def care_team_prefetch():
 # phone, the screening summary.
 CLIENT_ROW_FIELDS = ("public_id", "first_name", "last_name", "preferred_name", "pronouns", "date_of_birth", "phone")
 CLIENT_ROW_FIELDS += ("screened_at", "screening_iliopsoas", "screening_abdominal_work", "screening_refer")
-CLIENT_ROW_FIELDS += ("referral_cleared", "archived_at")
+CLIENT_ROW_FIELDS += ("referral_cleared", "iliopsoas_judgement", "archived_at")
 
 
 @require_safe

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from clinic import roles
 from clinic.access import may_read_clinical_record
 from clinic.models import Client
-from intake.models import Intake, PhysicianClearance
+from intake.models import Intake, PhysicianClearance, Screening
 
 INTAKE_ROLES = (roles.FRONT_DESK, roles.THERAPIST, roles.CLINIC_ADMIN)
 
@@ -69,6 +69,12 @@ def may_assess(user, client) -> bool:
     return is_on_care_team(user, client)
 
 
+def may_judge(user, client) -> bool:
+    """A clinical judgement that differs from the iliopsoas flag: therapists of the care team only (not the front
+    desk, not a clinic admin as such, not a therapist under emergency access)."""
+    return is_on_care_team(user, client)
+
+
 def may_record_clearance(user, client) -> bool:
     return user.is_clinic_admin or is_on_care_team(user, client)
 
@@ -80,3 +86,16 @@ def get_clearance_for(user, public_id) -> PhysicianClearance:
     if not sees_full_screening(user, clearance.client):
         raise Http404
     return clearance
+
+
+def get_screening_to_judge(user, public_id) -> Screening:
+    """A screening to record a clinical judgement on: 404 for a record the user may not read, 403 for one they may
+    read but not judge (the front desk, a clinic admin, a therapist under emergency access)."""
+    _require_a_role(user)
+    judged = get_object_or_404(Screening.objects.select_related("intake__client"), public_id=public_id)
+    client = judged.intake.client
+    if not (user.is_front_desk or may_read_clinical_record(user, client)):
+        raise Http404
+    if not may_judge(user, client):
+        raise PermissionDenied
+    return judged

@@ -8,13 +8,14 @@ class IntakeConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from intake.models import Complaint, HealthCheck, Intake, PhysicianClearance, Screening
+        from intake.models import ClinicalJudgement, Complaint, HealthCheck, Intake, PhysicianClearance, Screening
 
         auditlog.register(Intake, exclude_fields=["updated_at"])
         auditlog.register(Complaint)
         auditlog.register(Screening)
         auditlog.register(PhysicianClearance)
         auditlog.register(HealthCheck)
+        auditlog.register(ClinicalJudgement)
 
         from clinic.models import keeps_record_written
 
@@ -23,6 +24,7 @@ class IntakeConfig(AppConfig):
         keeps_record_written(Screening, lambda screening: (screening.intake.client_id, screening.screened_at))
         keeps_record_written(PhysicianClearance, lambda clearance: (clearance.client_id, clearance.recorded_at))
         keeps_record_written(HealthCheck, lambda check: (check.client_id, check.recorded_at))
+        keeps_record_written(ClinicalJudgement, lambda judged: (judged.client_id, judged.recorded_at))
 
     def client_panels(self, request, client) -> list:
         """The client page's intake panel (clinic/panels.py)."""

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.forms import DateInput
 from intake import labels, screening
-from intake.models import Complaint, HealthCheck, PhysicianClearance
+from intake.models import ClinicalJudgement, Complaint, HealthCheck, PhysicianClearance
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 PAIN_CHOICES = [(str(n), str(n)) for n in range(11)]
@@ -388,3 +388,21 @@ class HealthCheckForm(forms.ModelForm):
         answers["menstruating_today"] = bool(answers["menstruating_today"])
         answers["caesarean"] = answers["childbirth_weeks_ago"] is not None and bool(answers["caesarean"])
         return answers
+
+
+class ClinicalJudgementForm(forms.Form):
+    """A judgement that differs from the screening's iliopsoas flag: the judgement is the other answer (the page
+    says which), the reason is the therapist's own words."""
+
+    judgement = forms.ChoiceField(choices=list(labels.JUDGEMENTS.items()), widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Your reason"),
+        min_length=ClinicalJudgement.MIN_REASON_LENGTH,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What you found or know that the screening does not weigh: at least 20 characters."),
+        error_messages={
+            "required": _("Give your reason: a clinical judgement is recorded only with one."),
+            "min_length": _("Give your reason in at least %(limit_value)d characters (you wrote %(show_value)d)."),
+        },
+    )

@@ -184,6 +184,11 @@ ONSETS = {
 }
 
 ILIOPSOAS = {"consider": _("Consider iliopsoas work"), "not_indicated": _("Iliopsoas work not indicated")}
+# A therapist's clinical judgement, when it differs from the screening's iliopsoas flag.
+JUDGEMENTS = {
+    "consider": _("Consider iliopsoas work, in my clinical judgement"),
+    "not_indicated": _("Iliopsoas work not indicated, in my clinical judgement"),
+}
 ABDOMINAL_WORK = {
     "ok": _("Abdominal work OK"),
     "caution": _("Abdominal work with caution"),

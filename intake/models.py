@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from clinic import local_time
 from clinic.choices import CachedChoiceLabels
 from clinic.models import AuditedQuerySet, Client, User
-from intake import labels
+from intake import labels, why_not
 from intake.screening import CAUTION, CHILDBIRTH_WEEKS, CONTRAINDICATION, RED_FLAG, SURGERY_WEEKS, screen
 
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
@@ -50,6 +50,8 @@ class Intake(ClientRecord):
     sex = models.CharField(_("sex"), max_length=1, choices=list(labels.SEXES.items()), blank=True)
     aggravating = models.JSONField(_("aggravating movements"), default=list, blank=True)
     history = models.JSONField(_("health history"), default=dict, blank=True)
+    # Conditions, surgeries, medications, allergies, devices: the shape is in intake/health_history.py.
+    health_history = models.JSONField(_("medical history"), default=dict, blank=True)
     red_flags = models.JSONField(_("red-flag answers"), default=dict, blank=True)
     tests = models.JSONField(_("assessment tests"), default=dict, blank=True)
     assessed_by = models.ForeignKey(
@@ -123,7 +125,7 @@ class Complaint(CachedChoiceLabels, models.Model):
 
 
 # An intake's answers, kept as JSON: what a screening's summary does not show.
-INTAKE_ANSWER_FIELDS = ("aggravating", "history", "red_flags", "tests", "notes")
+INTAKE_ANSWER_FIELDS = ("aggravating", "history", "health_history", "red_flags", "tests", "notes")
 
 
 class ScreeningQuerySet(AuditedQuerySet):
@@ -134,13 +136,14 @@ class ScreeningQuerySet(AuditedQuerySet):
     def latest_for_intake(self, intake):
         return self.filter(intake=intake).newest_first().first()
 
-    def latest_for_client(self, client):
+    def latest_for_client(self, client, *, with_health_history=False):
         """The client's latest screening, with its intake and the visit check it came from, if any: not the answers
-        they hold (read if asked for)."""
+        they hold (read if asked for), but the intake's health history when asked."""
+        deferred = [name for name in INTAKE_ANSWER_FIELDS if not (with_health_history and name == "health_history")]
         latest = (
             self.filter(intake__client=client)
             .select_related("intake", "health_check")
-            .defer("answers", *(f"intake__{name}" for name in INTAKE_ANSWER_FIELDS))
+            .defer("answers", *(f"intake__{name}" for name in deferred))
             .newest_first()
             .first()
         )
@@ -162,6 +165,8 @@ class Screening(CachedChoiceLabels, models.Model):
     abdominal_work = models.CharField(max_length=20, choices=list(labels.ABDOMINAL_WORK.items()))
     refer = models.BooleanField()
     score = models.PositiveSmallIntegerField()
+    # The points from which the ruleset considers iliopsoas work (its output's "threshold").
+    threshold = models.PositiveSmallIntegerField(default=why_not.DEFAULT_THRESHOLD)
     reasons = models.JSONField(default=list)
     # The visit's health check this screening judged (the intake's answers updated by it); none: the intake's own.
     health_check = models.ForeignKey(
@@ -200,6 +205,18 @@ class Screening(CachedChoiceLabels, models.Model):
         if self.refer and self.ruleset < "2026.12":
             reasons = screen(self.answers)["reasons"]
         return [reason for reason in reasons if reason["rule"].startswith(section)]
+
+    @property
+    def points_line(self) -> str:
+        """ "5 points of 4"."""
+        return why_not.points_line(score=self.score, threshold=self.threshold)
+
+    @property
+    def why_not(self) -> str:
+        """Why iliopsoas work is not considered ("3 points of 4; no major sign"); empty when it is."""
+        return why_not.why_not_considered(
+            iliopsoas=self.iliopsoas, score=self.score, threshold=self.threshold, reasons=self.reasons
+        )
 
     @property
     def needs_therapist_review(self) -> bool:
@@ -310,3 +327,61 @@ class HealthCheck(ClientRecord):
             for flag in self.new_red_flags:
                 red_flags[flag] = True
         return {**chart, "history": history, "red_flags": red_flags}
+
+
+class ClinicalJudgementQuerySet(AuditedQuerySet):
+    def newest_first(self):
+        return self.order_by("-recorded_at", "-id")
+
+    def for_intake(self, intake):
+        return self.filter(screening__intake=intake).select_related("recorded_by", "screening").newest_first()
+
+    def for_intakes(self, intake_ids):
+        return (
+            self.filter(screening__intake_id__in=intake_ids).select_related("recorded_by", "screening").newest_first()
+        )
+
+    def for_client(self, client):
+        return self.filter(client=client).select_related("recorded_by", "screening").newest_first()
+
+
+class ClinicalJudgement(ClientRecord):
+    """A care-team therapist's clinical judgement that differs from a screening's iliopsoas flag, with their reason.
+    The screening itself is never changed. It holds for later screenings of the same intake while they give the
+    flag it differs from (`applies_to`). Only the iliopsoas flag can be judged otherwise: a contraindication or a
+    referral cannot (intake.services.record_clinical_judgement)."""
+
+    MIN_REASON_LENGTH = 20
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="clinical_judgements")
+    screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="judgements")
+    differs_from = models.CharField(
+        _("the screening's flag"), max_length=20, choices=list(labels.ILIOPSOAS.items()), editable=False
+    )
+    judgement = models.CharField(_("clinical judgement"), max_length=20, choices=list(labels.JUDGEMENTS.items()))
+    reason = models.TextField(_("reason"), max_length=2000)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClinicalJudgementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self):
+        return f"Clinical judgement on {self.screening}: {self.get_judgement_display()}"
+
+    def applies_to(self, screening: Screening) -> bool:
+        """Whether this judgement stands beside `screening`: the same intake, the flag it differs from unchanged,
+        and, for a judgement to consider the work, no warning sign that the judged screening did not have (its own
+        were answered by a physician's clearance when it was recorded)."""
+        if screening.intake_id != self.screening.intake_id or screening.iliopsoas != self.differs_from:
+            return False
+        return self.judgement != "consider" or screening.red_flag_rules <= self.screening.red_flag_rules
+
+
+def current_judgement(screening: Screening | None, judgements):
+    """The newest of `judgements` that stands beside `screening` (None when none does)."""
+    if screening is None:
+        return None
+    return next((j for j in judgements if j.applies_to(screening)), None)

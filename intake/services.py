@@ -8,11 +8,21 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clinic import local_time
 from clinic.models import Client, User
 from intake import labels, screening
-from intake.models import ClearanceScope, Complaint, HealthCheck, Intake, PhysicianClearance, Screening
+from intake.models import (
+    ClearanceScope,
+    ClinicalJudgement,
+    Complaint,
+    HealthCheck,
+    Intake,
+    PhysicianClearance,
+    Screening,
+    current_judgement,
+)
 
 CLIENT_SUMMARY_FIELDS = [
     "screening_iliopsoas",
@@ -20,7 +30,16 @@ CLIENT_SUMMARY_FIELDS = [
     "screening_refer",
     "referral_cleared",
     "screened_at",
+    "iliopsoas_judgement",
 ]
+
+
+class JudgementRefused(Exception):
+    """A clinical judgement that may not be recorded; `reason` says why, in words for the therapist."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 class NothingToClear(Exception):
@@ -37,6 +56,7 @@ def record_intake(
     aggravating: Sequence[str] = (),
     history: dict | None = None,
     red_flags: dict | None = None,
+    health_history: dict | None = None,
     notes: str = "",
 ) -> Intake:
     """Take a new intake for a client and screen it."""
@@ -47,6 +67,7 @@ def record_intake(
         aggravating=sorted(set(aggravating)),
         history=history or {},
         red_flags=red_flags or {},
+        health_history=health_history or {},
         notes=notes,
     )
     intake.save()
@@ -66,6 +87,7 @@ def update_intake(
     aggravating: Sequence[str] = (),
     history: dict | None = None,
     red_flags: dict | None = None,
+    health_history: dict | None = None,
     notes: str = "",
 ) -> Intake:
     """Change an intake's answers; its earlier screenings stay as they were, a new one judges the new answers."""
@@ -73,6 +95,8 @@ def update_intake(
     intake.aggravating = sorted(set(aggravating))
     intake.history = history or {}
     intake.red_flags = red_flags or {}
+    if health_history is not None:  # None: not asked on this edit (kept as it was)
+        intake.health_history = health_history
     intake.notes = notes
     intake.save()
     # Each posted complaint names the stored one it edits (or none, for a new one): match by identity,
@@ -133,6 +157,7 @@ def run_screening(*, intake: Intake, by: User, answers: dict | None = None, heal
         abdominal_work=result["abdominal_work"],
         refer=result["refer"],
         score=result["score"],
+        threshold=result["threshold"],
         reasons=result["reasons"],
     )
     judged.save()
@@ -216,4 +241,65 @@ def _summarise_on_client(client: Client) -> None:
     client.screening_refer = judged.refer
     client.referral_cleared = referral_is_cleared(judged)
     client.screened_at = judged.screened_at
+    standing = None
+    if client.last_judgement_at is not None:  # no query for the many clients never judged otherwise
+        standing = current_judgement(judged, ClinicalJudgement.objects.for_intake(judged.intake_id))
+    client.iliopsoas_judgement = standing.judgement if standing else ""
     client.save(update_fields=CLIENT_SUMMARY_FIELDS)
+
+
+# The outputs a therapist may judge otherwise. A contraindication or a referral is never overridden in software:
+# only a physician's clearance answers a referral.
+JUDGEABLE_OUTPUTS = ("iliopsoas",)
+
+
+@transaction.atomic
+def record_clinical_judgement(
+    *, screening_result: Screening, by: User, judgement: str, reason: str, output: str = "iliopsoas"
+) -> ClinicalJudgement:
+    """Record a care-team therapist's clinical judgement that differs from the iliopsoas flag of the client's latest
+    screening, with their reason. The screening is not changed; the client's summary shows the judgement beside
+    the flag. Raises JudgementRefused for anything else: another output (a contraindication, a referral), someone
+    outside the care team, a judgement the screening already gives, "consider" under an unanswered referral, an
+    earlier screening, or a reason too short to explain anything."""
+    from intake.access import is_on_care_team
+
+    client = screening_result.intake.client
+    if output not in JUDGEABLE_OUTPUTS:
+        raise JudgementRefused(
+            _(
+                "A contraindication or a referral cannot be overridden: only the iliopsoas indication may be judged "
+                "otherwise. A referral is answered by a physician's clearance."
+            )
+        )
+    if not is_on_care_team(by, client):
+        raise JudgementRefused(_("Only a therapist on the client's care team may record a clinical judgement."))
+    if judgement not in labels.JUDGEMENTS:
+        raise JudgementRefused(_("Choose the clinical judgement: consider iliopsoas work, or not indicated."))
+    if judgement == screening_result.iliopsoas:
+        raise JudgementRefused(_("The screening already says this: a clinical judgement records a different one."))
+    latest = Screening.objects.latest_for_client(client)
+    if latest is None or latest.pk != screening_result.pk:
+        raise JudgementRefused(_("The client was screened again since: judge their latest screening."))
+    if judgement == "consider" and screening_result.refer and not referral_is_cleared(screening_result):
+        raise JudgementRefused(
+            _("A referral cannot be overridden: iliopsoas work waits for a physician's clearance of the warning signs.")
+        )
+    reason = reason.strip()
+    if len(reason) < ClinicalJudgement.MIN_REASON_LENGTH:
+        raise JudgementRefused(
+            _("Give your reason in at least %(count)s characters.") % {"count": ClinicalJudgement.MIN_REASON_LENGTH}
+        )
+    recorded = ClinicalJudgement(
+        client=client,
+        screening=screening_result,
+        differs_from=screening_result.iliopsoas,
+        judgement=judgement,
+        reason=reason,
+        recorded_by=by,
+    )
+    recorded.save()
+    client.last_judgement_at = recorded.recorded_at
+    client.save(update_fields=["last_judgement_at"])
+    _summarise_on_client(client)
+    return recorded

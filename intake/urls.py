@@ -11,5 +11,6 @@ urlpatterns = [
     path("intakes/<uuid:public_id>/edit/", views.intake_edit, name="intake-edit"),
     path("intakes/<uuid:public_id>/assessment/", views.intake_assess, name="intake-assess"),
     path("intakes/<uuid:public_id>/clearances/new/", views.clearance_new, name="clearance-new"),
+    path("screenings/<uuid:public_id>/judgement/", views.judgement_new, name="judgement-new"),
     path("clearances/<uuid:public_id>/letter/", views.clearance_letter, name="clearance-letter"),
 ]

@@ -12,24 +12,33 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from clinic import local_time
 from clinic.audit import reads_audited_together, record_view, record_views
 from clinic.guards import refuse_if_archived
-from intake import access, labels, services
+from intake import access, health_history, labels, services
 from intake.abdominal_status import status_today
-from intake.forms import AssessmentForm, ClearanceForm, ComplaintForm, ComplaintFormSet, HealthCheckForm, IntakeForm
-from intake.models import Screening
+from intake.forms import (
+    AssessmentForm,
+    ClearanceForm,
+    ClinicalJudgementForm,
+    ComplaintForm,
+    ComplaintFormSet,
+    HealthCheckForm,
+    IntakeForm,
+)
+from intake.health_history_forms import HealthHistoryForms
+from intake.models import ClinicalJudgement, Screening, current_judgement
 from intake.screening import ScreeningInputError, validate
 
 COMPLAINT_FIELD = re.compile(r"^complaints\[(\d+)\]\.(\w+)$")
 ENGINE_TO_FORM = {"nprs": "pain_now"}
 
 
-def _engine_check(client, form: IntakeForm, formset: ComplaintFormSet) -> bool:
+def _engine_check(client, form: IntakeForm, formset: ComplaintFormSet, fields: dict) -> bool:
     """Run the engine's own input check on what the forms accepted, and put any error next to its field."""
     complaints = formset.complaints()
     answers = {
         "age": client.age_on(timezone.localdate()),
         "complaints": [{"region": c["region"], "side": c["side"], "nprs": c["pain_now"]} for c in complaints],
         "aggravating": form.cleaned_data["aggravating"],
-        "history": form.history(),
+        "history": fields["history"],
         "red_flags": form.red_flags(),
     }
     try:
@@ -47,22 +56,44 @@ def _engine_check(client, form: IntakeForm, formset: ComplaintFormSet) -> bool:
     return True
 
 
-def _intake_fields(form: IntakeForm, formset: ComplaintFormSet) -> dict:
+def _intake_fields(form: IntakeForm, formset: ComplaintFormSet, health: HealthHistoryForms) -> dict:
+    """What the service records; the screening's answers and the health history made consistent (a "yes" in
+    either wins: intake/health_history.py), with `implied`, the screening questions the health history answered."""
+    history, structured, implied = health_history.reconcile(form.history(), health.value())
     return {
         "complaints": formset.complaints(),
         "sex": form.cleaned_data["sex"],
         "aggravating": form.cleaned_data["aggravating"],
-        "history": form.history(),
+        "history": history,
         "red_flags": form.red_flags(),
+        "health_history": structured,
         "notes": form.cleaned_data["notes"],
+        "implied": implied,
     }
 
 
-def _render_form(request, client, form, formset, intake=None, status=200):
+def _save_intake(request, client, form, formset, health, save) -> bool:
+    """Validate every form (each error beside its field), then save through `save(**fields)`."""
+    if not all([form.is_valid(), formset.is_valid(), health.is_valid()]):
+        return False
+    fields = _intake_fields(form, formset, health)
+    if not _engine_check(client, form, formset, fields):
+        return False
+    implied = fields.pop("implied")
+    save(**fields)
+    if implied:
+        questions = "; ".join(
+            str(labels.HISTORY_FLAGS.get(key) or labels.HISTORY_CHOICES.get(key, (key,))[0]) for key in implied
+        )
+        messages.info(request, _("Answered yes from the health history: %(questions)s") % {"questions": questions})
+    return True
+
+
+def _render_form(request, client, form, formset, health, intake=None, status=200):
     return render(
         request,
         "intake/intake_form.html",
-        {"client": client, "form": form, "formset": formset, "intake": intake},
+        {"client": client, "form": form, "formset": formset, "health": health, "intake": intake},
         status=status,
     )
 
@@ -74,14 +105,19 @@ def intake_new(request, public_id):
         return refused
     if request.method == "POST":
         form, formset = IntakeForm(request.POST), ComplaintFormSet(request.POST, prefix="complaints")
-        if form.is_valid() and formset.is_valid() and _engine_check(client, form, formset):
-            intake = services.record_intake(client=client, taken_by=request.user, **_intake_fields(form, formset))
+        health = HealthHistoryForms(request.POST)
+        saved = []
+
+        def save(**fields):
+            saved.append(services.record_intake(client=client, taken_by=request.user, **fields))
+
+        if _save_intake(request, client, form, formset, health, save):
             messages.success(request, _("Intake saved and screened."), extra_tags="draft-saved")
-            return redirect(intake)
+            return redirect(saved[0])
         messages.error(request, _("Some answers need attention: see the messages next to them. Nothing was saved."))
     else:
-        form, formset = IntakeForm(), ComplaintFormSet(prefix="complaints")
-    return _render_form(request, client, form, formset)
+        form, formset, health = IntakeForm(), ComplaintFormSet(prefix="complaints"), HealthHistoryForms()
+    return _render_form(request, client, form, formset, health)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -90,8 +126,12 @@ def intake_edit(request, public_id):
     client = intake.client
     if request.method == "POST":
         form, formset = IntakeForm(request.POST), ComplaintFormSet(request.POST, prefix="complaints")
-        if form.is_valid() and formset.is_valid() and _engine_check(client, form, formset):
-            services.update_intake(intake=intake, by=request.user, **_intake_fields(form, formset))
+        health = HealthHistoryForms(request.POST)
+
+        def save(**fields):
+            services.update_intake(intake=intake, by=request.user, **fields)
+
+        if _save_intake(request, client, form, formset, health, save):
             messages.success(request, _("Intake updated and screened again."), extra_tags="draft-saved")
             return redirect(intake)
         messages.error(request, _("Some answers need attention: see the messages next to them. Nothing was saved."))
@@ -101,7 +141,8 @@ def intake_edit(request, public_id):
         formset = ComplaintFormSet(
             prefix="complaints", initial=[ComplaintForm.initial_from(c) for c in intake.complaints.current()]
         )
-    return _render_form(request, client, form, formset, intake=intake)
+        health = HealthHistoryForms(initial=HealthHistoryForms.initial_from(intake))
+    return _render_form(request, client, form, formset, health, intake=intake)
 
 
 @require_safe
@@ -116,7 +157,14 @@ def intake_detail(request, public_id):
     # and screenings are never changed or removed. No screening ever referred: no clearance to read.
     referred = any(screening.refer for screening in screenings)
     clearances = list(intake.clearances.select_related("recorded_by")) if referred else []
-    record_views([intake, latest, *clearances])
+    # Judgements are part of the full screening: read only by those who see it.
+    judgements = []
+    if full and latest is not None and client.last_judgement_at is not None:  # only for a client ever judged
+        judgements = list(ClinicalJudgement.objects.for_intake(intake))
+    for each in judgements:
+        each.client = client  # known: not read again for the audit entry
+    standing = current_judgement(latest, judgements)
+    record_views([intake, latest, *clearances, *judgements])
     return render(
         request,
         "intake/intake_detail.html",
@@ -127,6 +175,7 @@ def intake_detail(request, public_id):
             "aggravating_labels": labels.describe_aggravating(intake.aggravating),
             "yes_answers": labels.describe_health(intake.history, intake.red_flags),
             "every_answer": labels.describe_every_answer(intake.history, intake.red_flags),
+            "health_history": health_history.describe(intake.health_history),
             "test_results": labels.describe_tests(intake.tests),
             "latest": latest,
             "earlier": screenings[1:] if full else [],
@@ -137,6 +186,11 @@ def intake_detail(request, public_id):
             "assessment_form": AssessmentForm(initial=AssessmentForm.initial_from(intake))
             if access.may_assess(request.user, client)
             else None,
+            "judgement": standing,
+            "judgements": judgements,
+            "may_judge": latest is not None
+            and latest.screened_at == client.screened_at  # the client's latest screening (their summary's)
+            and access.may_judge(request.user, client),
             "may_record_clearance": latest is not None
             and latest.refer
             and access.may_record_clearance(request.user, client),
@@ -227,5 +281,45 @@ def health_check_new(request, public_id):
             "next": back,
             "today": services.todays_health_check(client),
             "chart_yes": labels.describe_health(chart.get("history", {}), chart.get("red_flags", {})),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def judgement_new(request, public_id):
+    """A care-team therapist's clinical judgement that differs from the iliopsoas flag of the client's latest
+    screening. Only the iliopsoas flag: a contraindication or a referral has no such form, and the service refuses
+    one posted by hand."""
+    judged = access.get_screening_to_judge(request.user, public_id)
+    client = judged.intake.client
+    if refused := refuse_if_archived(request, client, doing=_("recording a clinical judgement")):
+        return refused
+    other = "not_indicated" if judged.iliopsoas == "consider" else "consider"
+    form = ClinicalJudgementForm(request.POST or None, initial={"judgement": other})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_clinical_judgement(
+                screening_result=judged,
+                by=request.user,
+                judgement=form.cleaned_data["judgement"],
+                reason=form.cleaned_data["reason"],
+                output=request.POST.get("output", "iliopsoas"),
+            )
+        except services.JudgementRefused as refusal:
+            form.add_error(None, refusal.reason)
+        else:
+            messages.success(request, _("Clinical judgement recorded beside the screening."))
+            return redirect(judged.intake)
+    elif request.method != "POST":
+        record_view(judged)
+    return render(
+        request,
+        "intake/judgement_form.html",
+        {
+            "client": client,
+            "intake": judged.intake,
+            "latest": judged,
+            "form": form,
+            "judgement_label": labels.JUDGEMENTS[other],
         },
     )

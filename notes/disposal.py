@@ -239,6 +239,7 @@ def _delete_clinical_record(disposal: RecordDisposal) -> dict[str, int]:
         ("sessions", "DELETE FROM notes_treatmentsession WHERE client_id = %s"),
         ("consents", "DELETE FROM notes_consent WHERE client_id = %s"),
         ("physician clearances", "DELETE FROM intake_physicianclearance WHERE client_id = %s"),
+        ("clinical judgements", "DELETE FROM intake_clinicaljudgement WHERE client_id = %s"),
         (
             "screenings",
             "DELETE FROM intake_screening WHERE intake_id IN (SELECT id FROM intake_intake WHERE client_id = %s)",

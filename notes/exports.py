@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from clinic.models import Client
-from intake.models import PhysicianClearance
+from intake import health_history
+from intake.models import ClinicalJudgement, PhysicianClearance, current_judgement
 from notes import disposal
 from notes.charts import pain_trend_svg
 from notes.history import complaints_with_outcome_data, intakes_with_latest_screening, pain_series
@@ -47,8 +48,12 @@ def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
     by_intake = defaultdict(list)
     for complaint in complaints:
         by_intake[complaint.intake_id].append(complaint)
+    judgements = list(ClinicalJudgement.objects.for_client(client)) if client.last_judgement_at is not None else []
     for intake in intakes:
         intake.complaint_list = [c for c in by_intake[intake.pk] if c.removed_at is None]
+        intake.health_parts = health_history.describe(intake.health_history)
+        intake.judgements = [j for j in judgements if j.screening.intake_id == intake.pk]
+        intake.judgement = current_judgement(intake.latest_screening, intake.judgements)
     series, outcomes = pain_series(client, complaints=complaints, rows=rows)
     if drafts is None:
         drafts = TreatmentSession.objects.for_client(client).drafts().count()

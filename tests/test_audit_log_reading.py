@@ -86,7 +86,7 @@ def test_changes_read_as_a_person_would_say_them(as_user, clinic_admin, front_de
 
     for said in (
         "changed phone from “416-555-0100” to “416-555-0199”",
-        "changed how they heard of the clinic from Physician or other clinician to Online search",
+        "changed how they were referred from Physician or other clinician to Online search",
         "set notes for the front desk to “Likes a quiet room”",
         "cleared notes for the front desk (was “Likes a quiet room”)",
     ):

@@ -67,7 +67,7 @@ def test_booleans_read_yes_or_no():
 
 def test_choices_read_as_their_labels():
     assert said({"referral_source": ["word_of_mouth", "online_search"]}, Client) == [
-        "changed how they heard of the clinic from Friend or family to Online search"
+        "changed how they were referred from Friend or family to Online search"
     ]
 
 
@@ -86,7 +86,7 @@ def test_a_creation_lists_what_was_set_and_leaves_out_what_was_left_empty():
     assert action_words(Action.CREATE) == "created"
     assert said(changes, Client, Action.CREATE) == [
         "set legal first name to “Maya”",
-        "set how they heard of the clinic to Physician or other clinician",
+        "set how they were referred to Physician or other clinician",
     ]
 
 

@@ -139,8 +139,8 @@ def test_an_intake_row_shows_its_latest_screening_and_a_never_screened_one_shows
     events = timeline(as_user(therapist).get(history_url(care_client)))
 
     rows = [text for kind, text in events if kind == "intake"]
-    (screened,) = [row for row in rows if "score" in row]
-    assert "score 7" in screened and "Hip flexion <pinches> — Re-screen" in screened
+    (screened,) = [row for row in rows if "points of" in row]
+    assert "7 points of 4" in screened and "Hip flexion <pinches> — Re-screen" in screened
     assert " refer " not in f" {screened} " and h.NIGHT_PAIN not in screened
     assert [row for row in rows if row != screened] == [
         f"{timezone.localtime(unscreened.taken_at):%Y-%m-%d %H:%M} · Intake taken by {front_desk.display_name}"

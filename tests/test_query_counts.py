@@ -154,6 +154,12 @@ PAGES = [
         lambda w, b: f"/intakes/{w.intake.public_id}/clearances/new/",
     ),
     Page(
+        "judgement new",
+        "intake:judgement-new",
+        "therapist",
+        lambda w, b: f"/screenings/{w.intake.screenings.order_by('-screened_at', '-id').first().public_id}/judgement/",
+    ),
+    Page(
         "clearance letter",
         "intake:clearance-letter",
         "therapist",
@@ -246,6 +252,7 @@ EXPECTED_QUERIES = {
     "intake edit": 5,
     "clearance new": 5,
     "clearance letter": 5,
+    "judgement new": 5,
     "consent new": 6,  # 4 until it told the front desk, first, that the screening does not allow abdominal work
     "consent hand-over": 4,
     "consent detail": 5,

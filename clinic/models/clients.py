@@ -117,6 +117,8 @@ class Client(CachedChoiceLabels, models.Model):
         PHYSICIAN = "physician", _("Physician or other clinician")
         ONLINE_SEARCH = "online_search", _("Online search")
         SOCIAL_MEDIA = "social_media", _("Social media")
+        SELF = "self", _("Self-referred")
+        THERAPIST = "therapist", _("Another therapist")
         WALK_IN = "walk_in", _("Walked by")
         INSURANCE = "insurance", _("Insurer or employer")
         OTHER = "other", _("Other")
@@ -135,8 +137,10 @@ class Client(CachedChoiceLabels, models.Model):
     emergency_contact_name = models.CharField(_("emergency contact"), max_length=200, blank=True)
     emergency_contact_relationship = models.CharField(_("relationship"), max_length=100, blank=True)
     emergency_contact_phone = models.CharField(_("emergency contact phone"), max_length=40, blank=True)
+    family_physician_name = models.CharField(_("family physician"), max_length=200, blank=True)
+    family_physician_contact = models.CharField(_("family physician's clinic or phone"), max_length=200, blank=True)
     referral_source = models.CharField(
-        _("how they heard of the clinic"), max_length=20, choices=ReferralSource.choices, blank=True
+        _("how they were referred"), max_length=20, choices=ReferralSource.choices, blank=True
     )
     referral_detail = models.CharField(_("referral details"), max_length=200, blank=True)
     desk_notes = models.TextField(_("notes for the front desk"), max_length=2000, blank=True)
@@ -160,6 +164,11 @@ class Client(CachedChoiceLabels, models.Model):
     screening_refer = models.BooleanField(default=False, db_index=True, editable=False)
     referral_cleared = models.BooleanField(default=False, editable=False)
     screened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A care-team therapist's clinical judgement standing beside the latest screening's iliopsoas flag, when it
+    # differs from it: "consider" or "not_indicated" (empty: none). Kept by the intake app like the flags.
+    iliopsoas_judgement = models.CharField(max_length=20, blank=True, editable=False)
+    # When a clinical judgement was last recorded: pages look for judgements only for a client who ever had one.
+    last_judgement_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Kept by the notes app when a session is signed: "new since their last session" compares with it.
     last_session_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Kept by `grant_emergency_access`: pages look for grants only for a client who ever had one.
@@ -201,6 +210,8 @@ class Client(CachedChoiceLabels, models.Model):
         "emergency_contact_name",
         "emergency_contact_relationship",
         "emergency_contact_phone",
+        "family_physician_name",
+        "family_physician_contact",
         "referral_source",
         "referral_detail",
         "desk_notes",
@@ -213,6 +224,8 @@ class Client(CachedChoiceLabels, models.Model):
             "screening_refer",
             "referral_cleared",
             "screened_at",
+            "iliopsoas_judgement",
+            "last_judgement_at",
             "last_session_at",
             "last_emergency_access_at",
             "record_written_at",

@@ -13,6 +13,8 @@ register = template.Library()
 
 BADGE_LABELS = {
     "consider": _("consider iliopsoas"),
+    "judged_consider": _("therapist: consider iliopsoas"),
+    "judged_not_indicated": _("therapist: iliopsoas not indicated"),
     "caution": _("abdominal caution"),
     "contraindicated": _("abdominal contraindicated"),
 }
@@ -35,6 +37,10 @@ def screening_badges(client, user, care_team=None, full=None):
     if not client.screened_at or not (full or user.is_front_desk):
         return ""
     flags = client.screening_flags
+    if full and client.iliopsoas_judgement:
+        # The therapist's judgement stands beside the screening's flag, never in its place.
+        position = 1 if "consider" in flags else 0
+        flags = [*flags[:position], f"judged_{client.iliopsoas_judgement}", *flags[position:]]
     if full:
         return format_html_join(
             "",

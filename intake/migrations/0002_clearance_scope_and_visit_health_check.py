@@ -42,72 +42,110 @@ def scope_existing_clearances(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinic', '0012_client_disposal_requested_at'),
-        ('intake', '0001_initial'),
+        ("clinic", "0012_client_disposal_requested_at"),
+        ("intake", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='physicianclearance',
-            name='clinician_practice',
+            model_name="physicianclearance",
+            name="clinician_practice",
             field=models.CharField(blank=True, max_length=200, verbose_name="physician's clinic or licence number"),
         ),
         migrations.AddField(
-            model_name='physicianclearance',
-            name='scope',
-            field=models.CharField(choices=[('massage', 'massage, no abdominal work'), ('massage_abdominal', 'massage including abdominal work')], default='massage', max_length=20, verbose_name='what it permits'),
+            model_name="physicianclearance",
+            name="scope",
+            field=models.CharField(
+                choices=[
+                    ("massage", "massage, no abdominal work"),
+                    ("massage_abdominal", "massage including abdominal work"),
+                ],
+                default="massage",
+                max_length=20,
+                verbose_name="what it permits",
+            ),
         ),
         migrations.AddField(
-            model_name='physicianclearance',
-            name='valid_until',
-            field=models.DateField(blank=True, null=True, verbose_name='valid until'),
+            model_name="physicianclearance",
+            name="valid_until",
+            field=models.DateField(blank=True, null=True, verbose_name="valid until"),
         ),
         migrations.AlterField(
-            model_name='physicianclearance',
-            name='clinician_name',
+            model_name="physicianclearance",
+            name="clinician_name",
             field=models.CharField(max_length=200, verbose_name="physician's name"),
         ),
         migrations.AlterField(
-            model_name='physicianclearance',
-            name='what_was_cleared',
+            model_name="physicianclearance",
+            name="what_was_cleared",
             field=models.TextField(max_length=2000, verbose_name="the physician's words"),
         ),
         migrations.CreateModel(
-            name='HealthCheck',
+            name="HealthCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('visit_day', models.DateField(verbose_name='day of the visit')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('no_change', models.BooleanField(default=False, verbose_name='no change since the last visit')),
-                ('medication', models.CharField(blank=True, max_length=500, verbose_name='new or changed medication')),
-                ('anticoagulant', models.BooleanField(verbose_name='takes an anticoagulant (blood thinner) or has a bleeding disorder')),
-                ('surgery', models.CharField(blank=True, max_length=500, verbose_name='surgery or procedure since the last visit')),
-                ('abdominal_surgery_weeks_ago', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='abdominal or pelvic surgery: how many weeks ago')),
-                ('injury', models.CharField(blank=True, max_length=500, verbose_name='injury since the last visit')),
-                ('pregnant', models.BooleanField(verbose_name='pregnant')),
-                ('new_red_flags', models.JSONField(blank=True, default=list, verbose_name='new symptoms')),
-                ('menstruating_today', models.BooleanField(default=False, verbose_name='menstruating today')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='anything else')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='health_checks', to='clinic.client')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("visit_day", models.DateField(verbose_name="day of the visit")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("no_change", models.BooleanField(default=False, verbose_name="no change since the last visit")),
+                ("medication", models.CharField(blank=True, max_length=500, verbose_name="new or changed medication")),
+                (
+                    "anticoagulant",
+                    models.BooleanField(
+                        verbose_name="takes an anticoagulant (blood thinner) or has a bleeding disorder"
+                    ),
+                ),
+                (
+                    "surgery",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="surgery or procedure since the last visit"
+                    ),
+                ),
+                (
+                    "abdominal_surgery_weeks_ago",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="abdominal or pelvic surgery: how many weeks ago"
+                    ),
+                ),
+                ("injury", models.CharField(blank=True, max_length=500, verbose_name="injury since the last visit")),
+                ("pregnant", models.BooleanField(verbose_name="pregnant")),
+                ("new_red_flags", models.JSONField(blank=True, default=list, verbose_name="new symptoms")),
+                ("menstruating_today", models.BooleanField(default=False, verbose_name="menstruating today")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="anything else")),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="health_checks", to="clinic.client"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-recorded_at', '-id'],
+                "ordering": ["-recorded_at", "-id"],
             },
             bases=(clinic.choices.CachedChoiceLabels, models.Model),
         ),
         migrations.AddField(
-            model_name='screening',
-            name='health_check',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='screenings', to='intake.healthcheck'),
+            model_name="screening",
+            name="health_check",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="screenings",
+                to="intake.healthcheck",
+            ),
         ),
         migrations.AddIndex(
-            model_name='healthcheck',
-            index=models.Index(fields=['client', '-visit_day', '-recorded_at'], name='health_check_client_day_idx'),
+            model_name="healthcheck",
+            index=models.Index(fields=["client", "-visit_day", "-recorded_at"], name="health_check_client_day_idx"),
         ),
         migrations.RunPython(scope_existing_clearances, migrations.RunPython.noop),
     ]

@@ -111,7 +111,7 @@ def timeline_page(client: Client, *, kinds: set[str], start=None, end=None, page
     records = {kind: {r.pk: r for r in queryset} if ids[kind] else {} for kind, queryset in loaded.items()}
     # What a session's row shows, not its note: the SOAP texts are read on the session's own page.
     records["session"] = session_rows(ids["session"])
-    records["intake"] = sql.intake_rows(ids["intake"])
+    records["intake"] = sql.intake_rows(ids["intake"], with_judgements=client.last_judgement_at is not None)
     for row in rows:
         if row.kind == "session" and row.pk in records["session"]:
             records["session"][row.pk].addenda_count = row.addenda

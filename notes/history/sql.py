@@ -21,7 +21,7 @@ from django.db import connection
 from django.utils import timezone
 
 from clinic.models import User
-from intake.models import Intake, Screening
+from intake.models import ClinicalJudgement, Intake, Screening, current_judgement
 
 KINDS = ("intake", "consent", "withdrawal", "session", "clearance")
 
@@ -110,7 +110,7 @@ class Named:
     display_name: str
 
 
-def intake_rows(ids: list[int]) -> dict[int, Intake]:
+def intake_rows(ids: list[int], *, with_judgements: bool = False) -> dict[int, Intake]:
     """The intakes with these ids, each with its taker's name and `latest_screening` (None if never screened): two
     plain QuerySets, the screenings of the page's intakes read newest first."""
     if not ids:
@@ -124,12 +124,17 @@ def intake_rows(ids: list[int]) -> dict[int, Intake]:
     for intake in intakes.values():
         intake.latest_screening = None
     judged = Screening.objects.filter(intake_id__in=ids).only(
-        "intake_id", "screened_at", "iliopsoas", "abdominal_work", "refer", "score", "reasons"
+        "intake_id", "screened_at", "iliopsoas", "abdominal_work", "refer", "score", "threshold", "reasons"
     )
     for screening in judged.newest_first():
         intake = intakes[screening.intake_id]
         if intake.latest_screening is None:
             intake.latest_screening = screening
+    # The clinical judgement standing beside each latest screening, if any: one query for the page's intakes, only
+    # for a client ever judged otherwise (Client.last_judgement_at).
+    judgements = list(ClinicalJudgement.objects.for_intakes(ids)) if with_judgements else []
+    for intake in intakes.values():
+        intake.judgement = current_judgement(intake.latest_screening, judgements)
     return intakes
 
 

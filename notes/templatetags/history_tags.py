@@ -33,12 +33,28 @@ def _intake(r) -> str:
         '<li>{} <span class="text-body-secondary">— {}</span></li>',
         ((reason.get("text", ""), reason.get("source", "")) for reason in s.reasons),
     )
+    why_not = format_html(" · {} {}", _("not considered:"), s.why_not) if s.why_not else ""
+    judged = getattr(r, "judgement", None)
+    judgement = (
+        format_html(
+            '\n        <div class="small judgement">{} {} ({}, {}): {}</div>',
+            _("Clinical judgement:"),
+            judged.get_judgement_display(),
+            judged.recorded_by.display_name,
+            local_time.minute(judged.recorded_at),
+            judged.reason,
+        )
+        if judged
+        else ""
+    )
     return html + format_html(
-        '\n        <div class="small">{} · {}{} · {}</div>\n        <ul class="small mb-0">{}</ul>',
+        '\n        <div class="small">{} · {}{} · {}{}</div>{}\n        <ul class="small mb-0">{}</ul>',
         s.get_iliopsoas_display(),
         s.get_abdominal_work_display(),
         refer,
-        _("score %(score)s") % {"score": s.score},
+        s.points_line,
+        why_not,
+        judgement,
         reasons,
     )
 

@@ -14,6 +14,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic import roles
+from intake import health_history
+from intake import services as intake_services
 from notes import export_jobs
 from tests.factories import ClientFactory, UserFactory, screened_intake
 from tests.history_helpers import (
@@ -54,7 +56,23 @@ def record(settings) -> Record:
         "resisted_hip_flexion": {"result": "weak_no_pain", "side": "both"},
         "hip_flexor_stretch_thomas": "tight_no_pain",
     }
-    records["assessed"] = screened_intake(client, by=desk, tests=tests, assessed_by=therapist)
+    history = health_history.empty() | {
+        "conditions": ["diabetes", "hip_replacement"],
+        "conditions_other": "Migraine with aura, twice a month",
+        "surgeries": [{"what": "Laparoscopic appendectomy", "when": "2019-05"}],
+        "medications": [{"name": "Apixaban", "dose": "5 mg twice a day", "anticoagulant": True}],
+        "allergies": ["latex"],
+        "devices": ["iud"],
+    }
+    records["assessed"] = screened_intake(client, by=desk, tests=tests, assessed_by=therapist, health_history=history)
+    # A clinical judgement beside the assessed intake's flag: every page that shows the flag shows it.
+    records["judged"] = records["assessed"].screenings.newest_first().first()
+    intake_services.record_clinical_judgement(
+        screening_result=records["judged"],
+        by=therapist,
+        judgement="not_indicated" if records["judged"].iliopsoas == "consider" else "consider",
+        reason="Adductor testing reproduced the pain; the hip flexors are not the source here.",
+    )
     add_addendum(records["signed"], by=therapist, text="Second call: " + "slept well, no bruising. " * 20)
     # Today's draft: a stretch of abdominal work the client stopped, so the live panel shows its closed state.
     live = draft_session(client, therapist=therapist, before=5)
@@ -103,6 +121,7 @@ def therapist_pages(r: Record) -> list[str]:
         f"/intakes/{intake}/",
         f"/intakes/{rec['assessed'].public_id}/",
         f"/intakes/{intake}/clearances/new/",
+        f"/screenings/{rec['judged'].public_id}/judgement/",
         f"/clients/{c}/sessions/new/",
         f"/sessions/{rec['live'].public_id}/",
         f"/sessions/{rec['draft'].public_id}/",
@@ -266,6 +285,8 @@ def test_every_therapist_page(signed_in_page, live_server, record, csp_errors):
     problems = walk(page, live_server, csp_errors, therapist_pages(record))
     signed = record.records["signed"].public_id
     problems += refused(page, live_server, csp_errors, f"/sessions/{signed}/addenda/new/", "Add addendum")
+    judged = record.records["judged"].public_id
+    problems += refused(page, live_server, csp_errors, f"/screenings/{judged}/judgement/", "Record this judgement")
     assert not problems, "\n".join(problems)
 
 
