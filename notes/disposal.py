@@ -77,6 +77,11 @@ def retention_for(client: Client, *, today: date | None = None) -> Retention:
     return _retention(client, last_entry_at(client), today)
 
 
+def retention_as_loaded(client: Client) -> Retention:
+    """The retention of a client loaded moments ago (an export): from its kept summary, no query."""
+    return _retention(client, client.record_written_at, None)
+
+
 def retention_and_disposal(client: Client) -> tuple[Retention, RecordDisposal | None]:
     """The retention of the client's record and their latest disposal not cancelled, for the pages that show both:
     one query. `client` as the page loaded it, at the start of the request."""

@@ -1,42 +1,49 @@
 """Exports of a client's record: the PDF (WeasyPrint) and the FHIR R4 bundle."""
 
+import base64
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
+from clinic import local_time
 from clinic.models import Client
-from intake import health_history
-from intake.models import ClinicalJudgement, PhysicianClearance, current_judgement
+from intake import health_history, labels
+from intake.models import ClinicalJudgement, HealthCheck, PhysicianClearance, Screening, current_judgement
 from notes import disposal
 from notes.charts import pain_trend_svg
-from notes.history import complaints_with_outcome_data, intakes_with_latest_screening, pain_series
-from notes.models import Addendum, ComplaintPain, Consent, TreatmentSession
+from notes.history import complaints_with_outcome_data, pain_series
+from notes.models import AbdominalSegment, Addendum, ComplaintPain, Consent, FeedbackEntry, TreatmentSession
 from notes.outcomes import within_session_change
 
 
 def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
-    """Everything the exports show: demographics, intakes and screenings, consents, signed sessions, clearances.
-    A bounded number of queries however long the record (`drafts`: the count, when the caller has it)."""
-    intakes = sorted(intakes_with_latest_screening(client=client).values(), key=lambda i: (i.taken_at, i.pk))
-    sessions = (
+    """Everything the exports show, in the order a reader expects: the client, each intake's health history, the
+    intakes with every answer and test, their screenings and clinical judgements, clearances, consents, the signed
+    sessions (the visit's health check, SOAP, pains, each stretch of abdominal work with its feedback, the seal,
+    addenda) and the outcomes. A bounded number of queries however long the record (`drafts`: the count, when the
+    caller has it)."""
+    intakes = _intakes_with_screenings(client)
+    sessions = list(
         TreatmentSession.objects.for_client(client)
         .signed()
         .select_related("therapist")
+        .annotate(stretch_count=Count("segments"))
         .prefetch_related(
             Prefetch("pains", queryset=ComplaintPain.objects.select_related("complaint")),
-            "entries",
+            Prefetch("entries", queryset=FeedbackEntry.objects.select_related("segment__reconfirmed_by")),
             Prefetch("addenda", queryset=Addendum.objects.select_related("author")),
         )
         .order_by("started_at", "id")
     )
-    sessions = list(sessions)
+    checks = health_checks_by_day(client) if sessions else {}
+    stretches = _stretches(sessions)
     for session in sessions:
-        for pain in session.pains.all():  # shown with the session, never as an outcome
-            pain.within_session = within_session_change(pain.before, pain.after)
+        _gather_session(session, checks, stretches[session.pk])
     rated = [  # as history._rated_pains reads them, from the sessions loaded anyway
         (pain.complaint_id, session.pk, session.started_at, session.ended_at, pain.before, pain.after)
         for session in sessions
@@ -52,25 +59,139 @@ def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
     for intake in intakes:
         intake.complaint_list = [c for c in by_intake[intake.pk] if c.removed_at is None]
         intake.health_parts = health_history.describe(intake.health_history)
+        intake.every_answer = labels.describe_every_answer(intake.history, intake.red_flags)
+        intake.aggravating_labels = labels.describe_aggravating(intake.aggravating)
+        intake.test_results = labels.describe_tests(intake.tests)
         intake.judgements = [j for j in judgements if j.screening.intake_id == intake.pk]
         intake.judgement = current_judgement(intake.latest_screening, intake.judgements)
     series, outcomes = pain_series(client, complaints=complaints, rows=rows)
     if drafts is None:
         drafts = TreatmentSession.objects.for_client(client).drafts().count()
+    consents = list(
+        Consent.objects.filter(client=client)
+        .select_related("text", "collected_by", "withdrawn_by")
+        .order_by("signed_at")
+    )
+    for consent in consents:
+        consent.signature_image = signature_image(consent.signature_drawing)
     return {
         "client": client,
         "care_team": client.care_team_members,
         "intakes": intakes,
-        "consents": list(
-            Consent.objects.filter(client=client).select_related("text", "collected_by").order_by("signed_at")
-        ),
+        "consents": consents,
         "sessions": sessions,
         "drafts": drafts,
-        "clearances": list(PhysicianClearance.objects.filter(client=client).order_by("cleared_on")),
+        "clearances": _clearances(client, intakes),
         "series": series,
         "outcomes": outcomes,
-        "retention": disposal.retention_for(client),
+        # The client was loaded by this request (or the export job) just before: its summary is current.
+        "retention": disposal.retention_as_loaded(client),
     }
+
+
+def _intakes_with_screenings(client: Client) -> list:
+    """The client's screened intakes, oldest first, each with `screenings` (oldest first) and `latest_screening`,
+    in one query read through their screenings (the app screens every intake when it saves it)."""
+    intakes: dict[int, object] = {}
+    screenings = Screening.objects.select_related("intake__taken_by", "screened_by", "health_check").filter(
+        intake__client=client
+    )
+    for screening in screenings.order_by("intake_id", "screened_at", "id"):
+        intake = intakes.setdefault(screening.intake_id, screening.intake)
+        intake.screenings_list = [*getattr(intake, "screenings_list", []), screening]
+        intake.latest_screening = screening
+    return sorted(intakes.values(), key=lambda i: (i.taken_at, i.pk))
+
+
+def _clearances(client: Client, intakes: list) -> list:
+    """The client's physician clearances, oldest first; no query for a client no screening ever referred (a
+    clearance answers a referral: intake.services.record_clearance refuses one otherwise)."""
+    if not any(s.refer for intake in intakes for s in intake.screenings_list):
+        return []
+    return list(PhysicianClearance.objects.filter(client=client).select_related("recorded_by").order_by("cleared_on"))
+
+
+def health_checks_by_day(client: Client) -> dict:
+    """The client's health checks by the clinic's day of the visit, the latest of a day last (one query)."""
+    checks = defaultdict(list)
+    for check in HealthCheck.objects.filter(client=client).select_related("recorded_by").order_by("recorded_at"):
+        checks[check.visit_day].append(check)
+    return checks
+
+
+def _stretches(sessions: list) -> dict:
+    """Each session's stretches of abdominal work (oldest first), read through the feedback entries prefetched
+    with their stretch: a query more only when a session has a stretch with no entry (counted by the sessions'
+    query), which is rare (opened, then closed before any tap)."""
+    found = defaultdict(dict)
+    for session in sessions:
+        for entry in session.entries.all():
+            found[session.pk].setdefault(entry.segment_id, entry.segment)
+    short = [s.pk for s in sessions if s.stretch_count > len(found[s.pk])]
+    if short:
+        for segment in AbdominalSegment.objects.filter(session_id__in=short).select_related("reconfirmed_by"):
+            found[segment.session_id].setdefault(segment.pk, segment)
+    return {
+        session.pk: sorted(found[session.pk].values(), key=lambda s: (s.reconfirmed_at, s.pk)) for session in sessions
+    }
+
+
+def _gather_session(session: TreatmentSession, checks: dict, stretches: list) -> None:
+    """What a session shows, from what was prefetched: its pains, the visit's health checks, the stretches of
+    abdominal work each with its feedback entries, and whether any was stopped."""
+    for pain in session.pains.all():  # shown with the session, never as an outcome
+        pain.within_session = within_session_change(pain.before, pain.after)
+    session.health_checks = [
+        describe_health_check(check) for check in checks.get(local_time.local_date(session.started_at), [])
+    ]
+    session.test_results = labels.describe_tests(session.objective_tests)
+    entries = defaultdict(list)
+    for entry in session.entries.all():
+        entries[entry.segment_id].append(entry)
+    session.stretches = stretches
+    for segment in session.stretches:
+        segment.entry_list = entries[segment.pk]
+    session.stopped = any(s.end_reason == AbdominalSegment.EndReason.STOP for s in session.stretches) or any(
+        e.response == FeedbackEntry.Response.STOP for e in session.entries.all()
+    )
+
+
+def describe_health_check(check: HealthCheck) -> dict:
+    """A visit's health check in words: who recorded it when, and every answer ("no" included)."""
+    yes, no = _("Yes"), _("No")
+
+    def weeks(value):
+        return _("%(weeks)s weeks ago") % {"weeks": value} if value is not None else _("None")
+
+    answers = [
+        (_("No change since the last visit"), yes if check.no_change else no),
+        (_("New or changed medication"), check.medication or _("None")),
+        (_("Anticoagulant or bleeding disorder"), yes if check.anticoagulant else no),
+        (_("Surgery or procedure since the last visit"), check.surgery or _("None")),
+        (_("Surgery on the belly or pelvis"), weeks(check.abdominal_surgery_weeks_ago)),
+        (_("Gave birth"), weeks(check.childbirth_weeks_ago)),
+        (_("By caesarean section"), yes if check.caesarean else no),
+        (_("Injury since the last visit"), check.injury or _("None")),
+        (_("Pregnant"), yes if check.pregnant else no),
+        (_("Menstruating today"), yes if check.menstruating_today else no),
+        (_("New symptoms"), "; ".join(str(labels.RED_FLAGS.get(f, f)) for f in check.new_red_flags) or _("None")),
+        (_("Anything else"), check.note or _("None")),
+    ]
+    return {"check": check, "answers": answers}
+
+
+SIGNATURE_PREFIX = "data:image/png;base64,"
+
+
+def signature_image(drawing: str) -> str:
+    """The drawn signature as a PNG data URL the PDF may show, or "" (nothing else is ever put in an image)."""
+    if not drawing.startswith(SIGNATURE_PREFIX):
+        return ""
+    try:
+        base64.b64decode(drawing[len(SIGNATURE_PREFIX) :], validate=True)
+    except ValueError:
+        return ""
+    return drawing
 
 
 def client_record_pdf(client: Client, *, base_url: str, drafts: int | None = None) -> bytes:

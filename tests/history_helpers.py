@@ -234,6 +234,128 @@ def full_course(client, *, therapist, desk) -> dict:
     }
 
 
+# -- The complete chart --------------------------------------------------------------------------------------------
+# A client with every kind of record and every field filled, each value distinct, for the exports' tests to find.
+
+CLIENT_DETAILS = {
+    "preferred_name": "Mae",
+    "pronouns": "she/her",
+    "phone": "416-555-0142",
+    "email": "maya.chen@example.org",
+    "address": "12 Larkspur Lane, Toronto",
+    "emergency_contact_name": "Wen Chen",
+    "emergency_contact_relationship": "Sister",
+    "emergency_contact_phone": "416-555-0199",
+    "family_physician_name": "Dr. Halvorsen",
+    "family_physician_contact": "Bloor Family Practice",
+    "referral_source": "physician",
+    "referral_detail": "Dr. Halvorsen's note",
+}
+HEALTH_HISTORY = {
+    "conditions": ["diabetes", "hip_replacement"],
+    "conditions_other": "Migraine with aura",
+    "surgeries": [{"what": "Appendectomy", "when": "2019-05"}],
+    "medications": [
+        {"name": "Apixaban", "dose": "5 mg twice a day", "anticoagulant": True},
+        {"name": "Metformin", "dose": "500 mg", "anticoagulant": False},
+    ],
+    "allergies": ["latex"],
+    "allergies_other": "Lavender oil",
+    "devices": ["insulin_pump"],
+    "devices_other": "",
+}
+WHOLE_BODY = (
+    {"region": "anterior_hip_groin", "side": "right", "pain_now": 6, "pain_worst": 8, "onset": "subacute"},
+    {"region": "low_back", "side": "central", "pain_now": 4, "pain_worst": 7, "onset": "chronic"},
+)
+TESTS_WITH_SIDES = {
+    "resisted_hip_flexion": {"result": "positive_pain", "side": "right"},
+    "hip_flexor_stretch_thomas": {"result": "tight_no_pain", "side": "both"},
+}
+SOAP = {
+    "subjective": "Groin ache after long drives",
+    "objective": "Guarding of right psoas on palpation",
+    "assessment": "Right iliopsoas overactivity likely",
+    "plan": "Two more visits, then reassess",
+    "home_care": "Half-kneeling hip flexor stretch twice daily",
+}
+FEEDBACK_NOTES = ("Breathing slowed, eased under the hand", "Sharp twinge near the ASIS")
+JUDGEMENT_REASON = "Cleared by the physician; groin pain on resisted flexion points to iliopsoas"
+SIGNATURE_PNG = (  # a 1x1 PNG, as the consent page's signature pad sends it
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+def complete_chart(client, *, therapist, desk) -> dict:
+    """Every field of every record the chart holds, filled: the client's details, an intake with a health history,
+    two complaints with worst pain and onset, aggravating movements, tests with sides and notes (screened, then a
+    clinical judgement), a physician's clearance with its scope and end date, consents (one drawn, one withdrawn),
+    and a signed session with the visit's health check, the whole SOAP, pains before and after, a stretch of
+    abdominal work finished by the therapist and one stopped by the client, and an addendum."""
+    from clinic.services import update_client
+
+    update_client(client=client, **CLIENT_DETAILS)
+    intake = take_intake(
+        client,
+        by=desk,
+        complaints=WHOLE_BODY,
+        aggravating=["hip_extension"],
+        health_history=HEALTH_HISTORY,
+        red_flags={"night_pain_unrelieved": True},
+        notes="Prefers the left side-lying position",
+    )
+    intake_services.record_assessment(intake=intake, by=therapist, tests=TESTS_WITH_SIDES)
+    intake.refresh_from_db()
+    screening = Screening.objects.filter(intake=intake).newest_first().first()
+    clearance = clear(
+        intake,
+        by=therapist,
+        clinician_name="Dr. Ferreira-Lindqvist",
+        what="Night pain investigated; cleared for hip and abdominal massage",
+        valid_until=date(2027, 6, 30),
+    )
+    judgement = intake_services.record_clinical_judgement(  # the referral answered, the flag may be judged
+        screening_result=screening,
+        by=therapist,
+        judgement="not_indicated" if screening.iliopsoas == "consider" else "consider",
+        reason=JUDGEMENT_REASON,
+    )
+    drawn = services.record_consent(
+        client=client,
+        kind="abdominal",
+        text=ConsentText.objects.current("abdominal"),
+        signed_name="Maya W. Chen",
+        collected_by=desk,
+        signature_drawing=SIGNATURE_PNG,
+    )
+    treatment = give_consent(client, by=desk, kind="treatment")
+    withdrawn = withdraw(treatment, by=desk, reason="Wants to think it over")
+    give_consent(client, by=desk, kind="treatment")
+    check = check_in(client, by=therapist, medication="Started ibuprofen 200 mg", injury="Twisted ankle on stairs")
+    session = draft_session(client, therapist=therapist, before=7, after=3)
+    session = services.update_session(session=session, version=session.version, **SOAP)
+    open_abdominal_work(session, by=therapist)
+    first = feedback_entry(session, pressure=2, pain=3, response="comfortable", note=FEEDBACK_NOTES[0])
+    services.finish_abdominal_work(session=session)
+    open_abdominal_work(session, by=therapist)
+    second = feedback_entry(session, pressure=4, pain=7, response="stop", note=FEEDBACK_NOTES[1])
+    session.refresh_from_db()
+    signed = services.sign_session(session=session, by=therapist)
+    addendum = add_addendum(signed, by=therapist, reason="Next-day call", text="Mild bruising right groin, fading")
+    return {
+        "intake": intake,
+        "screening": screening,
+        "judgement": judgement,
+        "clearance": clearance,
+        "drawn_consent": drawn,
+        "withdrawn_consent": withdrawn,
+        "health_check": check,
+        "session": signed,
+        "entries": [first, second],
+        "addendum": addendum,
+    }
+
+
 # -- Volume, in bulk ---------------------------------------------------------------------------------------------
 # For tests that need a lot of records fast (query counts at scale): written through each model's base manager,
 # which bypasses the audited managers' refusal of bulk writes, as seed_load does. Not through the services.

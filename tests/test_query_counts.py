@@ -269,6 +269,8 @@ EXPECTED_QUERIES = {
     # 14 until its audit entries asked, as /audit/ does, whether the clinic requires the second factor; the page's
     # intakes and their screenings: two QuerySets, not one hand-built SQL row
     "history, clinic admin": 15,
+    # 15 still with each visit's health check (one query more), its retention from the client as loaded (one less),
+    # and its stretches of abdominal work read through their feedback entries
     "export PDF, rendered at once": 15,
     "export PDF, asked for a long record": 8,
     "export PDF, downloaded once prepared": 6,
