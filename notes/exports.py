@@ -13,7 +13,7 @@ from intake.models import PhysicianClearance
 from notes import disposal
 from notes.charts import pain_trend_svg
 from notes.history import complaints_with_outcome_data, intakes_with_latest_screening, pain_series
-from notes.models import Addendum, ComplaintPain, Consent, TreatmentSession
+from notes.models import Addendum, AdverseEffect, ComplaintPain, Consent, TreatmentPlan, TreatmentSession
 from notes.outcomes import within_session_change
 
 
@@ -29,6 +29,11 @@ def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
             Prefetch("pains", queryset=ComplaintPain.objects.select_related("complaint")),
             "entries",
             Prefetch("addenda", queryset=Addendum.objects.select_related("author")),
+            # What the chart came to record later: one query each, however many sessions.
+            "segments",
+            "areas",
+            "pulses",
+            Prefetch("adverse_effects", queryset=AdverseEffect.objects.select_related("reported_by")),
         )
         .order_by("started_at", "id")
     )
@@ -62,6 +67,7 @@ def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
         "sessions": sessions,
         "drafts": drafts,
         "clearances": list(PhysicianClearance.objects.filter(client=client).order_by("cleared_on")),
+        "plans": list(TreatmentPlan.objects.filter(client=client).select_related("written_by").order_by("-id")),
         "series": series,
         "outcomes": outcomes,
         "retention": disposal.retention_for(client),
