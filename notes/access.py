@@ -69,6 +69,7 @@ def get_session_for(user, public_id) -> TreatmentSession:
     on_team = on_care_team(user, session.client_id)
     if not may_read_clinical_record(user, session.client, on_care_team=on_team):
         raise Http404
+    session.reader_on_care_team = on_team  # read once: the page offers care-team actions (a later adverse effect)
     return session
 
 

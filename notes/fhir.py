@@ -11,12 +11,13 @@ import uuid
 from collections import defaultdict
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 
 from clinic import local_time
 from clinic.models import Client
 from intake.models import Complaint, Intake
 from notes.history import clinic_outcome, complaint_label
-from notes.models import Consent, TreatmentPlan, TreatmentSession
+from notes.models import AdverseEffect, AreaTreated, Consent, PulseEvent, TreatmentPlan, TreatmentSession
 from notes.outcomes import Outcome, Rating
 
 SNOMED = "http://snomed.info/sct"
@@ -227,9 +228,18 @@ def client_bundle(client: Client) -> dict:
         TreatmentSession.objects.for_client(client)
         .signed()
         .select_related("therapist")
-        .prefetch_related("pains__complaint", "segments", "areas", "pulses", "adverse_effects")
+        .prefetch_related("pains__complaint", "segments")
+        .annotate(
+            has_areas=Exists(AreaTreated.objects.filter(session=OuterRef("pk"))),
+            has_pulses=Exists(PulseEvent.objects.filter(session=OuterRef("pk"))),
+            has_effects=Exists(AdverseEffect.objects.filter(session=OuterRef("pk"))),
+        )
         .order_by("started_at")
     )
+    sessions = list(sessions)
+    # What the chart came to record later: one query a kind when any session holds it, none otherwise.
+    for related, flag in (("areas", "has_areas"), ("pulses", "has_pulses"), ("adverse_effects", "has_effects")):
+        prefetch_related_objects([s for s in sessions if getattr(s, flag)], related)
     for session in sessions:
         encounter = {
             "resourceType": "Encounter",
@@ -290,14 +300,16 @@ def client_bundle(client: Client) -> dict:
                                 "text": f"{len(segments)} stretch(es) of work, each after the client's "
                                 "verbal re-confirmation."
                             },
-                            *_stretch_notes(segments, list(session.pulses.all())),
+                            *_stretch_notes(segments, list(session.pulses.all()) if session.has_pulses else []),
                         ],
                     },
                     procedure_id,
                 )
             )
-        entries += _areas_treated(session, patient)
-        entries += [_adverse_event(effect, session, patient) for effect in session.adverse_effects.all()]
+        if session.has_areas:
+            entries += _areas_treated(session, patient)
+        if session.has_effects:
+            entries += [_adverse_event(effect, session, patient) for effect in session.adverse_effects.all()]
     entries += _care_plans(client, patient)
     for label in sorted(ratings):
         result = clinic_outcome(ratings[label])

@@ -7,21 +7,19 @@ from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from clinic import two_factor
 from clinic.access import get_clinical_client_for, get_exportable_client_for, role_required
-from clinic.audit import reads_audited_together, record_export, record_view, record_views
+from clinic.audit import reads_audited_together, record_export, record_view
 from clinic.audit_views import with_clients
 from clinic.forms import FilterDateField
 from clinic.models import EmergencyAccess
 from clinic.roles import CLINIC_ADMIN, THERAPIST
 from notes import fhir, history, panels
 from notes.charts import pain_trend_svg
-from notes.models import AdverseEffect, TreatmentPlan
 
 KIND_LABELS = {
     "intake": _("Intakes"),
@@ -29,6 +27,7 @@ KIND_LABELS = {
     "withdrawal": _("Consents withdrawn"),
     "session": _("Sessions"),
     "clearance": _("Physician clearances"),
+    "adverse_effect": _("Adverse effects"),
 }
 
 
@@ -78,16 +77,6 @@ def client_history(request, public_id):
             .order_by("-timestamp", "-id")[:30],
             known=[client],
         )
-    # The plan's versions, and every adverse effect after treatment (on the note, or reported later): two queries.
-    plans = list(TreatmentPlan.objects.filter(client=client).select_related("written_by").order_by("-id")[:20])
-    adverse_effects = list(
-        AdverseEffect.objects.filter(session__client=client)
-        .select_related("session", "reported_by")
-        .order_by("-reported_at", "-id")[:100]
-    )
-    for effect in adverse_effects:
-        effect.session.client = client  # known: not read again
-    record_views([*plans, *adverse_effects])
     return render(
         request,
         "notes/history.html",
@@ -102,10 +91,6 @@ def client_history(request, public_id):
             "audit_rows": audit_rows,
             "audit_verify_url": audit_verify_url,
             "emergency_accesses": emergency_accesses,
-            "plans": plans,
-            "plan": plans[0] if plans else None,
-            "adverse_effects": adverse_effects,
-            "today": timezone.localdate(),
             "own_emergency_access": own_emergency_access,
             **panels.retention_context(request, client),
         },

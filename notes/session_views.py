@@ -3,6 +3,7 @@
 import uuid
 
 from django.contrib import messages
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -83,7 +84,9 @@ def _session_context(
     request, session, *, feedback_form=None, abdominal_form=None, same_as_last=False, stretch_form=None
 ):
     # A signed session is a locked record: its page shows what happened, not today's consent and screening.
-    segments = list(session.segments.all())  # once, for the gate, the timeline and the record box
+    # Once, for the gate, the timeline and the record box; with their pulse events counted, so that a session
+    # without any reads none.
+    segments = list(session.segments.annotate(pulse_count=Count("pulses")))
     state = None if session.is_signed else gate_state(session, segments=segments)
     timeline = session_timeline(session, page=page_number(request.GET.get("timeline")), segments=segments)
     is_own_draft = not session.is_signed and session.therapist_id == request.user.pk
@@ -128,14 +131,18 @@ def _session_context(
             )
         ),
         # On the draft, its therapist; once signed, any therapist of the care team (reported later).
-        "may_report_adverse_effect": (
-            is_own_draft or (session.is_signed and on_care_team(request.user, session.client_id))
-        )
+        "may_report_adverse_effect": (is_own_draft or (session.is_signed and _reader_on_care_team(request, session)))
         and not session.client.is_archived,
         "duration": (session.ended_at or timeline.last_moment or timezone.now()) - session.started_at,
         "response_choices": FeedbackEntry.Response.choices,
         "objective_tests": labels.describe_tests(session.objective_tests),
     }
+
+
+def _reader_on_care_team(request, session) -> bool:
+    """As the access helper read it for this request (`get_session_for`), or asked now."""
+    known = getattr(session, "reader_on_care_team", None)
+    return on_care_team(request.user, session.client_id) if known is None else known
 
 
 def _stretch_details(segment) -> dict:

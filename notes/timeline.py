@@ -95,7 +95,9 @@ def session_timeline(session: TreatmentSession, *, page: int = 1, segments=None)
             # A stop closes at the same moment as its entry: "~closed" sorts after "entry".
             if moment and (low is None or moment >= low) and (high is None or moment < high):
                 events.append((moment, kind, segment, []))
-    if segments:  # a pulse is felt only within a stretch: none to read for a session without one
+    # A pulse is felt only within a stretch: none to read for a session without one, or whose stretches were
+    # counted with none (`pulse_count`, by the session page).
+    if any(getattr(segment, "pulse_count", 1) for segment in segments):
         pulses = session.pulses.only("session_id", "segment_id", "at")
         if low is not None:
             pulses = pulses.filter(at__gte=low)
