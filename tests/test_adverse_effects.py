@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from pypdf import PdfReader
 
 from notes.models import AdverseEffect
 from tests import history_helpers as h
@@ -165,6 +166,10 @@ def test_the_exports_hold_every_adverse_effect(as_user, therapist, signed):
     h.adverse_effect(signed, by=therapist, kind="dizziness", note="Dizzy on standing")
 
     bundle = as_user(therapist).get(f"/clients/{signed.client.public_id}/export.fhir.json").json()
+    pdf = as_user(therapist).get(f"/clients/{signed.client.public_id}/export.pdf")
+
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Dizziness (Dizzy on standing)" in text and "reported later" in text
 
     events = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "AdverseEvent"]
     assert events[0]["event"]["text"] == "Dizziness"

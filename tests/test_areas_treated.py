@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from pypdf import PdfReader
 
 from notes.models import AreaTreated
 from tests import history_helpers as h
@@ -138,6 +139,10 @@ def test_the_pdf_and_fhir_hold_the_areas(as_user, therapist, draft):
     h.services.sign_session(session=draft, by=therapist)
 
     bundle = as_user(therapist).get(f"/clients/{draft.client.public_id}/export.fhir.json").json()
+    pdf = as_user(therapist).get(f"/clients/{draft.client.public_id}/export.pdf")
+
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Low back (both): Swedish / effleurage, Myofascial release" in text
 
     procedures = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Procedure"]
     assert any(p["code"]["text"] == "Swedish / effleurage, Myofascial release" for p in procedures)

@@ -7,6 +7,7 @@ import uuid
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from pypdf import PdfReader
 
 from notes.models import PulseEvent
 from tests import history_helpers as h
@@ -120,6 +121,8 @@ def test_the_exports_hold_the_pulse_events(as_user, therapist, open_stretch):
     h.services.sign_session(session=open_stretch, by=therapist)
 
     bundle = as_user(therapist).get(f"/clients/{open_stretch.client.public_id}/export.fhir.json").json()
+    pdf = as_user(therapist).get(f"/clients/{open_stretch.client.public_id}/export.pdf")
 
     notes = [n["text"] for e in bundle["entry"] for n in e["resource"].get("note", [])]
     assert "Pulse felt, hands moved" in notes
+    assert "Pulse felt, hands moved" in " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)

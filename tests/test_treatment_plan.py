@@ -2,11 +2,13 @@
 change a new version (the earlier kept); the client page shows it and "reassessment due", the therapist's home lists
 the clients whose reassessment is due."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from pypdf import PdfReader
 
 from notes.models import TreatmentPlan
 from tests import history_helpers as h
@@ -127,12 +129,14 @@ def test_a_plan_is_never_changed_in_the_database(therapist, care_client):
     assert TreatmentPlan.objects.get(pk=plan.pk).goals == plan.goals
 
 
-def test_the_history_page_and_exports_hold_the_plan(as_user, therapist, care_client):
+def test_the_exports_hold_every_version_of_the_plan(as_user, therapist, care_client):
+    h.write_plan(care_client, by=therapist, goals="Walk to work")
     h.write_plan(care_client, by=therapist, goals="Run 5 km")
 
-    history = as_user(therapist).get(f"/clients/{care_client.public_id}/history/").content.decode()
+    pdf = as_user(therapist).get(f"/clients/{care_client.public_id}/export.pdf")
     bundle = as_user(therapist).get(f"/clients/{care_client.public_id}/export.fhir.json").json()
 
-    assert "Run 5 km" in history
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Run 5 km" in text and "Walk to work" in text and "1 visit per week for 6 weeks" in text
     plans = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "CarePlan"]
-    assert plans[0]["description"] == "Run 5 km" and plans[0]["status"] == "active"
+    assert [(p["description"], p["status"]) for p in plans] == [("Run 5 km", "active"), ("Walk to work", "revoked")]
