@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -14,8 +14,36 @@ from intake.models import ClinicalJudgement, PhysicianClearance, current_judgeme
 from notes import disposal
 from notes.charts import pain_trend_svg
 from notes.history import complaints_with_outcome_data, intakes_with_latest_screening, pain_series
-from notes.models import Addendum, ComplaintPain, Consent, TreatmentSession
+from notes.models import (
+    AbdominalSegment,
+    Addendum,
+    AdverseEffect,
+    AreaTreated,
+    ComplaintPain,
+    Consent,
+    FeedbackEntry,
+    PulseEvent,
+    TreatmentPlan,
+    TreatmentSession,
+)
 from notes.outcomes import within_session_change
+
+# Each kind recorded within a session that the chart came to hold later, and the flag saying a session has some: one
+# query a kind when any session holds it, none otherwise (the PDF of a record without them costs what it did).
+LATER_RECORDS = (
+    ("segments", "has_bare_segments"),
+    ("areas", "has_areas"),
+    ("pulses", "has_pulses"),
+    (Prefetch("adverse_effects", queryset=AdverseEffect.objects.select_related("reported_by")), "has_effects"),
+)
+
+
+def _stretches(session) -> list:
+    """The session's stretches of abdominal work in order: those of its entries, and, when some had none, all."""
+    if session.has_bare_segments:
+        return list(session.segments.all())
+    seen = {entry.segment_id: entry.segment for entry in session.entries.all()}
+    return sorted(seen.values(), key=lambda g: (g.reconfirmed_at, g.pk))
 
 
 def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
@@ -28,12 +56,34 @@ def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
         .select_related("therapist")
         .prefetch_related(
             Prefetch("pains", queryset=ComplaintPain.objects.select_related("complaint")),
-            "entries",
+            # Each entry with its stretch: the stretches' details without a query of their own.
+            Prefetch("entries", queryset=FeedbackEntry.objects.select_related("segment")),
             Prefetch("addenda", queryset=Addendum.objects.select_related("author")),
+        )
+        # What the chart came to record later, read only for the sessions that hold some (below).
+        .annotate(
+            # A stretch closed before any entry (rare): the session's stretches are read on their own.
+            has_bare_segments=Exists(
+                AbdominalSegment.objects.filter(session=OuterRef("pk")).exclude(
+                    Exists(FeedbackEntry.objects.filter(segment=OuterRef("pk")))
+                )
+            ),
+            client_has_plan=Exists(TreatmentPlan.objects.filter(client_id=OuterRef("client_id"))),
+            has_areas=Exists(AreaTreated.objects.filter(session=OuterRef("pk"))),
+            has_pulses=Exists(PulseEvent.objects.filter(session=OuterRef("pk"))),
+            has_effects=Exists(AdverseEffect.objects.filter(session=OuterRef("pk"))),
         )
         .order_by("started_at", "id")
     )
     sessions = list(sessions)
+    for related, flag in LATER_RECORDS:
+        prefetch_related_objects([s for s in sessions if getattr(s, flag)], related)
+    for session in sessions:
+        session.stretches = _stretches(session)
+    # The plan's versions: read when the client has one (known from the sessions' query when there are sessions).
+    plans = []
+    if not sessions or sessions[0].client_has_plan:
+        plans = list(TreatmentPlan.objects.filter(client=client).order_by("-id"))
     for session in sessions:
         for pain in session.pains.all():  # shown with the session, never as an outcome
             pain.within_session = within_session_change(pain.before, pain.after)
@@ -67,6 +117,7 @@ def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
         "sessions": sessions,
         "drafts": drafts,
         "clearances": list(PhysicianClearance.objects.filter(client=client).order_by("cleared_on")),
+        "plans": plans,
         "series": series,
         "outcomes": outcomes,
         "retention": disposal.retention_for(client),
