@@ -21,7 +21,7 @@ EVENT = "event"
 ACCOUNT_CREATED = "account created"
 ROLE_GRANTED = "role granted"
 ROLE_REMOVED = "role removed"
-PASSWORD_SET = "password set"  # noqa: S105 (the name of an event, not a password)
+PASSWORD_SET = "password set"  # noqa: S105  # nosec B105 (the name of an event, not a password)
 SECOND_FACTOR_ENROLLED = "second factor enrolled"
 SECOND_FACTOR_REMOVED = "second factor removed"
 

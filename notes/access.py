@@ -69,6 +69,7 @@ def get_session_for(user, public_id) -> TreatmentSession:
     on_team = on_care_team(user, session.client_id)
     if not may_read_clinical_record(user, session.client, on_care_team=on_team):
         raise Http404
+    session.reader_on_care_team = on_team  # read once: the page offers care-team actions (a later adverse effect)
     return session
 
 
@@ -81,3 +82,25 @@ def get_own_session_for(user, public_id) -> TreatmentSession:
         ),
         public_id=public_id,
     )
+
+
+def get_session_for_adverse_effect(user, public_id) -> TreatmentSession:
+    """A session to record an adverse effect on: its own therapist's draft (in the note), or a signed session of a
+    care-team client, reported later by any of its therapists. Others: 403 for roles that never write sessions, 404
+    for a session out of reach."""
+    _require(user, roles.THERAPIST)
+    session = get_object_or_404(
+        TreatmentSession.objects.select_related("client", "therapist").filter(
+            client__in=Client.objects.in_care_of(user)
+        ),
+        public_id=public_id,
+    )
+    if not session.is_signed and session.therapist_id != user.pk:
+        raise Http404  # another therapist's draft is theirs to write
+    return session
+
+
+def get_client_for_plan(user, public_id) -> Client:
+    """A client whose treatment plan the user may write: therapists, for their care team."""
+    _require(user, roles.THERAPIST)
+    return get_object_or_404(Client.objects.in_care_of(user), public_id=public_id)

@@ -31,10 +31,14 @@ class NotesConfig(AppConfig):
         from notes.models import (
             AbdominalSegment,
             Addendum,
+            AdverseEffect,
+            AreaTreated,
             ComplaintPain,
             Consent,
             FeedbackEntry,
+            PulseEvent,
             RecordDisposal,
+            TreatmentPlan,
             TreatmentSession,
         )
 
@@ -44,6 +48,10 @@ class NotesConfig(AppConfig):
         auditlog.register(AbdominalSegment)
         auditlog.register(FeedbackEntry)
         auditlog.register(Addendum)
+        auditlog.register(AreaTreated)
+        auditlog.register(PulseEvent)
+        auditlog.register(AdverseEffect)
+        auditlog.register(TreatmentPlan)
         # Who asked, who approved, when and how many rows went; never the clinical content.
         auditlog.register(RecordDisposal)
 
@@ -54,6 +62,9 @@ class NotesConfig(AppConfig):
         keeps_record_written(TreatmentSession, lambda session: (session.client_id, session.updated_at))
         keeps_record_written(FeedbackEntry, lambda entry: (entry.session.client_id, entry.at))
         keeps_record_written(Addendum, lambda addendum: (addendum.session.client_id, addendum.at))
+        keeps_record_written(PulseEvent, lambda event: (event.session.client_id, event.at))
+        keeps_record_written(AdverseEffect, lambda effect: (effect.session.client_id, effect.reported_at))
+        keeps_record_written(TreatmentPlan, lambda plan: (plan.client_id, plan.written_at))
         keeps_record_written(
             RecordDisposal, lambda disposal: (disposal.client_id, disposal.requested_at), field="disposal_requested_at"
         )
@@ -66,10 +77,11 @@ class NotesConfig(AppConfig):
         return [panel for panel in offered if panel is not None]
 
     def home_panels(self, request) -> list:
-        """A therapist's drafts to sign, on their home page (clinic/panels.py)."""
+        """A therapist's drafts to sign and reassessments due, on their home page (clinic/panels.py)."""
         from notes import panels
 
-        return [panel for panel in [panels.drafts_panel(request)] if panel is not None]
+        offered = [panels.drafts_panel(request), panels.reassessments_panel(request)]
+        return [panel for panel in offered if panel is not None]
 
     def seed_demo(self, *, users) -> str:
         """Called by `manage.py seed_demo`: consents and a signed session for a few demo clients."""

@@ -2,6 +2,7 @@
 
 from clinic.models import Client, User
 from notes import services
+from notes.demo_long_course import seed_long_course
 from notes.models import ConsentKind, ConsentText, TreatmentSession
 
 # Clients (by last name) who signed both consents at the desk.
@@ -45,4 +46,8 @@ def seed_demo_notes(*, users: dict[str, User]) -> str:
         )
         services.sign_session(session=TreatmentSession.objects.get(pk=session.pk), by=therapist)
         sessions += 1
-    return f"{consents} new demo consent(s), {sessions} new demo session(s)"
+    long_course = seed_long_course(users=users)
+    return (
+        f"{consents} new demo consent(s), {sessions} new demo session(s), "
+        f"{long_course} new long-course client(s) (Diane Kowalski, twelve signed sessions)"
+    )

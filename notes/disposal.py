@@ -222,6 +222,21 @@ def _delete_clinical_record(disposal: RecordDisposal) -> dict[str, int]:
     # Children first; each statement is written out whole (no SQL assembled from strings).
     steps = [
         (
+            "pulse events",
+            "DELETE FROM notes_pulseevent WHERE session_id IN "
+            "(SELECT id FROM notes_treatmentsession WHERE client_id = %s)",
+        ),
+        (
+            "areas treated",
+            "DELETE FROM notes_areatreated WHERE session_id IN "
+            "(SELECT id FROM notes_treatmentsession WHERE client_id = %s)",
+        ),
+        (
+            "adverse effects",
+            "DELETE FROM notes_adverseeffect WHERE session_id IN "
+            "(SELECT id FROM notes_treatmentsession WHERE client_id = %s)",
+        ),
+        (
             "feedback entries",
             "DELETE FROM notes_feedbackentry WHERE session_id IN "
             "(SELECT id FROM notes_treatmentsession WHERE client_id = %s)",
@@ -242,6 +257,7 @@ def _delete_clinical_record(disposal: RecordDisposal) -> dict[str, int]:
             "(SELECT id FROM notes_treatmentsession WHERE client_id = %s)",
         ),
         ("sessions", "DELETE FROM notes_treatmentsession WHERE client_id = %s"),
+        ("treatment plans", "DELETE FROM notes_treatmentplan WHERE client_id = %s"),
         ("consents", "DELETE FROM notes_consent WHERE client_id = %s"),
         ("physician clearances", "DELETE FROM intake_physicianclearance WHERE client_id = %s"),
         ("clinical judgements", "DELETE FROM intake_clinicaljudgement WHERE client_id = %s"),

@@ -4,7 +4,7 @@ import base64
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -17,8 +17,27 @@ from intake.models import ClinicalJudgement, HealthCheck, PhysicianClearance, Sc
 from notes import disposal
 from notes.charts import pain_trend_svg
 from notes.history import complaints_with_outcome_data, pain_series
-from notes.models import AbdominalSegment, Addendum, ComplaintPain, Consent, FeedbackEntry, TreatmentSession
+from notes.models import (
+    AbdominalSegment,
+    Addendum,
+    AdverseEffect,
+    AreaTreated,
+    ComplaintPain,
+    Consent,
+    FeedbackEntry,
+    PulseEvent,
+    TreatmentPlan,
+    TreatmentSession,
+)
 from notes.outcomes import within_session_change
+
+# Each kind recorded within a session that the chart came to hold later, and the flag saying a session has some: one
+# query a kind when any session holds it, none otherwise (the PDF of a record without them costs what it did).
+LATER_RECORDS = (
+    ("areas", "has_areas"),
+    ("pulses", "has_pulses"),
+    (Prefetch("adverse_effects", queryset=AdverseEffect.objects.select_related("reported_by")), "has_effects"),
+)
 
 
 def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
@@ -35,13 +54,27 @@ def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
         .annotate(stretch_count=Count("segments"))
         .prefetch_related(
             Prefetch("pains", queryset=ComplaintPain.objects.select_related("complaint")),
+            # Each entry with its stretch: the stretches' details without a query of their own.
             Prefetch("entries", queryset=FeedbackEntry.objects.select_related("segment__reconfirmed_by")),
             Prefetch("addenda", queryset=Addendum.objects.select_related("author")),
         )
+        # What the chart came to record later, read only for the sessions that hold some (below).
+        .annotate(
+            client_has_plan=Exists(TreatmentPlan.objects.filter(client_id=OuterRef("client_id"))),
+            has_areas=Exists(AreaTreated.objects.filter(session=OuterRef("pk"))),
+            has_pulses=Exists(PulseEvent.objects.filter(session=OuterRef("pk"))),
+            has_effects=Exists(AdverseEffect.objects.filter(session=OuterRef("pk"))),
+        )
         .order_by("started_at", "id")
     )
+    for related, flag in LATER_RECORDS:
+        prefetch_related_objects([s for s in sessions if getattr(s, flag)], related)
     checks = health_checks_by_day(client) if sessions else {}
     stretches = _stretches(sessions)
+    # The plan's versions: read when the client has one (known from the sessions' query when there are sessions).
+    plans = []
+    if not sessions or sessions[0].client_has_plan:
+        plans = list(TreatmentPlan.objects.filter(client=client).order_by("-id"))
     for session in sessions:
         _gather_session(session, checks, stretches[session.pk])
     rated = [  # as history._rated_pains reads them, from the sessions loaded anyway
@@ -82,6 +115,7 @@ def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
         "sessions": sessions,
         "drafts": drafts,
         "clearances": _clearances(client, intakes),
+        "plans": plans,
         "series": series,
         "outcomes": outcomes,
         # The client was loaded by this request (or the export job) just before: its summary is current.

@@ -11,12 +11,13 @@ import uuid
 from collections import defaultdict
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 
 from clinic import local_time
 from clinic.models import Client
 from intake.models import Complaint, Intake
 from notes.history import clinic_outcome, complaint_label
-from notes.models import Consent, TreatmentSession
+from notes.models import AdverseEffect, AreaTreated, Consent, PulseEvent, TreatmentPlan, TreatmentSession
 from notes.outcomes import Outcome, Rating
 
 SNOMED = "http://snomed.info/sct"
@@ -228,8 +229,17 @@ def client_bundle(client: Client) -> dict:
         .signed()
         .select_related("therapist")
         .prefetch_related("pains__complaint", "segments")
+        .annotate(
+            has_areas=Exists(AreaTreated.objects.filter(session=OuterRef("pk"))),
+            has_pulses=Exists(PulseEvent.objects.filter(session=OuterRef("pk"))),
+            has_effects=Exists(AdverseEffect.objects.filter(session=OuterRef("pk"))),
+        )
         .order_by("started_at")
     )
+    sessions = list(sessions)
+    # What the chart came to record later: one query a kind when any session holds it, none otherwise.
+    for related, flag in (("areas", "has_areas"), ("pulses", "has_pulses"), ("adverse_effects", "has_effects")):
+        prefetch_related_objects([s for s in sessions if getattr(s, flag)], related)
     for session in sessions:
         encounter = {
             "resourceType": "Encounter",
@@ -289,12 +299,18 @@ def client_bundle(client: Client) -> dict:
                             {
                                 "text": f"{len(segments)} stretch(es) of work, each after the client's "
                                 "verbal re-confirmation."
-                            }
+                            },
+                            *_stretch_notes(segments, list(session.pulses.all()) if session.has_pulses else []),
                         ],
                     },
                     procedure_id,
                 )
             )
+        if session.has_areas:
+            entries += _areas_treated(session, patient)
+        if session.has_effects:
+            entries += [_adverse_event(effect, session, patient) for effect in session.adverse_effects.all()]
+    entries += _care_plans(client, patient)
     for label in sorted(ratings):
         result = clinic_outcome(ratings[label])
         if not result.has_data:
@@ -331,3 +347,77 @@ def _complaint_uuid(complaint: Complaint):
 
 def _derived_uuid(base, name: str):
     return uuid.uuid5(uuid.UUID(str(base)), name)
+
+
+def _stretch_notes(segments, pulses) -> list[dict]:
+    """Each stretch's position, approach and landmark, and each "pulse felt, hands moved" with its moment."""
+    notes = [
+        {"time": _when(segment.reconfirmed_at), "text": f"Stretch re-confirmed: {segment.details_shown}"}
+        for segment in segments
+        if segment.details_shown
+    ]
+    notes += [{"time": _when(pulse.at), "text": "Pulse felt, hands moved"} for pulse in pulses]
+    return notes
+
+
+def _areas_treated(session: TreatmentSession, patient: dict) -> list[dict]:
+    """A Procedure per area treated, its techniques as its code's text."""
+    procedures = []
+    for area in session.areas.all():
+        procedure_id = _derived_uuid(session.public_id, f"area-{area.position}-{area.area}")
+        text = ", ".join(area.technique_labels) + (f" ({area.note})" if area.note else "")
+        site = area.get_area_display() + (f" ({area.get_side_display().lower()})" if area.side else "")
+        resource = {
+            "resourceType": "Procedure",
+            "id": str(procedure_id),
+            "status": "completed",
+            "code": {"text": text},
+            "subject": patient,
+            "encounter": _ref("Encounter", session.public_id),
+            "performedDateTime": _when(session.started_at),
+            "bodySite": [{"text": str(site)}],
+        }
+        procedures.append(_entry(resource, procedure_id))
+    return procedures
+
+
+def _adverse_event(effect, session: TreatmentSession, patient: dict) -> dict:
+    resource = {
+        "resourceType": "AdverseEvent",
+        "id": str(effect.public_id),
+        "actuality": "actual",
+        "event": {"text": str(effect.get_kind_display())},
+        "subject": patient,
+        "encounter": _ref("Encounter", session.public_id),
+        "recordedDate": _when(effect.reported_at),
+        "recorder": {"display": effect.reported_by_shown},
+    }
+    if effect.onset_on:
+        resource["date"] = effect.onset_on.isoformat()
+    notes = [effect.note] if effect.note else []
+    notes.append("reported after the note was signed" if effect.reported_later else "recorded with the note")
+    resource["extension"] = [{"url": "http://hl7.org/fhir/StructureDefinition/note", "valueString": "; ".join(notes)}]
+    return _entry(resource, effect.public_id)
+
+
+def _care_plans(client: Client, patient: dict) -> list[dict]:
+    """The treatment plan: the current version active, the earlier ones revoked (replaced by a later version)."""
+    plans = list(TreatmentPlan.objects.filter(client=client).order_by("-id"))
+    resources = []
+    for index, plan in enumerate(plans):
+        resource = {
+            "resourceType": "CarePlan",
+            "id": str(plan.public_id),
+            "status": "active" if index == 0 else "revoked",
+            "intent": "plan",
+            "subject": patient,
+            "created": _when(plan.written_at),
+            "author": {"display": plan.written_by_shown},
+            "description": plan.goals,
+            "note": [
+                {"text": f"Planned frequency: {plan.frequency or 'not said'}"},
+                {"text": f"Reassessment: {plan.reassess_on.isoformat()}"},
+            ],
+        }
+        resources.append(_entry(resource, plan.public_id))
+    return resources

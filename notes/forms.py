@@ -5,10 +5,23 @@ import uuid
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core import validators as django_validators
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinic.forms import DateInput
 from intake import labels, screening
-from notes.models import Addendum, ConsentKind, FeedbackEntry, TreatmentSession
+from notes.models import (
+    AbdominalSegment,
+    Addendum,
+    AdverseEffect,
+    AreaTreated,
+    ConsentKind,
+    FeedbackEntry,
+    Technique,
+    TreatmentPlan,
+    TreatmentSession,
+)
 
 PAIN_CHOICES = [(str(n), str(n)) for n in range(11)]
 PRESSURE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
@@ -165,7 +178,28 @@ class SessionForm(forms.ModelForm):
         return {name: value for name, value in results.items() if value != screening.NOT_TESTED}
 
 
-class AbdominalRequestForm(forms.Form):
+def _optional_choice(label, choices) -> forms.ChoiceField:
+    """An optional choice of a stretch or an entry, nothing pre-selected: a select of its own."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", _("not recorded"))] + list(choices),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-lg"}),
+    )
+
+
+class StretchDetailsForm(forms.Form):
+    """How a stretch of abdominal work is done: chosen when it opens, or changed while it is open. Optional."""
+
+    position = _optional_choice(_("Position"), AbdominalSegment.Position.choices)
+    approach = _optional_choice(_("Approach"), AbdominalSegment.Approach.choices)
+    landmark = _optional_choice(_("Landmark"), AbdominalSegment.Landmark.choices)
+
+    def details(self) -> dict:
+        return {name: self.cleaned_data.get(name) or None for name in ("position", "approach", "landmark")}
+
+
+class AbdominalRequestForm(StretchDetailsForm):
     reconfirmed = forms.BooleanField(
         label=_(
             "The client confirmed out loud, just now, that they agree to slow work in the lower abdomen, the front "
@@ -226,6 +260,20 @@ class FeedbackForm(forms.Form):
         error_messages={"required": _("Tap the client's response."), "invalid_choice": _("Choose a response.")},
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    # Optional extras: never required, never carried over, nothing pre-selected.
+    breath_phase = forms.ChoiceField(
+        label=_("Breath phase"),
+        choices=FeedbackEntry.Breath.choices,
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+    )
+    hold_seconds = forms.IntegerField(
+        label=_("Hold (seconds)"),
+        min_value=0,
+        max_value=600,
+        required=False,
+        error_messages={"max_value": _("A hold is at most 600 seconds.")},
+    )
 
     def __init__(self, *args, last_entry: FeedbackEntry | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -263,7 +311,9 @@ class FeedbackForm(forms.Form):
 
     def entry(self) -> dict:
         """What the service records."""
-        return {name: value for name, value in self.cleaned_data.items() if name != "same_as_last"}
+        entry = {name: value for name, value in self.cleaned_data.items() if name != "same_as_last"}
+        entry["breath_phase"] = entry.get("breath_phase") or None
+        return entry
 
 
 class AddendumForm(forms.ModelForm):
@@ -276,6 +326,121 @@ class AddendumForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class AreaTreatedForm(forms.Form):
+    """One area treated and its techniques; a row left empty is no area."""
+
+    area = forms.ChoiceField(
+        label=_("Area"), choices=[("", _("choose an area"))] + AreaTreated.Area.choices, required=False
+    )
+    side = forms.ChoiceField(label=_("Side"), choices=[("", _("not said"))] + AreaTreated.Side.choices, required=False)
+    techniques = forms.MultipleChoiceField(
+        label=_("Techniques"),
+        choices=Technique.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    note = forms.CharField(label=_("Note (what “other” was, where exactly)"), max_length=300, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        filled = cleaned.get("side") or cleaned.get("techniques") or cleaned.get("note")
+        if filled and not cleaned.get("area"):
+            self.add_error("area", _("Choose the area these techniques were used on."))
+        if cleaned.get("area") and not cleaned.get("techniques"):
+            self.add_error("techniques", _("Tick at least one technique used on this area."))
+        if Technique.OTHER in (cleaned.get("techniques") or []) and not cleaned.get("note"):
+            self.add_error("note", _("Say which other technique was used."))
+        return cleaned
+
+
+class BaseAreasFormSet(forms.BaseFormSet):
+    def is_valid(self) -> bool:
+        return not self.is_bound or super().is_valid()
+
+    def areas(self) -> list[dict] | None:
+        if not self.is_bound:
+            return None
+        return [
+            {name: form.cleaned_data.get(name) or default for name, default in AREA_DEFAULTS.items()}
+            for form in self.forms
+            if form.cleaned_data.get("area")
+        ]
+
+
+AREA_DEFAULTS = {"area": "", "side": "", "techniques": [], "note": ""}
+AreasFormSet = forms.formset_factory(AreaTreatedForm, formset=BaseAreasFormSet, extra=2, max_num=20, absolute_max=20)
+
+
+def areas_formset(data=None, *, session: TreatmentSession) -> BaseAreasFormSet:
+    """The draft's areas treated, and two empty rows for more. A note posted without the areas' rows (a script, a
+    form from before they existed) leaves the draft's areas as they are: `areas()` gives None."""
+    initial = [
+        {"area": a.area, "side": a.side, "techniques": a.techniques, "note": a.note} for a in session.areas.all()
+    ]
+    posted = data is not None and "areas-TOTAL_FORMS" in data
+    return AreasFormSet(data if posted else None, initial=initial, prefix="areas")
+
+
+class AdverseEffectForm(forms.ModelForm):
+    class Meta:
+        model = AdverseEffect
+        fields = ["kind", "note", "onset_on"]
+        widgets = {
+            "kind": forms.RadioSelect(attrs={"class": "btn-check"}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "onset_on": DateInput(),
+        }
+        error_messages = {"kind": {"required": _("Choose what the adverse effect was.")}}
+
+    def clean_onset_on(self):
+        onset = self.cleaned_data["onset_on"]
+        if onset is not None and onset > timezone.localdate():
+            raise forms.ValidationError(_("The onset cannot be in the future."))
+        return onset
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == AdverseEffect.Kind.OTHER and not cleaned.get("note"):
+            self.add_error("note", _("Say what the adverse effect was."))
+        return cleaned
+
+
+class TreatmentPlanForm(forms.ModelForm):
+    class Meta:
+        model = TreatmentPlan
+        fields = ["goals", "visits", "per", "for_weeks", "frequency_note", "reassess_on"]
+        widgets = {"goals": forms.Textarea(attrs={"rows": 4}), "reassess_on": DateInput()}
+        labels = {"visits": _("Visits (number)"), "per": _("How often")}
+        error_messages = {
+            "goals": {"required": _("Write the goals of the treatment.")},
+            "reassess_on": {"required": _("Choose the date of the reassessment.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["per"].choices = [("", _("not said"))] + TreatmentPlan.Per.choices
+        for name in ("visits", "for_weeks"):
+            self.fields[name].widget.attrs.update({"min": 1, "max": 52})
+            self.fields[name].min_value = 1
+            self.fields[name].max_value = 52
+            self.fields[name].validators += [
+                django_validators.MinValueValidator(1),
+                django_validators.MaxValueValidator(52),
+            ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        structured = cleaned.get("visits") or cleaned.get("per") or cleaned.get("for_weeks")
+        if not structured and not cleaned.get("frequency_note") and not self.has_error("visits"):
+            self.add_error("visits", _("Say how often: a number of visits and how often, or in words."))
+        return cleaned
+
+    def plan(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class DisposalRequestForm(forms.Form):

@@ -17,6 +17,12 @@ added) for each later one. A changed addendum fails its own seal; a removed one 
 newest one removed is missed by the chain and found by `verify_notes` against the audit log's record of its
 creation.
 
+**Added later, shown when recorded.** What the chart came to record after keyed seals (the areas treated, a
+stretch's position, approach and landmark, an entry's breath phase and hold, the "pulse felt, hands moved" events,
+adverse effects recorded on the draft) enters a note's content only when it holds something, so the notes sealed
+before it verify unchanged, without a new `SCHEME`; once there, it is covered like the rest. An adverse effect
+reported after signing is not part of the note: it has a seal of its own, over its content and the note's seal.
+
 **Before keys.** Notes signed before keyed seals had a plain SHA-256 (key id ""). Migration 0013 verified each under
 that old scheme and sealed again, with a key, only those that verified (freezing their displayed values as they
 stood); the others keep their old hash and `verify_notes` reports them. Changing what a seal covers (`SCHEME`) takes
@@ -29,7 +35,7 @@ import json
 
 from django.conf import settings
 
-from notes.models import Addendum, TreatmentSession
+from notes.models import Addendum, AdverseEffect, TreatmentSession
 
 SCHEME = 2
 LEGACY_KEY_ID = ""  # a plain SHA-256 from before keyed seals
@@ -55,9 +61,26 @@ def seal(content: dict, key_id: str) -> str:
     return hmac.new(key, canonical(content), hashlib.sha256).hexdigest()
 
 
+def _recorded(values: dict) -> dict:
+    """The fields added after keyed seals that hold something (see "Added later" above)."""
+    return {name: value for name, value in values.items() if value not in (None, "", [])}
+
+
+def _effect(effect: AdverseEffect) -> dict:
+    return {
+        "effect": str(effect.public_id),
+        "kind": effect.kind,
+        "note": effect.note,
+        "onset_on": effect.onset_on.isoformat() if effect.onset_on else None,
+        "reported_by": effect.reported_by_id,
+        "reported_by_name": effect.reported_by_name,
+        "reported_at": _when(effect.reported_at),
+    }
+
+
 def session_content(session: TreatmentSession) -> dict:
     """Everything a signed note shows, in a stable order. Its addenda come after signing: each has its own seal."""
-    return {
+    content = {
         "scheme": SCHEME,
         "kind": "treatment-session",
         "session": str(session.public_id),
@@ -85,6 +108,7 @@ def session_content(session: TreatmentSession) -> dict:
                 "precautions_reviewed": segment.precautions_reviewed,
                 "ended_at": _when(segment.ended_at),
                 "end_reason": segment.end_reason,
+                **_recorded({"position": segment.position, "approach": segment.approach, "landmark": segment.landmark}),
             }
             for segment in session.segments.order_by("reconfirmed_at", "id")
         ],
@@ -97,10 +121,24 @@ def session_content(session: TreatmentSession) -> dict:
                 "pain": entry.pain,
                 "response": entry.response,
                 "note": entry.note,
+                **_recorded({"breath_phase": entry.breath_phase, "hold_seconds": entry.hold_seconds}),
             }
             for entry in session.entries.order_by("at", "id")
         ],
     }
+    later = _recorded(
+        {
+            "areas": [
+                {"area": a.area, "side": a.side, "techniques": a.techniques, "note": a.note}
+                for a in session.areas.order_by("position", "id")
+            ],
+            "pulses": [_when(p.at) for p in session.pulses.order_by("at", "id")],
+            "adverse_effects": [
+                _effect(e) for e in session.adverse_effects.filter(reported_later=False).order_by("reported_at", "id")
+            ],
+        }
+    )
+    return content | later
 
 
 def addendum_content(addendum: Addendum, *, session: TreatmentSession, previous: str) -> dict:
@@ -117,6 +155,26 @@ def addendum_content(addendum: Addendum, *, session: TreatmentSession, previous:
         "reason": addendum.reason,
         "text": addendum.text,
     }
+
+
+def adverse_effect_content(effect: AdverseEffect, *, session: TreatmentSession) -> dict:
+    """An adverse effect reported after signing, over the note's seal: beside the note, never part of it."""
+    return (
+        {"scheme": SCHEME, "kind": "adverse-effect", "session": str(session.public_id)}
+        | _effect(effect)
+        | {"previous": session.content_hash}
+    )
+
+
+def seal_adverse_effect(effect: AdverseEffect, *, session: TreatmentSession) -> None:
+    effect.hash_key_id = settings.NOTE_SIGNING_KEY_ID
+    effect.content_hash = seal(adverse_effect_content(effect, session=session), effect.hash_key_id)
+
+
+def adverse_effect_intact(effect: AdverseEffect, *, session: TreatmentSession) -> bool:
+    """Does a later report match its seal? Raises UnknownKey for a key not configured here."""
+    expected = seal(adverse_effect_content(effect, session=session), effect.hash_key_id)
+    return hmac.compare_digest(expected, effect.content_hash)
 
 
 def seal_session(session: TreatmentSession) -> None:

@@ -27,6 +27,7 @@ KIND_LABELS = {
     "withdrawal": _("Consents withdrawn"),
     "session": _("Sessions"),
     "clearance": _("Physician clearances"),
+    "adverse_effect": _("Adverse effects"),
 }
 
 

@@ -1,6 +1,7 @@
-"""What the notes app shows on the clinic's pages (clinic/panels.py): on the client page, consent status, the latest
-sessions and the record's retention (none of them to a therapist outside the care team); on a therapist's home
-page, their drafts to sign (overdue ones marked)."""
+"""What the notes app shows on the clinic's pages (clinic/panels.py): on the client page, consent status, the
+treatment plan, the latest sessions and the record's retention (none of them to a therapist outside the care team);
+on a therapist's home page, their drafts to sign (overdue ones marked) and their clients whose reassessment is
+due."""
 
 from datetime import timedelta
 
@@ -8,10 +9,11 @@ from django.utils import timezone
 
 from clinic.access import may_read_clinical_record
 from clinic.audit import record_views
+from clinic.models import Client
 from clinic.panels import Panel
 from intake.access import is_on_care_team
 from notes import disposal
-from notes.models import Consent, ConsentKind, TreatmentSession
+from notes.models import Consent, ConsentKind, TreatmentPlan, TreatmentSession
 
 STALE_DRAFT_AGE = timedelta(hours=24)
 
@@ -38,6 +40,10 @@ def consent_and_sessions_panel(request, client) -> Panel | None:
         outdated = consent is not None and consent.current_text_id not in (None, consent.text_id)
         rows.append((kind.label, kind.value, consent, outdated))
     sessions = list(TreatmentSession.objects.for_client(client).listed()[:10]) if may_read_sessions else []
+    # The plan: one more query on the page, for those who read the sessions (the front desk does not).
+    plan = TreatmentPlan.objects.filter(client=client).order_by("-id").first() if may_read_sessions else None
+    if plan is not None:
+        record_views([plan])
     return Panel(
         "notes/_client_notes_panel.html",
         {
@@ -47,6 +53,9 @@ def consent_and_sessions_panel(request, client) -> Panel | None:
             "may_start_session": not client.is_archived and on_care_team,
             "may_read_sessions": may_read_sessions,
             "sessions": sessions,
+            "plan": plan,
+            "may_write_plan": not client.is_archived and on_care_team,
+            "today": timezone.localdate(),
         },
     )
 
@@ -75,3 +84,19 @@ def drafts_panel(request) -> Panel | None:
     for draft in drafts:
         draft.overdue = draft.started_at < overdue_before
     return Panel("notes/_stale_drafts.html", {"drafts": drafts})
+
+
+def reassessments_panel(request) -> Panel | None:
+    """The therapist's care-team clients (active ones) whose current plan's reassessment date is today or past,
+    the most overdue first: one query (each client's latest plan, by NOT EXISTS a newer one)."""
+    if not request.user.is_therapist:
+        return None
+    today = timezone.localdate()
+    plans = list(
+        TreatmentPlan.objects.current()
+        .due_by(today)
+        .filter(client__in=Client.objects.in_care_of(request.user).active())
+        .select_related("client")
+        .order_by("reassess_on", "id")[:50]
+    )
+    return Panel("notes/_reassessments_due.html", {"plans": plans})

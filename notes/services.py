@@ -1,6 +1,7 @@
 """Writes of consent and treatment sessions. Each is one transaction; the gate guards every abdominal write."""
 
 import uuid
+from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -15,11 +16,15 @@ from notes.history import refresh_outcomes
 from notes.models import (
     AbdominalSegment,
     Addendum,
+    AdverseEffect,
+    AreaTreated,
     ComplaintPain,
     Consent,
     ConsentKind,
     ConsentText,
     FeedbackEntry,
+    PulseEvent,
+    TreatmentPlan,
     TreatmentSession,
 )
 
@@ -57,6 +62,10 @@ def _lock_draft(session: TreatmentSession) -> TreatmentSession:
 
 class ConsentAlreadyWithdrawn(Exception):
     pass
+
+
+class NoOpenStretch(Exception):
+    """Nothing is recorded against a stretch of abdominal work when none is open."""
 
 
 SESSION_FIELDS = ("subjective", "objective", "objective_tests", "assessment", "plan", "home_care", "abdominal_planned")
@@ -135,10 +144,16 @@ def start_session(
 
 @transaction.atomic
 def update_session(
-    *, session: TreatmentSession, version: int, pain_after: dict[int, int | None] | None = None, **fields: Any
+    *,
+    session: TreatmentSession,
+    version: int,
+    pain_after: dict[int, int | None] | None = None,
+    areas: list[dict] | None = None,
+    **fields: Any,
 ) -> TreatmentSession:
-    """Save a draft's SOAP fields and post-session pain, refusing a form opened before the last save (StaleDraft),
-    or a session signed meanwhile (SessionSigned)."""
+    """Save a draft's SOAP fields, post-session pain and areas treated (`areas`: each {"area", "side",
+    "techniques", "note"}, in order; given, they replace the draft's), refusing a form opened before the last save
+    (StaleDraft), or a session signed meanwhile (SessionSigned)."""
     current = _lock_draft(session)
     if current.version != version:
         raise StaleDraft
@@ -152,16 +167,42 @@ def update_session(
         if pain_after is not None and pain.complaint_id in pain_after and pain.after != pain_after[pain.complaint_id]:
             pain.after = pain_after[pain.complaint_id]
             pain.save()
+    if areas is not None:
+        _replace_areas(current, areas)
     session.refresh_from_db()
     return current
 
 
+def _replace_areas(session: TreatmentSession, areas: list[dict]) -> None:
+    """The draft's areas treated become `areas`: rows that did not change are kept, the others written again."""
+    wanted = [
+        {"area": a["area"], "side": a.get("side", ""), "techniques": list(a["techniques"]), "note": a.get("note", "")}
+        for a in areas
+    ]
+    stored = list(session.areas.all())
+    kept = [{"area": row.area, "side": row.side, "techniques": row.techniques, "note": row.note} for row in stored]
+    if kept == wanted:
+        return
+    for row in stored:
+        row.delete()
+    for position, area in enumerate(wanted):
+        AreaTreated(session=session, position=position, **area).save()
+
+
 @transaction.atomic
 def request_abdominal_work(
-    *, session: TreatmentSession, by: User, reconfirmed: bool, precautions_reviewed: bool = False
+    *,
+    session: TreatmentSession,
+    by: User,
+    reconfirmed: bool,
+    precautions_reviewed: bool = False,
+    position: str | None = None,
+    approach: str | None = None,
+    landmark: str | None = None,
 ) -> AbdominalSegment:
-    """Open a stretch of abdominal work, with the client's verbal re-confirmation recorded now. Refused, with
-    every unmet condition listed (a signed session among them), unless the gate lets it through."""
+    """Open a stretch of abdominal work, with the client's verbal re-confirmation recorded now, and how it will be
+    worked (position, approach, landmark) when chosen. Refused, with every unmet condition listed (a signed session
+    among them), unless the gate lets it through."""
     session = _lock_session(session)
     state = check_abdominal_work(
         session, opening=True, reconfirmed_now=reconfirmed, precautions_reviewed=precautions_reviewed
@@ -172,6 +213,9 @@ def request_abdominal_work(
         session=session,
         reconfirmed_by=by,
         precautions_reviewed=state.cautions if precautions_reviewed else [],
+        position=position or None,
+        approach=approach or None,
+        landmark=landmark or None,
     )
     segment.gate_passed = state  # checked just now: the model need not ask the gate again
     segment.save()
@@ -189,6 +233,8 @@ def record_feedback(
     pain: int,
     response: str,
     note: str = "",
+    breath_phase: str | None = None,
+    hold_seconds: int | None = None,
 ) -> tuple[FeedbackEntry, bool]:
     """Add one entry to the live timeline; returns (entry, created). The same form token twice makes one entry.
     A "stop" ends the stretch of abdominal work. Refused by the gate once the session is signed."""
@@ -207,6 +253,8 @@ def record_feedback(
         pain=pain,
         response=response,
         note=note,
+        breath_phase=breath_phase or None,
+        hold_seconds=hold_seconds,
     )
     entry.gate_passed = state  # checked just now: the model need not ask the gate again
     try:
@@ -218,6 +266,38 @@ def record_feedback(
     if response == FeedbackEntry.Response.STOP:
         _close_segment(state.open_segment, AbdominalSegment.EndReason.STOP, at=entry.at)
     return entry, True
+
+
+@transaction.atomic
+def describe_stretch(
+    *, session: TreatmentSession, position: str | None, approach: str | None, landmark: str | None
+) -> AbdominalSegment:
+    """Record how the open stretch is worked (position, approach, landmark; each optional), while it is open.
+    NoOpenStretch when none is; SessionSigned once signed."""
+    session = _lock_draft(session)
+    segment = gate_state(session).open_segment
+    if segment is None:
+        raise NoOpenStretch
+    segment.position, segment.approach, segment.landmark = position or None, approach or None, landmark or None
+    segment.save()
+    return segment
+
+
+@transaction.atomic
+def record_pulse_felt(*, session: TreatmentSession, token: uuid.UUID) -> tuple[PulseEvent, bool]:
+    """ "Pulse felt, hands moved", now, in the open stretch; returns (event, created), one event per token. Never
+    refused by the gate while a stretch is open: it records what the hands did for safety. NoOpenStretch when none
+    is open; SessionSigned once signed."""
+    session = _lock_draft(session)
+    existing = PulseEvent.objects.filter(session=session, token=token).first()
+    if existing is not None:
+        return existing, False
+    segment = gate_state(session).open_segment
+    if segment is None:
+        raise NoOpenStretch
+    event = PulseEvent(session=session, segment=segment, token=token)
+    event.save()
+    return event, True
 
 
 @transaction.atomic
@@ -301,6 +381,61 @@ def add_addendum(*, session: TreatmentSession, author: User, reason: str, text: 
     hashing.seal_addendum(addendum, session=session, previous=session.content_hash if previous is None else previous)
     addendum.save()
     return addendum
+
+
+@transaction.atomic
+def record_adverse_effect(
+    *, session: TreatmentSession, by: User, kind: str, note: str = "", onset_on: date | None = None
+) -> AdverseEffect:
+    """An adverse effect after treatment. On a draft it is part of the note (sealed with it when signed); on a signed
+    session it is reported later, beside the note, sealed on its own over the note's seal (notes/hashing.py). Who
+    may do which is the view's access helper's to say."""
+    session = _lock_session(session)
+    effect = AdverseEffect(
+        session=session,
+        kind=kind,
+        note=note,
+        onset_on=onset_on,
+        reported_by=by,
+        reported_by_name=by.display_name,
+        reported_later=session.is_signed,
+    )
+    if effect.reported_later:
+        hashing.seal_adverse_effect(effect, session=session)
+    effect.save()
+    return effect
+
+
+@transaction.atomic
+def write_treatment_plan(
+    *,
+    client: Client,
+    by: User,
+    goals: str,
+    reassess_on: date,
+    visits: int | None = None,
+    per: str = "",
+    for_weeks: int | None = None,
+    frequency_note: str = "",
+) -> TreatmentPlan:
+    """A new version of the client's treatment plan, replacing the latest (kept as its history). The client's row
+    is locked so that two therapists' versions follow one another."""
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+    latest = TreatmentPlan.objects.filter(client=client).order_by("-id").first()
+    plan = TreatmentPlan(
+        client=client,
+        goals=goals,
+        reassess_on=reassess_on,
+        visits=visits,
+        per=per,
+        for_weeks=for_weeks,
+        frequency_note=frequency_note,
+        written_by=by,
+        written_by_name=by.display_name,
+        replaces=latest,
+    )
+    plan.save()
+    return plan
 
 
 def complaint_pains(session: TreatmentSession) -> list[ComplaintPain]:

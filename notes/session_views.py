@@ -1,6 +1,9 @@
 """Treatment sessions: start, the live feedback page, the SOAP note, signing and addenda."""
 
+import uuid
+
 from django.contrib import messages
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -8,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from clinic.access import on_care_team
 from clinic.audit import reads_audited_together, record_view, record_views
 from clinic.guards import refuse_if_archived, refuse_unless
 from clinic.local_time import minute
@@ -16,7 +20,15 @@ from intake import labels
 from intake.abdominal_status import status_today
 from intake.models import Screening
 from notes import access, services
-from notes.forms import AbdominalRequestForm, AddendumForm, FeedbackForm, SessionForm, SessionStartForm
+from notes.forms import (
+    AbdominalRequestForm,
+    AddendumForm,
+    FeedbackForm,
+    SessionForm,
+    SessionStartForm,
+    StretchDetailsForm,
+    areas_formset,
+)
 from notes.gate import SIGNED, AbdominalWorkRefused, gate_state
 from notes.models import Consent, ConsentKind, FeedbackEntry, TreatmentSession
 from notes.timeline import page_number, session_pains, session_timeline
@@ -65,11 +77,16 @@ def session_new(request, public_id):
 
 
 ADDENDUM_AUTHOR = User.name_fields("author")
+REPORTER = User.name_fields("reported_by")
 
 
-def _session_context(request, session, *, feedback_form=None, abdominal_form=None, same_as_last=False):
+def _session_context(
+    request, session, *, feedback_form=None, abdominal_form=None, same_as_last=False, stretch_form=None
+):
     # A signed session is a locked record: its page shows what happened, not today's consent and screening.
-    segments = list(session.segments.all())  # once, for the gate, the timeline and the record box
+    # Once, for the gate, the timeline and the record box; with their pulse events counted, so that a session
+    # without any reads none.
+    segments = list(session.segments.annotate(pulse_count=Count("pulses")))
     state = None if session.is_signed else gate_state(session, segments=segments)
     timeline = session_timeline(session, page=page_number(request.GET.get("timeline")), segments=segments)
     is_own_draft = not session.is_signed and session.therapist_id == request.user.pk
@@ -96,10 +113,40 @@ def _session_context(request, session, *, feedback_form=None, abdominal_form=Non
         "feedback_form": feedback_form
         or (FeedbackForm.fresh(timeline.newest_entry, same_as_last=same_as_last) if is_own_draft else None),
         "abdominal_form": abdominal_form or (AbdominalRequestForm() if is_own_draft else None),
+        # How the open stretch is worked, changeable while it is open; the pulse button's one-time token.
+        "stretch_form": stretch_form
+        or (StretchDetailsForm(initial=_stretch_details(segment)) if is_own_draft and segment else None),
+        "pulse_token": uuid.uuid4() if is_own_draft and segment else None,
+        "areas": list(session.areas.all()),
+        "adverse_effects": list(
+            session.adverse_effects.select_related("reported_by").only(
+                "session_id",
+                "kind",
+                "note",
+                "onset_on",
+                "reported_at",
+                "reported_later",
+                "reported_by_name",
+                *REPORTER,
+            )
+        ),
+        # On the draft, its therapist; once signed, any therapist of the care team (reported later).
+        "may_report_adverse_effect": (is_own_draft or (session.is_signed and _reader_on_care_team(request, session)))
+        and not session.client.is_archived,
         "duration": (session.ended_at or timeline.last_moment or timezone.now()) - session.started_at,
         "response_choices": FeedbackEntry.Response.choices,
         "objective_tests": labels.describe_tests(session.objective_tests),
     }
+
+
+def _reader_on_care_team(request, session) -> bool:
+    """As the access helper read it for this request (`get_session_for`), or asked now."""
+    known = getattr(session, "reader_on_care_team", None)
+    return on_care_team(request.user, session.client_id) if known is None else known
+
+
+def _stretch_details(segment) -> dict:
+    return {"position": segment.position, "approach": segment.approach, "landmark": segment.landmark}
 
 
 def _load_session(request, public_id, *, own: bool):
@@ -112,7 +159,7 @@ def _load_session(request, public_id, *, own: bool):
 def session_detail(request, public_id):
     session = _load_session(request, public_id, own=False)
     context = _session_context(request, session)
-    record_views([session, *context["addenda"]])
+    record_views([session, *context["addenda"], *context["adverse_effects"]])
     return render(request, "notes/session_detail.html", context)
 
 
@@ -131,6 +178,7 @@ def session_abdominal(request, public_id):
             by=request.user,
             reconfirmed=form.cleaned_data.get("reconfirmed", False),
             precautions_reviewed=form.cleaned_data.get("precautions_reviewed", False),
+            **form.details(),
         )
     except AbdominalWorkRefused as refusal:
         # Shown beside the control that was tapped, with the ticks as they were: not at the top of the page.
@@ -138,6 +186,49 @@ def session_abdominal(request, public_id):
         context["abdominal_refusal"] = refusal.unmet
         return render(request, "notes/session_detail.html", context)
     return redirect(f"{session.get_absolute_url()}#gate-heading")  # the panel says it is open, since when
+
+
+@require_POST
+def session_pulse(request, public_id):
+    """ "Pulse felt, hands moved": one tap while a stretch is open, recorded now, shown in red on the timeline."""
+    session = _load_session(request, public_id, own=True)
+    try:
+        token = uuid.UUID(request.POST.get("token", ""))
+    except ValueError:
+        token = uuid.uuid4()
+    refusal = None
+    try:
+        services.record_pulse_felt(session=session, token=token)
+    except services.NoOpenStretch:
+        refusal = _("No stretch of abdominal work is open: nothing was recorded.")
+    except services.SessionSigned:
+        refusal = _("The note is signed: nothing can be added to it. Add an addendum instead.")
+    if refusal is None and not request.htmx:
+        return redirect(f"{session.get_absolute_url()}#pulse-heading")
+    if refusal is not None and not request.htmx:
+        messages.error(request, refusal)
+        return redirect(session)
+    session = _load_session(request, public_id, own=True)
+    context = _session_context(request, session)
+    context["pulse_refusal"] = refusal
+    return render(request, "notes/_live_panel.html", context)
+
+
+@require_POST
+def session_stretch(request, public_id):
+    """How the open stretch is worked (position, approach, landmark), changed while it is open."""
+    session = _load_session(request, public_id, own=True)
+    form = StretchDetailsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.describe_stretch(session=session, **form.details())
+        except services.NoOpenStretch:
+            messages.error(request, _("No stretch of abdominal work is open: nothing was changed."))
+        except services.SessionSigned:
+            messages.error(request, _("The note is signed: nothing can be changed in it."))
+        return redirect(f"{session.get_absolute_url()}#gate-heading")
+    context = _session_context(request, session, stretch_form=form)
+    return render(request, "notes/session_detail.html", context, status=400)
 
 
 SIGNED_WHILE_WRITING = _(
@@ -227,15 +318,17 @@ def session_edit(request, public_id):
         return refused
     pains = services.complaint_pains(session)
     form = SessionForm(request.POST or None, instance=session, pains=pains)
+    form.areas = areas_formset(request.POST or None, session=session)
     if request.method == "POST" and session.is_signed:
         return _edit_kept(request, session, form)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and form.areas.is_valid():
         fields = {name: form.cleaned_data[name] for name in SessionForm.Meta.fields}
         try:
             services.update_session(
                 session=session,
                 version=form.cleaned_data["version"],
                 pain_after=form.pain_after(),
+                areas=form.areas.areas(),
                 objective_tests=form.objective_tests(),
                 **fields,
             )

@@ -1,4 +1,5 @@
-"""The session page's timeline, a window at a time: the newest entries first, earlier ones a page away.
+"""The session page's timeline, a window at a time: the newest entries first, earlier ones a page away, with the
+re-confirmations, the "pulse felt, hands moved" events and the stops between them.
 
 A session of slow abdominal work can gather hundreds of feedback entries. The page shows the latest
 `WINDOW` of them with the re-confirmations and stops between them, so the page costs the same for a session of
@@ -15,12 +16,25 @@ from notes.pacing import Reading, pacing_warnings
 WINDOW = 50
 SPARKLINE_MAX = 240
 # What the timeline shows of an entry (not its token or public id).
-ENTRY_ROW_FIELDS = ("session_id", "segment_id", "at", "side", "technique", "pressure", "pain", "response", "note")
+ENTRY_ROW_FIELDS = (
+    "session_id",
+    "segment_id",
+    "at",
+    "side",
+    "technique",
+    "pressure",
+    "pain",
+    "response",
+    "note",
+    "breath_phase",
+    "hold_seconds",
+)
 
 
 @dataclass
 class Timeline:
-    events: list[tuple]  # (moment, kind, record, warnings) in the order things happened
+    # (moment, kind, record, warnings) in the order things happened; kind: "entry", "opened", "pulse", "~closed"
+    events: list[tuple]
     entry_count: int
     page: int
     pages: int
@@ -81,6 +95,15 @@ def session_timeline(session: TreatmentSession, *, page: int = 1, segments=None)
             # A stop closes at the same moment as its entry: "~closed" sorts after "entry".
             if moment and (low is None or moment >= low) and (high is None or moment < high):
                 events.append((moment, kind, segment, []))
+    # A pulse is felt only within a stretch: none to read for a session without one, or whose stretches were
+    # counted with none (`pulse_count`, by the session page).
+    if any(getattr(segment, "pulse_count", 1) for segment in segments):
+        pulses = session.pulses.only("session_id", "segment_id", "at")
+        if low is not None:
+            pulses = pulses.filter(at__gte=low)
+        if high is not None:
+            pulses = pulses.filter(at__lt=high)
+        events += [(pulse.at, "pulse", pulse, []) for pulse in pulses]
     events.sort(key=lambda event: (event[0], event[1]))
     moments_at = [entry.at for entry in recent[:SPARKLINE_MAX]]
     opened = [s.reconfirmed_at for s in segments]

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from notes import consent_views, disposal_views, export_views, history_views, session_views
+from notes import (
+    adverse_effect_views,
+    consent_views,
+    disposal_views,
+    export_views,
+    history_views,
+    plan_views,
+    session_views,
+)
 
 app_name = "notes"
 
@@ -24,6 +32,14 @@ urlpatterns = [
     path("sessions/<uuid:public_id>/edit/", session_views.session_edit, name="session-edit"),
     path("sessions/<uuid:public_id>/abdominal/", session_views.session_abdominal, name="session-abdominal"),
     path("sessions/<uuid:public_id>/feedback/", session_views.session_feedback, name="session-feedback"),
+    path("sessions/<uuid:public_id>/pulse/", session_views.session_pulse, name="session-pulse"),
+    path("sessions/<uuid:public_id>/stretch/", session_views.session_stretch, name="session-stretch"),
+    path(
+        "sessions/<uuid:public_id>/adverse-effects/new/",
+        adverse_effect_views.adverse_effect_new,
+        name="adverse-effect-new",
+    ),
+    path("clients/<uuid:public_id>/plan/", plan_views.treatment_plan, name="treatment-plan"),
     path("sessions/<uuid:public_id>/sign/", session_views.session_sign, name="session-sign"),
     path("sessions/<uuid:public_id>/addenda/new/", session_views.addendum_new, name="addendum-new"),
 ]

@@ -21,10 +21,14 @@ from notes.history import refresh_outcomes
 from notes.models import (
     AbdominalSegment,
     Addendum,
+    AdverseEffect,
+    AreaTreated,
     ComplaintPain,
     Consent,
     ConsentText,
     FeedbackEntry,
+    PulseEvent,
+    TreatmentPlan,
     TreatmentSession,
 )
 from tests.factories import screened_intake
@@ -155,6 +159,37 @@ def feedback_entry(session: TreatmentSession, *, pressure=2, pain=3, response="t
         note=note,
     )
     return entry
+
+
+def pulse_felt(session: TreatmentSession) -> PulseEvent:
+    """One tap of "pulse felt, hands moved" in the open stretch of abdominal work."""
+    event, _created = services.record_pulse_felt(session=session, token=uuid.uuid4())
+    return event
+
+
+def areas_treated(session: TreatmentSession, *areas: dict) -> list[AreaTreated]:
+    """The draft's areas treated, saved with its note (each {"area", "techniques", "side"?, "note"?}); by default the
+    low back with Swedish and myofascial release."""
+    areas = areas or ({"area": "low_back", "side": "both", "techniques": ["swedish", "myofascial"], "note": ""},)
+    services.update_session(session=session, version=session.version, areas=list(areas))
+    return list(session.areas.all())
+
+
+def adverse_effect(
+    session: TreatmentSession, *, by, kind="bruising", note="Small bruise, left iliac fossa", onset_on=None
+) -> AdverseEffect:
+    """An adverse effect: in the note on a draft, reported later (beside the note) on a signed session."""
+    return services.record_adverse_effect(session=session, by=by, kind=kind, note=note, onset_on=onset_on)
+
+
+def write_plan(
+    client, *, by, goals="Walk 30 minutes without hip pain", reassess_on: date | None = None, **frequency
+) -> TreatmentPlan:
+    """A new version of the client's treatment plan: weekly for 6 weeks unless `frequency` says otherwise, reassessed
+    in six weeks unless `reassess_on` is given."""
+    frequency = {"visits": 1, "per": "week", "for_weeks": 6} | frequency
+    reassess_on = reassess_on or timezone.localdate() + timedelta(weeks=6)
+    return services.write_treatment_plan(client=client, by=by, goals=goals, reassess_on=reassess_on, **frequency)
 
 
 def abdominal_work(session: TreatmentSession, *, by, pains=(3,), response="tender") -> None:

@@ -184,6 +184,13 @@ PAGES = [
         "therapist",
         lambda w, b: f"/sessions/{w.signed.public_id}/addenda/new/",
     ),
+    Page(
+        "adverse effect new",
+        "notes:adverse-effect-new",
+        "therapist",
+        lambda w, b: f"/sessions/{w.signed.public_id}/adverse-effects/new/",
+    ),
+    Page("treatment plan", "notes:treatment-plan", "therapist", client_url("plan/")),
     Page("disposal new", "notes:disposal-new", "admin", client_url("disposal/new/")),
     Page("disposal detail", "notes:disposal-detail", "admin", disposal_page),
     Page("history, therapist", "notes:client-history", "therapist", client_url("history/")),
@@ -227,7 +234,7 @@ EXPECTED_QUERIES = {
     "sign-in": 0,
     "sign-out confirmation": 2,
     "home, front desk": 3,
-    "home, therapist": 6,
+    "home, therapist": 7,  # 6 until it listed the therapist's clients whose reassessment is due (one query)
     "home, clinic admin": 10,  # 9 until its audit entries asked, as /audit/ does, whether the clinic requires 2FA
     "client list": 5,
     "client list by flag": 5,
@@ -235,8 +242,10 @@ EXPECTED_QUERIES = {
     "client list CSV": 6,
     "client new": 3,
     "client detail, front desk": 10,  # 9 until it offered the therapists to add to the care team (one query)
-    "client detail, therapist": 10,  # 11 until a client with no disposal asked for stopped looking for one
-    "client detail, clinic admin": 11,  # 10 until it offered the therapists to add to the care team (one query)
+    # 11 until a client with no disposal asked for stopped looking for one; 10 until it showed the treatment plan
+    "client detail, therapist": 11,
+    # 10 until it offered the therapists to add to the care team (one query); 11 until it showed the treatment plan
+    "client detail, clinic admin": 12,
     "client edit": 5,
     "emergency access": 4,
     "two-factor overview": 5,
@@ -258,11 +267,15 @@ EXPECTED_QUERIES = {
     "consent detail": 5,
     "consent withdraw": 4,
     "session new": 12,  # 11 until it warned of a missing treatment consent and read the clearances' scope
-    "session detail, signed": 9,
-    "session detail, draft": 13,  # 12 until the gate asked for today's health check
-    "session edit": 5,
-    "session sign": 12,  # 11 until the gate asked for today's health check
+    "session detail, signed": 11,  # 9 until it showed the areas treated and the adverse effects (one query each)
+    # 12 until the gate asked for today's health check; 13 until it showed the areas treated and the adverse effects
+    "session detail, draft": 15,
+    "session edit": 6,  # 5 until the note recorded the areas treated (their rows, one query)
+    # 11 until the gate asked for today's health check; 12 until it showed the areas treated and adverse effects
+    "session sign": 14,
     "addendum new": 3,
+    "adverse effect new": 4,
+    "treatment plan": 4,
     "disposal new": 5,
     "disposal detail": 4,
     "history, therapist": 14,  # the page's intakes and their screenings: two QuerySets, not one hand-built SQL row
@@ -274,7 +287,7 @@ EXPECTED_QUERIES = {
     "export PDF, rendered at once": 15,
     "export PDF, asked for a long record": 8,
     "export PDF, downloaded once prepared": 6,
-    "export FHIR": 11,
+    "export FHIR": 12,  # 11 until it held the treatment plan (CarePlan; its versions in one query)
 }
 
 # Named URL patterns that are not pages, each with why. Everything else must have a row in PAGES.
@@ -288,6 +301,8 @@ NOT_PAGES = {
     "notes:handover-exit": "POST only, from the hand-over page",
     "notes:session-abdominal": "POST only, from the session page",
     "notes:session-feedback": "POST only, from the session page",
+    "notes:session-pulse": "POST only, from the session page",
+    "notes:session-stretch": "POST only, from the session page",
     "notes:disposal-approve": "POST only, from the disposal page",
     "notes:disposal-cancel": "POST only, from the disposal page",
 }
@@ -351,6 +366,8 @@ def get_statuses(world: World) -> dict:
         "notes:handover-exit": ("desk", "/handover/exit/"),
         "notes:session-abdominal": ("therapist", f"/sessions/{pk['session']}/abdominal/"),
         "notes:session-feedback": ("therapist", f"/sessions/{pk['session']}/feedback/"),
+        "notes:session-pulse": ("therapist", f"/sessions/{pk['session']}/pulse/"),
+        "notes:session-stretch": ("therapist", f"/sessions/{pk['session']}/stretch/"),
         "notes:disposal-approve": ("admin", f"/disposals/{uuid.uuid4()}/approve/"),
         "notes:disposal-cancel": ("admin", f"/disposals/{uuid.uuid4()}/cancel/"),
     }

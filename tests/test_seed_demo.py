@@ -1,12 +1,25 @@
-"""`manage.py seed_demo`: the demo users with their roles and a dozen clients, idempotent."""
+"""`manage.py seed_demo`: the demo users with their roles, a dozen clients and the long-course client with a
+whole chart, idempotent."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from auditlog.models import LogEntry
 from django.core.management import call_command
 
 from clinic.models import Client, User
+from intake.models import ClearanceScope, HealthCheck, Intake, PhysicianClearance
+from notes.models import (
+    AbdominalSegment,
+    Addendum,
+    AdverseEffect,
+    FeedbackEntry,
+    PulseEvent,
+    TreatmentPlan,
+    TreatmentSession,
+)
+from tests.test_client_history import outcome_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +52,12 @@ def test_seed_demo_uses_the_demo_password_from_the_environment(settings, monkeyp
     assert User.objects.get(username="frontdesk").check_password("another-demo-pass")
 
 
-def test_seed_demo_creates_a_dozen_clients_one_only_in_therapist2s_care(settings):
+def test_seed_demo_creates_a_dozen_clients_and_the_long_course_client_one_only_in_therapist2s_care(settings):
     settings.DEBUG = True
 
     seed()
 
-    assert Client.objects.count() == 12
+    assert Client.objects.count() == 13
     only_t2 = [
         c
         for c in Client.objects.prefetch_related("care_team")
@@ -56,17 +69,74 @@ def test_seed_demo_creates_a_dozen_clients_one_only_in_therapist2s_care(settings
 def test_running_seed_demo_twice_changes_nothing(settings):
     settings.DEBUG = True
     seed()
-    before = (
-        list(Client.objects.order_by("pk").values()),
-        list(User.objects.order_by("pk").values()),
-        LogEntry.objects.count(),
-    )
+    before = stored()
 
     seed()
 
-    after = (
+    assert stored() == before
+
+
+def stored():
+    counted = (Intake, HealthCheck, TreatmentSession, FeedbackEntry, PulseEvent, AdverseEffect, Addendum, TreatmentPlan)
+    return (
         list(Client.objects.order_by("pk").values()),
         list(User.objects.order_by("pk").values()),
         LogEntry.objects.count(),
+        [model.objects.count() for model in counted],
     )
-    assert after == before
+
+
+# -- The long-course client ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def kowalski(settings):
+    settings.DEBUG = True
+    seed()
+    return Client.objects.get(first_name="Diane", last_name="Kowalski")
+
+
+def test_the_long_course_client_has_twelve_signed_sessions_over_three_months(kowalski):
+    sessions = list(TreatmentSession.objects.for_client(kowalski).order_by("started_at"))
+
+    assert [s.status for s in sessions] == ["signed"] * 12
+    assert timedelta(days=80) <= sessions[-1].started_at - sessions[0].started_at <= timedelta(days=95)
+    assert all(s.segments.exists() and s.entries.exists() and s.areas.exists() for s in sessions)
+
+
+def test_the_long_course_chart_holds_every_kind_of_record(kowalski):
+    intake = Intake.objects.get(client=kowalski)
+    entries = FeedbackEntry.objects.filter(session__client=kowalski)
+
+    assert {c.region for c in intake.complaints.all()} == {"low_back", "anterior_hip_groin", "shoulder"}
+    assert intake.health_history["medications"] and intake.history["kidney_transplant"] is False
+    assert AbdominalSegment.objects.filter(session__client=kowalski, end_reason="stop").count() == 1
+    assert entries.filter(response="stop").count() == 1
+    assert not entries.filter(breath_phase=None).exists() and entries.exclude(hold_seconds=None).exists()
+    assert AbdominalSegment.objects.filter(session__client=kowalski).exclude(approach=None).exists()
+    assert PulseEvent.objects.filter(session__client=kowalski).count() == 1
+    assert sorted(AdverseEffect.objects.filter(session__client=kowalski).values_list("reported_later", flat=True)) == [
+        False,
+        True,
+    ]
+    assert PhysicianClearance.objects.get(client=kowalski).scope == ClearanceScope.INCLUDING_ABDOMINAL
+    assert Addendum.objects.filter(session__client=kowalski).count() == 1
+    assert TreatmentPlan.objects.filter(client=kowalski).count() == 1
+
+
+def test_every_demo_note_verifies_against_its_seal(kowalski):
+    out = io.StringIO()
+
+    call_command("verify_notes", stdout=out)
+
+    assert out.getvalue().startswith("OK: 13 signed session(s)")
+
+
+def test_the_long_course_history_shows_a_meaningful_change(kowalski, client):
+    client.force_login(User.objects.get(username="therapist"))
+
+    rows = outcome_rows(client.get(f"/clients/{kowalski.public_id}/history/"))
+
+    low_back = next(row for row in rows if row[0].startswith("Low back"))
+    assert (low_back[1][:1], low_back[2][:1], low_back[4], low_back[5]) == ("7", "3", "yes", "12")
+    assert all(row[4] == "yes" for row in rows)

@@ -1,5 +1,5 @@
-"""A client's whole course of care as one timeline of intakes, consents, sessions and clearances, paginated in the
-database: a client with 500 sessions costs the same queries as one with 5."""
+"""A client's whole course of care as one timeline of intakes, consents, sessions, clearances and adverse effects
+after treatment, paginated in the database: a client with 500 sessions costs the same queries as one with 5."""
 
 import uuid
 from collections import defaultdict
@@ -13,7 +13,7 @@ from clinic.models import Client, User
 from intake.models import Complaint, PhysicianClearance
 from notes.history import sql
 from notes.history.sql import Named
-from notes.models import Consent, TreatmentSession
+from notes.models import AdverseEffect, Consent, TreatmentSession
 
 EVENTS_PER_PAGE = 25
 MAX_PAGE = 1_000_000
@@ -107,6 +107,9 @@ def timeline_page(client: Client, *, kinds: set[str], start=None, end=None, page
     loaded = {
         "consent": Consent.objects.filter(pk__in=ids["consent"]).select_related("text", "collected_by", "withdrawn_by"),
         "clearance": PhysicianClearance.objects.filter(pk__in=ids["clearance"]).select_related("recorded_by"),
+        "adverse_effect": AdverseEffect.objects.filter(pk__in=ids["adverse_effect"]).select_related(
+            "session", "reported_by"
+        ),
     }
     records = {kind: {r.pk: r for r in queryset} if ids[kind] else {} for kind, queryset in loaded.items()}
     # What a session's row shows, not its note: the SOAP texts are read on the session's own page.

@@ -23,7 +23,7 @@ from django.utils import timezone
 from clinic.models import User
 from intake.models import ClinicalJudgement, Intake, Screening, current_judgement
 
-KINDS = ("intake", "consent", "withdrawal", "session", "clearance")
+KINDS = ("intake", "consent", "withdrawal", "session", "clearance", "adverse_effect")
 
 # Each kind of event: its moment, by client.
 EVENT_SOURCES = {
@@ -36,6 +36,8 @@ EVENT_SOURCES = {
     "WHERE client_id = %(client)s",
     "clearance": "SELECT 'clearance' AS event_kind, id AS pk, recorded_at AS at FROM intake_physicianclearance "
     "WHERE client_id = %(client)s",
+    "adverse_effect": "SELECT 'adverse_effect' AS event_kind, e.id AS pk, e.reported_at AS at "
+    "FROM notes_adverseeffect e JOIN notes_treatmentsession s ON s.id = e.session_id WHERE s.client_id = %(client)s",
 }
 # A session's counts, for the page's rows only (evaluated after the LIMIT).
 PAGE_OF_EVENTS = """

@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notes', '0005_record_export'),
+        ("notes", "0005_record_export"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='feedbackentry',
-            index=models.Index(fields=['session', 'at', 'id'], name='entry_session_time_idx'),
+            model_name="feedbackentry",
+            index=models.Index(fields=["session", "at", "id"], name="entry_session_time_idx"),
         ),
     ]

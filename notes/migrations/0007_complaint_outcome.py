@@ -28,22 +28,30 @@ def keep_every_outcome(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0001_initial'),
-        ('notes', '0006_feedback_entry_time_index'),
+        ("intake", "0001_initial"),
+        ("notes", "0006_feedback_entry_time_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ComplaintOutcome',
+            name="ComplaintOutcome",
             fields=[
-                ('complaint', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='outcome', serialize=False, to='intake.complaint')),
-                ('first_before', models.PositiveSmallIntegerField(null=True)),
-                ('first_at', models.DateTimeField(null=True)),
-                ('latest_value', models.PositiveSmallIntegerField(null=True)),
-                ('latest_at', models.DateTimeField(null=True)),
-                ('rated', models.PositiveIntegerField(default=0)),
+                (
+                    "complaint",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="outcome",
+                        serialize=False,
+                        to="intake.complaint",
+                    ),
+                ),
+                ("first_before", models.PositiveSmallIntegerField(null=True)),
+                ("first_at", models.DateTimeField(null=True)),
+                ("latest_value", models.PositiveSmallIntegerField(null=True)),
+                ("latest_at", models.DateTimeField(null=True)),
+                ("rated", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.RunPython(keep_every_outcome, migrations.RunPython.noop),

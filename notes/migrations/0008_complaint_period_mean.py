@@ -26,27 +26,31 @@ def keep_every_mean(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0001_initial'),
-        ('notes', '0007_complaint_outcome'),
+        ("intake", "0001_initial"),
+        ("notes", "0007_complaint_outcome"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ComplaintPeriodMean',
+            name="ComplaintPeriodMean",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=8)),
-                ('first_at', models.DateTimeField()),
-                ('before_total', models.PositiveIntegerField(default=0)),
-                ('before_count', models.PositiveIntegerField(default=0)),
-                ('after_total', models.PositiveIntegerField(default=0)),
-                ('after_count', models.PositiveIntegerField(default=0)),
-                ('complaint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='period_means', to='intake.complaint')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=8)),
+                ("first_at", models.DateTimeField()),
+                ("before_total", models.PositiveIntegerField(default=0)),
+                ("before_count", models.PositiveIntegerField(default=0)),
+                ("after_total", models.PositiveIntegerField(default=0)),
+                ("after_count", models.PositiveIntegerField(default=0)),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="period_means", to="intake.complaint"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['complaint', 'kind'], name='period_mean_complaint_kind_idx')],
+                "indexes": [models.Index(fields=["complaint", "kind"], name="period_mean_complaint_kind_idx")],
             },
         ),
         migrations.RunPython(keep_every_mean, migrations.RunPython.noop),

@@ -5,17 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinic', '0009_audit_client_index'),
-        ('intake', '0001_initial'),
-        ('notes', '0008_complaint_period_mean'),
+        ("clinic", "0009_audit_client_index"),
+        ("intake", "0001_initial"),
+        ("notes", "0008_complaint_period_mean"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='treatmentsession',
-            index=models.Index(fields=['client', 'updated_at'], name='session_client_updated_idx'),
+            model_name="treatmentsession",
+            index=models.Index(fields=["client", "updated_at"], name="session_client_updated_idx"),
         ),
     ]

@@ -58,9 +58,8 @@ def keep_every_outcome_as_before(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notes', '0011_client_disposal_requested_at'),
+        ("notes", "0011_client_disposal_requested_at"),
     ]
 
     # The rows are written after the columns change, either way: on PostgreSQL a table written in a transaction
@@ -68,22 +67,22 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunPython(migrations.RunPython.noop, keep_every_outcome_as_before),
         migrations.AddField(
-            model_name='complaintoutcome',
-            name='latest_before',
+            model_name="complaintoutcome",
+            name="latest_before",
             field=models.PositiveSmallIntegerField(null=True),
         ),
         migrations.AddField(
-            model_name='complaintoutcome',
-            name='latest_before_at',
+            model_name="complaintoutcome",
+            name="latest_before_at",
             field=models.DateTimeField(null=True),
         ),
         migrations.RemoveField(
-            model_name='complaintoutcome',
-            name='latest_value',
+            model_name="complaintoutcome",
+            name="latest_value",
         ),
         migrations.RemoveField(
-            model_name='complaintoutcome',
-            name='latest_at',
+            model_name="complaintoutcome",
+            name="latest_at",
         ),
         migrations.RunPython(keep_every_outcome, migrations.RunPython.noop),
     ]

@@ -3,6 +3,7 @@ kept for the history page, and what is done to a client's whole record (disposal
 
 from notes.models.consents import Consent, ConsentKind, ConsentQuerySet, ConsentText, ConsentTextQuerySet
 from notes.models.kept import ComplaintOutcome, ComplaintPeriodMean
+from notes.models.plans import TreatmentPlan, TreatmentPlanQuerySet
 from notes.models.sessions import (
     PAIN,
     PRESSURE,
@@ -15,6 +16,7 @@ from notes.models.sessions import (
     SignedSessionIsReadOnly,
     TreatmentSession,
 )
+from notes.models.treatment import AdverseEffect, AreaTreated, PulseEvent, Technique
 from notes.models.whole_record import RecordDisposal, RecordExport
 
 __all__ = [
@@ -22,6 +24,8 @@ __all__ = [
     "PRESSURE",
     "AbdominalSegment",
     "Addendum",
+    "AdverseEffect",
+    "AreaTreated",
     "ComplaintOutcome",
     "ComplaintPain",
     "ComplaintPeriodMean",
@@ -32,9 +36,13 @@ __all__ = [
     "ConsentTextQuerySet",
     "FeedbackEntry",
     "PartOfSession",
+    "PulseEvent",
     "RecordDisposal",
     "RecordExport",
     "SessionQuerySet",
     "SignedSessionIsReadOnly",
+    "Technique",
+    "TreatmentPlan",
+    "TreatmentPlanQuerySet",
     "TreatmentSession",
 ]

@@ -210,7 +210,31 @@ class AbdominalSegment(PartOfSession):
         WITHDRAWN = "withdrawn", _("Consent withdrawn")
         FINISHED = "finished", _("Finished by the therapist")
 
+    class Position(models.TextChoices):
+        SUPINE_KNEES_BENT = "supine_knees_bent", _("Supine, knees bent")
+        SUPINE = "supine", _("Supine, legs straight")
+        SIDE_LYING = "side_lying", _("Side-lying")
+        OTHER = "other", _("Other")
+
+    class Approach(models.TextChoices):
+        PSOAS_ABDOMINAL_WALL = "psoas_abdominal_wall", _("Psoas via the abdominal wall")
+        ILIACUS_ILIAC_FOSSA = "iliacus_iliac_fossa", _("Iliacus along the iliac fossa")
+        PSOAS_WITH_HIP_FLEXION = "psoas_hip_flexion", _("Psoas with active hip flexion")
+        OTHER = "other", _("Other")
+
+    class Landmark(models.TextChoices):
+        LATERAL_TO_RECTUS = "lateral_rectus", _("Lateral to rectus abdominis")
+        ASIS_ILIAC_FOSSA = "asis_iliac_fossa", _("Medial to the ASIS, into the iliac fossa")
+        UMBILICUS_LEVEL = "umbilicus_level", _("Level of the umbilicus")
+        INGUINAL_LIGAMENT = "inguinal_ligament", _("Above the inguinal ligament")
+        OTHER = "other", _("Other")
+
     session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="segments")
+    # How the stretch was worked, chosen when it opens or while it is open; optional. Nullable columns with no
+    # default, so SQLite adds them in place and keeps migration 0004's triggers on the table.
+    position = models.CharField(_("position"), max_length=30, choices=Position.choices, null=True, blank=True)
+    approach = models.CharField(_("approach"), max_length=30, choices=Approach.choices, null=True, blank=True)
+    landmark = models.CharField(_("landmark"), max_length=30, choices=Landmark.choices, null=True, blank=True)
     reconfirmed_at = models.DateTimeField(default=timezone.now)
     reconfirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     precautions_reviewed = models.JSONField(default=list, blank=True)
@@ -228,6 +252,16 @@ class AbdominalSegment(PartOfSession):
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+    @property
+    def details_shown(self) -> str:
+        """Position, approach and landmark, in words, those recorded only ("" when none)."""
+        chosen = [
+            (self.position, self.get_position_display),
+            (self.approach, self.get_approach_display),
+            (self.landmark, self.get_landmark_display),
+        ]
+        return "; ".join(str(label()) for value, label in chosen if value)
 
     def save(self, *args, **kwargs):
         _refused_unless_gate_passes(self, opening=True)
@@ -254,6 +288,11 @@ class FeedbackEntry(PartOfSession):
         RIGHT = "right", _("Right")
         BOTH = "both", _("Both")
 
+    class Breath(models.TextChoices):
+        EXHALE = "exhale", _("Exhale")
+        INHALE = "inhale", _("Inhale")
+        HOLD = "hold", _("Breath held")
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="entries")
     segment = models.ForeignKey(AbdominalSegment, on_delete=models.PROTECT, related_name="entries")
@@ -264,6 +303,11 @@ class FeedbackEntry(PartOfSession):
     pain = models.PositiveSmallIntegerField(validators=PAIN)
     response = models.CharField(max_length=20, choices=Response.choices)
     note = models.CharField(max_length=500, blank=True)
+    # Optional extras of an entry (never required, never pre-selected); nullable so SQLite adds them in place.
+    breath_phase = models.CharField(_("breath phase"), max_length=10, choices=Breath.choices, null=True, blank=True)
+    hold_seconds = models.PositiveSmallIntegerField(
+        _("hold (seconds)"), null=True, blank=True, validators=[MaxValueValidator(600)]
+    )
     # The form's one-time token: the same form posted twice makes one entry.
     token = models.UUIDField()
 

@@ -130,12 +130,27 @@ def _clearance(r) -> str:
     )
 
 
+def _adverse_effect(r) -> str:
+    when = _("reported later by %(by)s") if r.reported_later else _("recorded with the note by %(by)s")
+    return format_html(
+        '{}: <strong>{}</strong>{} · <a href="{}">{}</a> · {}{}',
+        _("Adverse effect after treatment"),
+        r.get_kind_display(),
+        format_html(" — {}", Truncator(r.note).chars(200)) if r.note else "",
+        r.session.get_absolute_url(),
+        _("session of %(day)s") % {"day": local_time.day(r.session.started_at)},
+        when % {"by": r.reported_by_shown},
+        format_html(" · {} {}", _("onset"), local_time.day(r.onset_on)) if r.onset_on else "",
+    )
+
+
 DESCRIBE = {
     "intake": _intake,
     "consent": _consent,
     "withdrawal": _withdrawal,
     "session": _session,
     "clearance": _clearance,
+    "adverse_effect": _adverse_effect,
 }
 
 

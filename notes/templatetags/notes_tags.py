@@ -41,12 +41,17 @@ def timeline_rows(events):
     a third of the session page."""
     rows = []
     clock = local_time.clock_labeller()  # the clinic's zone, looked up once for the window
-    pressure_text, pain_text = _("pressure %(p)s"), _("pain %(n)s/10")
+    pressure_text, pain_text, hold_text = _("pressure %(p)s"), _("pain %(n)s/10"), _("held %(s)s s")
     for at, kind, record, warnings in events:
         if kind == "entry":
             # An f-string with every piece of text escaped as format_html escapes it (html.escape, quotes included),
             # at a third of its cost; tests/test_timeline_rows.py holds the two to the same markup.
             note = f" — {_escape(record.note)}" if record.note else ""
+            extras = ""
+            if record.breath_phase:
+                extras += f" · {_escape(record.get_breath_phase_display())}"
+            if record.hold_seconds is not None:
+                extras += f" · {_escape(hold_text % {'s': record.hold_seconds})}"
             cautions = "".join(
                 f'<div class="text-danger small pacing-warning">⚠ {_escape(str(warning))}</div>' for warning in warnings
             )
@@ -55,10 +60,19 @@ def timeline_rows(events):
                 f"        <strong>{clock(record.at)}</strong> · {_escape(record.get_side_display())} · "
                 f"{_escape(record.get_technique_display())} ·\n"
                 f"        {_escape(pressure_text % {'p': record.pressure})} · "
-                f"{_escape(pain_text % {'n': record.pain})} ·\n"
+                f"{_escape(pain_text % {'n': record.pain})}{extras} ·\n"
                 f'        <span class="fw-semibold">{_escape(record.get_response_display())}</span>{note}\n'
                 f"        {cautions}\n"
                 "      </li>"
+            )
+        elif kind == "pulse":
+            rows.append(
+                format_html(
+                    '<li class="list-group-item timeline-pulse text-danger"><strong>{}</strong> · '
+                    '<span class="fw-semibold">{}</span></li>',
+                    clock(at),
+                    _("pulse felt, hands moved"),
+                )
             )
         elif kind == "opened":
             reviewed = format_html(" ({})", _("precautions reviewed")) if record.precautions_reviewed else ""

@@ -4,12 +4,14 @@ serious or critical axe-core violation.
 
 One test per role walks all of that role's pages over one client's whole course of care (an intake that referred
 and was cleared, consents, a signed session with abdominal work and an addendum, a draft whose stretch of
-abdominal work the client stopped), and reports every problem it met at once."""
+abdominal work the client stopped, and one described, with a pulse felt, areas treated, an adverse effect
+reported later and a treatment plan due), and reports every problem it met at once."""
 
 from dataclasses import dataclass, field
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -17,6 +19,8 @@ from clinic import roles
 from intake import health_history
 from intake import services as intake_services
 from notes import export_jobs
+from notes import services as notes_services
+from tests import history_helpers as h
 from tests.factories import ClientFactory, UserFactory, screened_intake
 from tests.history_helpers import (
     add_addendum,
@@ -83,6 +87,18 @@ def record(settings) -> Record:
     # The older draft's stretch is open: the panel shows its open state and live controls.
     open_abdominal_work(records["draft"], by=therapist)
     feedback_entry(records["draft"], pain=2, response="comfortable")
+    # The whole chart: a stretch described, a pulse felt, areas treated, an adverse effect reported later, a plan due.
+    notes_services.describe_stretch(
+        session=records["draft"],
+        position="supine_knees_bent",
+        approach="psoas_abdominal_wall",
+        landmark="lateral_rectus",
+    )
+    h.pulse_felt(records["draft"])
+    h.areas_treated(records["draft"])
+    h.adverse_effect(records["signed"], by=therapist, kind="soreness_48h", note="Sore for three days")
+    h.write_plan(client, by=therapist, reassess_on=timezone.localdate())
+    records["planless"] = ClientFactory(first_name="Noor", last_name="Haddad", care_team=[therapist])
     # A long record's export, left to a worker: its page says it is being prepared.
     settings.EXPORT_RENDERER = "worker"
     records["export"] = export_jobs.request_export(client=client, by=admin, base_url="http://testserver/")
@@ -129,6 +145,8 @@ def therapist_pages(r: Record) -> list[str]:
         f"/sessions/{rec['live'].public_id}/sign/",
         f"/sessions/{rec['signed'].public_id}/",
         f"/sessions/{rec['signed'].public_id}/addenda/new/",
+        f"/sessions/{rec['signed'].public_id}/adverse-effects/new/",
+        f"/clients/{c}/plan/",
         f"/clients/{c}/history/",
         f"/consents/{rec['abdominal_consent'].public_id}/",
     ]
@@ -287,6 +305,11 @@ def test_every_therapist_page(signed_in_page, live_server, record, csp_errors):
     problems += refused(page, live_server, csp_errors, f"/sessions/{signed}/addenda/new/", "Add addendum")
     judged = record.records["judged"].public_id
     problems += refused(page, live_server, csp_errors, f"/screenings/{judged}/judgement/", "Record this judgement")
+    problems += refused(
+        page, live_server, csp_errors, f"/sessions/{signed}/adverse-effects/new/", "Save adverse effect"
+    )
+    planless = record.records["planless"].public_id  # a first plan: its form starts empty
+    problems += refused(page, live_server, csp_errors, f"/clients/{planless}/plan/", "Save plan")
     assert not problems, "\n".join(problems)
 
 

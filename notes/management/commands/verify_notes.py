@@ -20,7 +20,7 @@ class Command(BaseCommand):
         sessions = (
             TreatmentSession.objects.signed()
             .select_related("client", "therapist")
-            .prefetch_related("addenda")
+            .prefetch_related("addenda", "adverse_effects")
             .order_by("pk")
         )
         for session in sessions.iterator(chunk_size=500):
@@ -32,6 +32,7 @@ class Command(BaseCommand):
                     f"ADDENDUM {what}: addendum {addendum.public_id} of {local_time.minute(addendum.at)} to "
                     f"{self._describe(session)} {why}."
                 )
+            problems += self._adverse_effect_problems(session)
         problems += self._removed_addenda()
         for problem in problems:
             self.stderr.write(problem)
@@ -39,6 +40,28 @@ class Command(BaseCommand):
             raise CommandError(f"{len(problems)} problem(s) among {checked} signed session(s): changed after signing.")
         self.stdout.write(f"OK: {checked} signed session(s) match their hashes.")
         self.stdout.write("Each is sealed with a key named beside it, and its addenda are chained to it, each intact.")
+
+    def _adverse_effect_problems(self, session) -> list[str]:
+        """Adverse effects reported after signing: each against its own seal (those recorded on the draft are in
+        the note's)."""
+        problems = []
+        for effect in session.adverse_effects.all():
+            if not effect.reported_later:
+                continue
+            try:
+                intact = hashing.adverse_effect_intact(effect, session=session)
+            except hashing.UnknownKey:
+                problems.append(
+                    f"ADVERSE EFFECT UNKNOWN KEY: report {effect.public_id} on {self._describe(session)} is sealed "
+                    f"with key {effect.hash_key_id!r}, which is not in NOTE_SIGNING_KEYS."
+                )
+                continue
+            if not intact:
+                problems.append(
+                    f"ADVERSE EFFECT ALTERED: report {effect.public_id} of {local_time.minute(effect.reported_at)} on "
+                    f"{self._describe(session)} no longer matches its seal."
+                )
+        return problems
 
     @staticmethod
     def _note_problem(session) -> str | None:
