@@ -7,6 +7,8 @@
 
   function counterFor(box) {
     var limit = parseInt(box.getAttribute("data-maxlength"), 10);
+    // A field the server refused (required, say) stays marked, so its message stays shown beside it.
+    var refused = box.classList.contains("is-invalid");
     var counter = document.createElement("div");
     counter.className = "form-text text-counter";
     counter.id = (box.id || box.name) + "_counter";
@@ -17,7 +19,7 @@
       var over = used > limit;
       counter.textContent = used + " / " + limit + " characters" + (over ? ": " + (used - limit) + " too many" : "");
       counter.classList.toggle("text-danger", over);
-      box.classList.toggle("is-invalid", over);
+      box.classList.toggle("is-invalid", over || refused);
     }
     box.addEventListener("input", update);
     box.insertAdjacentElement("afterend", counter);
