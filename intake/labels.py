@@ -215,27 +215,39 @@ def describe_health(history: dict, red_flags: dict) -> list[str]:
     return lines
 
 
-def describe_every_answer(history: dict, red_flags: dict) -> list[tuple]:
-    """Every health and warning-sign question with its answer, "no" included: (group, question, answer, notable),
-    warning signs first. An intake shows what was asked and answered, not only what was said yes to."""
+# The two groups of questions an intake asks, by the key `every_answer` gives them.
+ANSWER_GROUPS = {"warning_sign": _("Warning signs"), "health": _("Health")}
+
+
+def every_answer(history: dict, red_flags: dict) -> list[tuple]:
+    """Every health and warning-sign question with its answer, "no" included: (group key, question key, question,
+    the answer as stored (None: not answered), the answer in words, notable), warning signs first. A question not
+    answered reads "No" ("None" for a number of weeks)."""
     yes, no = _("Yes"), _("No")
-    rows = [
-        (_("Warning signs"), RED_FLAGS[name], yes if red_flags.get(name) else no, bool(red_flags.get(name)))
-        for name in RED_FLAGS
-    ]
-    health = _("Health")
-    rows += [
-        (health, HISTORY_FLAGS[name], yes if history.get(name) else no, bool(history.get(name)))
-        for name in HISTORY_FLAGS
-    ]
+    rows = []
+    for name, question in RED_FLAGS.items():
+        stored = red_flags.get(name)
+        rows.append(("warning_sign", name, question, stored, yes if stored else no, bool(stored)))
+    for name, question in HISTORY_FLAGS.items():
+        stored = history.get(name)
+        rows.append(("health", name, question, stored, yes if stored else no, bool(stored)))
     for name, (question, choices) in HISTORY_CHOICES.items():
         value = history.get(name, "none")
-        rows.append((health, question, choices.get(value, value), value != "none"))
+        rows.append(("health", name, question, history.get(name), choices.get(value, value), value != "none"))
     for name, (question, _said) in HISTORY_WEEKS.items():
         weeks = history.get(name)
         answer = _("%(weeks)s weeks ago") % {"weeks": f"{weeks:g}"} if weeks is not None else _("None")
-        rows.append((health, question, answer, weeks is not None))
+        rows.append(("health", name, question, weeks, answer, weeks is not None))
     return rows
+
+
+def describe_every_answer(history: dict, red_flags: dict) -> list[tuple]:
+    """Every health and warning-sign question with its answer, "no" included: (group, question, answer, notable),
+    warning signs first. An intake shows what was asked and answered, not only what was said yes to."""
+    return [
+        (ANSWER_GROUPS[group], question, answer, notable)
+        for group, _name, question, _stored, answer, notable in every_answer(history, red_flags)
+    ]
 
 
 def test_result_and_side(value) -> tuple[str, str | None]:
