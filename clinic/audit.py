@@ -125,7 +125,8 @@ def reads_audited_together(view):
 
 
 def record_export(client, kind: str) -> None:
-    """Write an ACCESS entry for an export of the client's record (PDF, FHIR, ...)."""
+    """Write an ACCESS entry for an export of the client's record: `kind` is "pdf", "fhir" or "csv" (the audit log
+    says "exported as PDF")."""
     LogEntry.objects.log_create(
         client,
         force_log=True,

@@ -18,7 +18,7 @@ from clinic.audit_views import with_clients
 from clinic.forms import FilterDateField
 from clinic.models import EmergencyAccess
 from clinic.roles import CLINIC_ADMIN, THERAPIST
-from notes import fhir, history, panels
+from notes import csv_export, fhir, history, panels
 from notes.charts import pain_trend_svg
 
 KIND_LABELS = {
@@ -110,4 +110,16 @@ def client_export_fhir(request, public_id):
     body = json.dumps(bundle, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False).translate(JSON_MARKUP_ESCAPES)
     response = HttpResponse(body, content_type="application/fhir+json")
     response["Content-Disposition"] = f'attachment; filename="client-record-{client.public_id}.fhir.json"'
+    return response
+
+
+@require_safe
+@role_required(THERAPIST, CLINIC_ADMIN)
+def client_export_csv(request, public_id):
+    """The client's record as CSV files, one per kind of record, in a zip (notes/csv_export.py)."""
+    client = get_exportable_client_for(request.user, public_id)
+    body = csv_export.client_record_zip(client)
+    record_export(client, "csv")
+    response = HttpResponse(body, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="client-record-{client.public_id}.csv.zip"'
     return response

@@ -23,6 +23,7 @@ urlpatterns = [
     path("clients/<uuid:public_id>/export.pdf", export_views.client_export_pdf, name="client-export-pdf"),
     path("exports/<uuid:public_id>/", export_views.record_export_status, name="record-export"),
     path("clients/<uuid:public_id>/export.fhir.json", history_views.client_export_fhir, name="client-export-fhir"),
+    path("clients/<uuid:public_id>/export.csv.zip", history_views.client_export_csv, name="client-export-csv"),
     path("clients/<uuid:public_id>/disposal/new/", disposal_views.disposal_new, name="disposal-new"),
     path("disposals/<uuid:public_id>/", disposal_views.disposal_detail, name="disposal-detail"),
     path("disposals/<uuid:public_id>/approve/", disposal_views.disposal_approve, name="disposal-approve"),

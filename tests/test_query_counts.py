@@ -227,6 +227,12 @@ PAGES = [
         "therapist",
         lambda w, b: f"/clients/{w.client.public_id}/export.fhir.json",
     ),
+    Page(
+        "export CSV",
+        "notes:client-export-csv",
+        "therapist",
+        lambda w, b: f"/clients/{w.client.public_id}/export.csv.zip",
+    ),
 ]
 
 # Each page's exact count at both sizes (SQLite and PostgreSQL alike): a change shows here, with its statements.
@@ -288,6 +294,8 @@ EXPECTED_QUERIES = {
     "export PDF, asked for a long record": 8,
     "export PDF, downloaded once prepared": 6,
     "export FHIR": 12,  # 11 until it held the treatment plan (CarePlan; its versions in one query)
+    # One query a kind of record the client has (none for a kind they have none of), whatever the sessions' number
+    "export CSV": 14,
 }
 
 # Named URL patterns that are not pages, each with why. Everything else must have a row in PAGES.
