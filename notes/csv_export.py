@@ -595,7 +595,7 @@ def readme(client: Client, exported_at: datetime) -> str:
         "",
         _(
             "Dates and times are the clinic's, in %(zone)s: each moment is written in ISO 8601 with the clinic's "
-            "offset from UTC (2026-12-03T14:05:09-05:00), each date as YYYY-MM-DD."
+            "offset from UTC, as the moment of this export above; each date as YYYY-MM-DD."
         )
         % {"zone": local_time.zone_name()},
         _(

@@ -38,6 +38,7 @@ def record(settings, tmp_path, care_client, therapist, front_desk):
         "/clients/{client}/history/",
         "/clients/{client}/export.pdf",
         "/clients/{client}/export.fhir.json",
+        "/clients/{client}/export.csv.zip",
         "/clients/export.csv",
         "/intakes/{intake}/",
         "/clearances/{clearance}/letter/",

@@ -32,6 +32,7 @@ def page(client, name):
         "history": f"/clients/{client.public_id}/history/",
         "pdf": f"/clients/{client.public_id}/export.pdf",
         "fhir": f"/clients/{client.public_id}/export.fhir.json",
+        "csv": f"/clients/{client.public_id}/export.csv.zip",
         "new-session": f"/clients/{client.public_id}/sessions/new/",
         "new-intake": f"/clients/{client.public_id}/intakes/new/",
     }[name]
@@ -203,7 +204,7 @@ def test_a_grant_opens_only_that_client_for_only_that_therapist(as_user, outside
 # -- Read-only --------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["new-session", "pdf", "fhir"])
+@pytest.mark.parametrize("name", ["new-session", "pdf", "fhir", "csv"])
 def test_emergency_access_reads_only_no_session_no_export(as_user, outsider_therapist, care_client, name):
     browser = as_user(outsider_therapist)
     break_the_glass(browser, care_client)
@@ -236,6 +237,8 @@ def test_the_history_page_offers_no_export_under_emergency_access(as_user, outsi
     response = browser.get(page(care_client, "history"))
 
     assert page(care_client, "pdf").encode() not in response.content
+    assert page(care_client, "fhir").encode() not in response.content
+    assert page(care_client, "csv").encode() not in response.content
 
 
 def test_a_grant_is_never_changed_or_deleted(outsider_therapist, care_client):

@@ -316,9 +316,10 @@ def test_exporting_fhir_is_audited(as_user, therapist, care_client):
 
 
 def test_anonymous_exports_are_sent_to_sign_in(client, care_client):
-    responses = [client.get(pdf_url(care_client)), client.get(fhir_url(care_client)), client.get("/clients/export.csv")]
+    urls = [pdf_url(care_client), fhir_url(care_client), f"/clients/{care_client.public_id}/export.csv.zip"]
+    responses = [client.get(url) for url in [*urls, "/clients/export.csv"]]
 
-    assert [r.status_code for r in responses] == [302, 302, 302]
+    assert [r.status_code for r in responses] == [302, 302, 302, 302]
     assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
 
 

@@ -1,11 +1,13 @@
-"""Hostile input in the exports: the PDF (read back with pypdf), the FHIR bundle (JSON) and the client list CSV.
-Markup in a record comes out as text, never as markup WeasyPrint would follow; the JSON round-trips every value
-exactly and holds no raw < > &; the CSV neutralises every cell a spreadsheet would run as a formula."""
+"""Hostile input in the exports: the PDF (read back with pypdf), the FHIR bundle (JSON), the client list CSV and the
+client's record as CSV files in a zip. Markup in a record comes out as text, never as markup WeasyPrint would
+follow; the JSON round-trips every value exactly and holds no raw < > &; the CSVs neutralise every cell a
+spreadsheet would run as a formula and keep every other value exactly."""
 
 import csv
 import io
 import json
 import re
+import zipfile
 from datetime import date
 
 import pytest
@@ -105,6 +107,42 @@ def test_the_fhir_bundle_carries_hostile_text_exactly_and_no_raw_markup(
     assert not {b"<", b">", b"&"} & {bytes([byte]) for byte in response.content}
     assert values.count(text) >= 2  # the name and the address, at least
     Bundle.model_validate(bundle)
+
+
+@pytest.mark.parametrize("payload", hostile.TEXT_PARAMS)
+def test_the_record_csv_carries_hostile_text_exactly_or_neutralised(as_user, therapist, front_desk, payload):
+    text = hostile.storable(payload)
+    client = ClientFactory(first_name=text, last_name="Chen", address=text, care_team=[therapist])
+    course_of(client, therapist=therapist, desk=front_desk, text=text)
+
+    response = as_user(therapist).get(f"/clients/{client.public_id}/export.csv.zip")
+
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        files = {
+            name: list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8"), newline="")))
+            for name in archive.namelist()
+            if name.endswith(".csv")
+        }
+    expected = f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    (person,) = files["client.csv"]
+    assert response.status_code == 200
+    assert (person["first_name"], person["address"]) == (expected, expected)
+    assert files["intakes.csv"][0]["notes"] == expected
+    assert files["physician_clearances.csv"][0]["clinician_name"] == expected
+    assert files["physician_clearances.csv"][0]["what_was_cleared"] == expected
+    assert [c["withdrawal_reason"] for c in files["consents.csv"]] == [expected, ""]
+    assert files["sessions.csv"][0]["subjective"] == expected
+    for rows in files.values():
+        for row in rows:
+            assert not any(cell.startswith(FORMULA_STARTS) for cell in row.values() if not _is_number(cell)), row
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
 
 
 def test_the_csv_neutralises_every_formula_and_keeps_every_other_value_exact(as_user, clinic_admin):

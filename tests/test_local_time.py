@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import re
+import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -221,6 +222,28 @@ def test_the_client_list_csv_gives_moments_with_the_clinic_s_offset_and_dates_as
     assert row["date_of_birth"] == "1980-05-17"
     assert response["Content-Disposition"] == f'attachment; filename="clients-{day}.csv"'
     assert_no_utc(text)
+
+
+def test_the_record_csv_gives_moments_with_the_clinic_s_offset_and_dates_as_dates(
+    zone, as_user, therapist, care_client, course
+):
+    response = as_user(therapist).get(f"/clients/{care_client.public_id}/export.csv.zip")
+
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        files = {name: archive.read(name).decode("utf-8") for name in archive.namelist()}
+    cells = "".join(text for name, text in files.items() if name.endswith(".csv"))
+    moments = re.findall(r"\d{4}-\d{2}-\d{2}T[^,\r\n\"]*", cells)
+    minute, day, offset = ZONES[zone]
+    (client,) = csv.DictReader(io.StringIO(files["client.csv"]))
+    sessions = list(csv.DictReader(io.StringIO(files["sessions.csv"])))
+    assert len(moments) > 15
+    assert all(re.fullmatch(rf"\d{{4}}-\d{{2}}-\d{{2}}T\d{{2}}:\d{{2}}:\d{{2}}{re.escape(offset)}", m) for m in moments)
+    assert client["date_of_birth"] == care_client.date_of_birth.isoformat()  # a date stays a date
+    assert {s["started_at"][:16] for s in sessions} == {f"{day}T{minute[-5:]}"}
+    assert f"in {zone}" in files["README.txt"]
+    assert re.search(rf"exported {day}T{minute[-5:]}:0\d{re.escape(offset)}", files["README.txt"])
+    for text in files.values():
+        assert_no_utc(text)
 
 
 # -- Pages ---------------------------------------------------------------------------------------------------------

@@ -279,9 +279,10 @@ def test_an_archived_client_s_record_stays_readable(request, record, clinic_admi
         browser.get(f"/sessions/{record.signed.public_id}/"),
         browser.get(f"/consents/{record.consent.public_id}/"),
         browser.get(f"/clients/{record.client.public_id}/export.pdf"),
+        browser.get(f"/clients/{record.client.public_id}/export.csv.zip"),
     ]
 
-    assert [page.status_code for page in pages] == [200] * 5
+    assert [page.status_code for page in pages] == [200] * 6
     assert "Archived on" in pages[0].content.decode()
     assert f"{expected_keep_until():%Y-%m-%d}" in pages[1].content.decode()
 
