@@ -3,35 +3,28 @@ every column of what the chart records, and a README.txt that names the files.
 
 Each file's first columns name its rows by stable ids, so the files join: a record's public id where it has one
 (`session_id`), else its parent's and its number within it (`session_id`, `stretch_number`). A code sits beside
-its words (`side`, `side_label`). Moments are in ISO 8601 in the clinic's time zone with its offset, dates as
-YYYY-MM-DD, yes/no for a yes-or-no, lists joined by "; ". A text cell a spreadsheet would run as a formula gets a
-leading apostrophe (OWASP); numbers stay numbers.
+its words (`side`, `side_label`). How each value is written is notes/csv_columns.py's `cell`: moments in ISO 8601
+with the clinic's offset, dates as YYYY-MM-DD, numbers as numbers, text a spreadsheet would run as a formula with a
+leading apostrophe.
 
 `INTERNAL` lists, for each model exported, the fields left out and why: tests/test_csv_export.py fails on any
 other field that no column carries, so a new field cannot miss the export unnoticed.
 """
 
-import csv
 import io
-import json
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Any
+from datetime import datetime
 
 from django.conf import settings
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from clinic import local_time
-from clinic.csv_export import neutralise
 from clinic.models import Client
 from intake import labels
 from intake.models import ClinicalJudgement, Complaint, HealthCheck, Intake, PhysicianClearance, Screening
+from notes.csv_columns import coded, made, own, owns, plain, ref, staff, table
 from notes.csv_rows import chart_rows
 from notes.models import (
     AbdominalSegment,
@@ -47,109 +40,19 @@ from notes.models import (
 )
 
 
-def cell(value) -> Any:
-    """A value as a CSV cell: numbers as numbers, moments with the clinic's offset, dates as dates, yes or no,
-    lists joined by "; ", anything else as text, neutralised when a spreadsheet would run it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | float | Decimal):
-        return value
-    if isinstance(value, datetime):
-        return local_time.iso(value)
-    if isinstance(value, date):
-        return local_time.day(value)
-    if isinstance(value, list | tuple):
-        return neutralise("; ".join(str(item) for item in value))
-    if isinstance(value, dict):
-        return neutralise(json.dumps(value, ensure_ascii=False, sort_keys=True))
-    return neutralise(str(value))
+def _red_flags(flags: list) -> list[str]:
+    """Red flags in words, each stored as its name or as its rule ("red_flag.night_pain_unrelieved")."""
+    return [str(labels.RED_FLAGS.get(flag.rpartition(".")[2], flag)) for flag in flags]
 
 
-# -- Columns -------------------------------------------------------------------------------------------------------
+def _pain_change(pain):
+    return None if pain.before is None or pain.after is None else pain.after - pain.before
 
 
-@dataclass(frozen=True)
-class Column:
-    name: str
-    value: Callable[[Any], Any]
-    # The fields of the file's model whose values this column carries (the test of the columns reads them).
-    fields: tuple[str, ...] = ()
-
-
-def _path(row, path: str):
-    """The attribute at a dotted `path`, or None where a link on the way is empty (no health check, no plan)."""
-    for name in path.split("."):
-        if row is None:
-            return None
-        row = getattr(row, name)
-    return row
-
-
-def own(name: str, *also: str) -> Column:
-    """A field of the row, as stored (or a value of a row made from JSON), in a column of its name."""
-    return Column(name, lambda row: getattr(row, name), (name, *also))
-
-
-def words(name: str) -> Column:
-    """The words of a choice field's code, in the column beside it."""
-    return Column(f"{name}_label", lambda row: getattr(row, f"get_{name}_display")())
-
-
-def staff(name: str, *also: str, shown: str | None = None) -> Column:
-    """A member of staff, by name (`shown`: the name as the record keeps it, when it keeps one)."""
-    if shown:
-        return Column(name, lambda row: getattr(row, shown), (name, *also))
-    return Column(name, lambda row: _name(getattr(row, name)), (name, *also))
-
-
-def _name(user) -> str:
-    return user.display_name if user is not None else ""
-
-
-def ref(name: str, path: str, *fields: str) -> Column:
-    """An id (or any value) through a path of links, carrying `fields`."""
-    return Column(name, lambda row: _path(row, path), fields)
-
-
-def made(name: str, value: Callable[[Any], Any], *fields: str) -> Column:
-    """A value worked out from the row (a label, a count, words), carrying `fields` when it stands for them."""
-    return Column(name, value, fields)
-
-
-def plain(*names: str) -> list[Column]:
-    """Values of rows made from JSON, in columns of their names (they carry no model field of their own)."""
-    return [Column(name, lambda row, name=name: getattr(row, name)) for name in names]
-
-
-@dataclass(frozen=True)
-class Table:
-    filename: str
-    model: type[models.Model]
-    rows: str  # the key of notes.csv_rows.chart_rows
-    about: str
-    columns: tuple[Column, ...]
-
-    def to_csv(self, rows: list) -> bytes:
-        out = io.StringIO(newline="")
-        writer = csv.writer(out)
-        writer.writerow([column.name for column in self.columns])
-        for row in rows:
-            writer.writerow([cell(column.value(row)) for column in self.columns])
-        return out.getvalue().encode("utf-8")
-
-
-def table(filename: str, model, rows: str, about: str, *columns) -> Table:
-    flat = []
-    for column in columns:
-        flat += column if isinstance(column, list) else [column]
-    return Table(filename, model, rows, about, tuple(flat))
-
-
-SESSION_ID = ref("session_id", "session.public_id", "session")
-INTAKE_ID = ref("intake_id", "intake.public_id", "intake")
 CLIENT_ID = ref("client_id", "client.public_id", "client")
+INTAKE_ID = ref("intake_id", "intake.public_id", "intake")
+SESSION_ID = ref("session_id", "session.public_id", "session")
+SEALED = owns("content_hash", "hash_key_id")
 
 TABLES = (
     table(
@@ -159,13 +62,12 @@ TABLES = (
         _l("The client: names, date of birth, contact, emergency contact, family physician, how they were referred."),
         ref("client_id", "public_id", "public_id"),
         # Who the client is, as the client form edits it: a personal field added there comes here by itself.
-        *[[own(name), words(name)] if name == "referral_source" else own(name) for name in Client.PERSONAL_FIELDS],
+        *[coded(name) if name == "referral_source" else own(name) for name in Client.PERSONAL_FIELDS],
         own("created_at"),
         staff("created_by"),
         own("archived_at"),
         staff("archived_by"),
-        own("archive_reason"),
-        own("disposed_at"),
+        *owns("archive_reason", "disposed_at"),
     ),
     table(
         "intakes.csv",
@@ -177,13 +79,11 @@ TABLES = (
         own("taken_at"),
         staff("taken_by"),
         own("updated_at"),
-        own("sex"),
-        words("sex"),
+        coded("sex"),
         own("aggravating"),
-        made("aggravating_labels", lambda i: [_aggravating(m) for m in i.aggravating]),
+        made("aggravating_labels", lambda i: [str(labels.AGGRAVATING.get(m, m)) for m in i.aggravating]),
         made("health_history_asked", lambda i: bool(i.health_history)),
-        own("notes"),
-        own("assessed_at"),
+        *owns("notes", "assessed_at"),
         staff("assessed_by"),
     ),
     table(
@@ -230,14 +130,10 @@ TABLES = (
         INTAKE_ID,
         made("complaint_number", lambda c: c.number),
         own("position"),
-        own("region"),
-        words("region"),
-        own("side"),
-        words("side"),
-        own("pain_now"),
-        own("pain_worst"),
-        own("onset"),
-        words("onset"),
+        *coded("region"),
+        *coded("side"),
+        *owns("pain_now", "pain_worst"),
+        *coded("onset"),
         own("removed_at"),
     ),
     table(
@@ -254,13 +150,9 @@ TABLES = (
         own("screened_at"),
         staff("screened_by"),
         own("ruleset"),
-        own("iliopsoas"),
-        words("iliopsoas"),
-        own("abdominal_work"),
-        words("abdominal_work"),
-        own("refer"),
-        own("score"),
-        own("threshold"),
+        *coded("iliopsoas"),
+        *coded("abdominal_work"),
+        *owns("refer", "score", "threshold"),
         made("points", lambda s: s.points_line),
         made("why_not", lambda s: s.why_not),
         own("answers"),
@@ -282,10 +174,8 @@ TABLES = (
         ref("judgement_id", "public_id", "public_id"),
         CLIENT_ID,
         ref("screening_id", "screening.public_id", "screening"),
-        own("differs_from"),
-        words("differs_from"),
-        own("judgement"),
-        words("judgement"),
+        *coded("differs_from"),
+        *coded("judgement"),
         own("reason"),
         staff("recorded_by"),
         own("recorded_at"),
@@ -298,15 +188,10 @@ TABLES = (
         ref("clearance_id", "public_id", "public_id"),
         CLIENT_ID,
         INTAKE_ID,
-        own("cleared_on"),
-        own("clinician_name"),
-        own("clinician_practice"),
-        own("scope"),
-        words("scope"),
-        own("valid_until"),
-        own("what_was_cleared"),
-        own("red_flags_cleared"),
-        made("red_flags_cleared_labels", lambda c: [_red_flag(flag) for flag in c.red_flags_cleared]),
+        *owns("cleared_on", "clinician_name", "clinician_practice"),
+        *coded("scope"),
+        *owns("valid_until", "what_was_cleared", "red_flags_cleared"),
+        made("red_flags_cleared_labels", lambda c: _red_flags(c.red_flags_cleared)),
         made("has_letter", lambda c: bool(c.letter), "letter"),
         own("letter_content_type"),
         staff("recorded_by"),
@@ -321,20 +206,10 @@ TABLES = (
         CLIENT_ID,
         own("visit_day"),
         staff("recorded_by"),
-        own("recorded_at"),
-        own("no_change"),
-        own("medication"),
-        own("anticoagulant"),
-        own("surgery"),
-        own("abdominal_surgery_weeks_ago"),
-        own("childbirth_weeks_ago"),
-        own("caesarean"),
-        own("injury"),
-        own("pregnant"),
-        own("new_red_flags"),
-        made("new_red_flags_labels", lambda c: [_red_flag(flag) for flag in c.new_red_flags]),
-        own("menstruating_today"),
-        own("note"),
+        *owns("recorded_at", "no_change", "medication", "anticoagulant", "surgery", "abdominal_surgery_weeks_ago"),
+        *owns("childbirth_weeks_ago", "caesarean", "injury", "pregnant", "new_red_flags"),
+        made("new_red_flags_labels", lambda c: _red_flags(c.new_red_flags)),
+        *owns("menstruating_today", "note"),
     ),
     table(
         "consents.csv",
@@ -346,11 +221,8 @@ TABLES = (
         ),
         ref("consent_id", "public_id", "public_id"),
         CLIENT_ID,
-        own("kind"),
-        words("kind"),
-        ref("text_kind", "text.kind", "text"),
-        ref("text_title", "text.title", "text"),
-        ref("text_version", "text.version", "text"),
+        *coded("kind"),
+        *[ref(f"text_{name}", f"text.{name}", "text") for name in ("kind", "title", "version")],
         own("signed_name"),
         made("has_drawn_signature", lambda c: c.has_drawing, "signature_drawing"),
         own("signed_at"),
@@ -369,12 +241,9 @@ TABLES = (
         made("plan_version", lambda p: p.number),
         made("current", lambda p: p.is_current),
         ref("replaces_plan_id", "replaces.public_id", "replaces"),
-        own("goals"),
-        own("visits"),
-        own("per"),
-        words("per"),
-        own("for_weeks"),
-        own("frequency_note"),
+        *owns("goals", "visits"),
+        *coded("per"),
+        *owns("for_weeks", "frequency_note"),
         made("frequency", lambda p: p.frequency),
         own("reassess_on"),
         staff("written_by", "written_by_name", shown="written_by_shown"),
@@ -395,17 +264,9 @@ TABLES = (
         staff("therapist", "signed_as", shown="therapist_name_shown"),
         made("client_name_when_signed", lambda s: s.client_name_shown, "signed_as"),
         made("screening_when_signed", lambda s: (s.screening_shown or {}).get("line", ""), "signed_as"),
-        own("started_at"),
-        own("ended_at"),
-        own("subjective"),
-        own("objective"),
-        own("assessment"),
-        own("plan"),
-        own("home_care"),
-        own("abdominal_planned"),
-        own("signed_at"),
-        own("content_hash"),
-        own("hash_key_id"),
+        *owns("started_at", "ended_at", "subjective", "objective", "assessment", "plan", "home_care"),
+        *owns("abdominal_planned", "signed_at"),
+        *SEALED,
     ),
     table(
         "session_tests.csv",
@@ -426,13 +287,10 @@ TABLES = (
         SESSION_ID,
         ref("intake_id", "complaint.intake.public_id", "complaint"),
         ref("complaint_number", "complaint.number", "complaint"),
-        made("region", lambda p: p.complaint_shown["region"]),
-        made("region_label", lambda p: p.complaint_shown["region_label"]),
-        made("side", lambda p: p.complaint_shown["side"]),
-        made("side_label", lambda p: p.complaint_shown["side_label"]),
-        own("before"),
-        own("after"),
-        made("change", lambda p: None if p.before is None or p.after is None else p.after - p.before),
+        *[made(key, lambda p, key=key: p.complaint_shown[key]) for key in ("region", "region_label")],
+        *[made(key, lambda p, key=key: p.complaint_shown[key]) for key in ("side", "side_label")],
+        *owns("before", "after"),
+        made("change", _pain_change),
     ),
     table(
         "abdominal_stretches.csv",
@@ -444,18 +302,13 @@ TABLES = (
         ),
         SESSION_ID,
         made("stretch_number", lambda s: s.number),
-        own("position"),
-        words("position"),
-        own("approach"),
-        words("approach"),
-        own("landmark"),
-        words("landmark"),
+        *coded("position"),
+        *coded("approach"),
+        *coded("landmark"),
         own("reconfirmed_at"),
         staff("reconfirmed_by"),
-        own("precautions_reviewed"),
-        own("ended_at"),
-        own("end_reason"),
-        words("end_reason"),
+        *owns("precautions_reviewed", "ended_at"),
+        *coded("end_reason"),
     ),
     table(
         "feedback_entries.csv",
@@ -469,17 +322,12 @@ TABLES = (
         SESSION_ID,
         ref("stretch_number", "segment.number", "segment"),
         own("at"),
-        own("side"),
-        words("side"),
-        own("technique"),
-        words("technique"),
-        own("pressure"),
-        own("pain"),
-        own("response"),
-        words("response"),
+        *coded("side"),
+        *coded("technique"),
+        *owns("pressure", "pain"),
+        *coded("response"),
         own("note"),
-        own("breath_phase"),
-        words("breath_phase"),
+        *coded("breath_phase"),
         own("hold_seconds"),
     ),
     table(
@@ -500,10 +348,8 @@ TABLES = (
         SESSION_ID,
         made("area_number", lambda a: a.number),
         own("position"),
-        own("area"),
-        words("area"),
-        own("side"),
-        words("side"),
+        *coded("area"),
+        *coded("side"),
         own("techniques"),
         made("techniques_labels", lambda a: a.technique_labels),
         own("note"),
@@ -518,15 +364,11 @@ TABLES = (
         ),
         ref("adverse_effect_id", "public_id", "public_id"),
         SESSION_ID,
-        own("kind"),
-        words("kind"),
-        own("note"),
-        own("onset_on"),
+        *coded("kind"),
+        *owns("note", "onset_on"),
         staff("reported_by", "reported_by_name", shown="reported_by_shown"),
-        own("reported_at"),
-        own("reported_later"),
-        own("content_hash"),
-        own("hash_key_id"),
+        *owns("reported_at", "reported_later"),
+        *SEALED,
     ),
     table(
         "addenda.csv",
@@ -536,56 +378,26 @@ TABLES = (
         ref("addendum_id", "public_id", "public_id"),
         SESSION_ID,
         staff("author", "author_name", shown="author_name_shown"),
-        own("at"),
-        own("reason"),
-        own("text"),
-        own("content_hash"),
-        own("hash_key_id"),
+        *owns("at", "reason", "text"),
+        *SEALED,
     ),
 )
 
 # The fields of each exported model that no column carries, and why: none carries clinical content.
 _ROW_ID = "the database's row number: records are named by their public id"
+_SAVED = "when the row was last saved, for any reason"
 INTERNAL = {
+    **{model: {"id": _ROW_ID} for model in {table.model for table in TABLES}},
     Client: {
         "id": _ROW_ID,
         "phone_digits": "the phone's digits, kept for searching",
-        "updated_at": "when the row was last saved, for any reason",
+        "updated_at": _SAVED,
         **dict.fromkeys(Client.KEPT_SUMMARY_FIELDS, "a summary of other records, which are exported themselves"),
     },
-    Intake: {"id": _ROW_ID},
-    Complaint: {"id": _ROW_ID},
-    Screening: {"id": _ROW_ID},
-    ClinicalJudgement: {"id": _ROW_ID},
-    PhysicianClearance: {"id": _ROW_ID},
-    HealthCheck: {"id": _ROW_ID},
-    Consent: {"id": _ROW_ID},
-    TreatmentPlan: {"id": _ROW_ID},
-    TreatmentSession: {
-        "id": _ROW_ID,
-        "version": "a draft's edit counter (optimistic locking)",
-        "updated_at": "when the row was last saved, for any reason",
-    },
-    ComplaintPain: {"id": _ROW_ID},
-    AbdominalSegment: {"id": _ROW_ID},
+    TreatmentSession: {"id": _ROW_ID, "version": "a draft's edit counter (optimistic locking)", "updated_at": _SAVED},
     FeedbackEntry: {"id": _ROW_ID, "token": "the form's one-time token against a double submission"},
     PulseEvent: {"id": _ROW_ID, "token": "the button's one-time token against a double tap"},
-    AreaTreated: {"id": _ROW_ID},
-    AdverseEffect: {"id": _ROW_ID},
-    Addendum: {"id": _ROW_ID},
 }
-
-
-def _aggravating(movement: str) -> str:
-    return str(labels.AGGRAVATING.get(movement, movement))
-
-
-def _red_flag(flag: str) -> str:
-    """A red flag's words: stored as the flag's name, or as its rule ("red_flag.night_pain_unrelieved")."""
-    return str(labels.RED_FLAGS.get(flag.rpartition(".")[2], flag))
-
-
-# -- The zip -------------------------------------------------------------------------------------------------------
 
 
 def readme(client: Client, exported_at: datetime) -> str:
