@@ -113,7 +113,7 @@ def _intakes(client: Client) -> dict[str, list]:
         "intakes": intakes,
         "intake_answers": [row for intake in intakes for row in intake_answers(intake)],
         "health_history": [row for intake in intakes for row in health_history_rows(intake)],
-        "intake_tests": [row for intake in intakes for row in test_rows(intake, intake.tests)],
+        "intake_tests": [row for intake in intakes for row in assessment_test_rows(intake, intake.tests)],
         "complaints": complaints,
         "screenings": screenings,
         "screening_reasons": [
@@ -181,7 +181,9 @@ def _sessions(client: Client, *, intakes: list, complaints: list) -> dict[str, l
         record.session = session_of[record.session_id]
     return {
         "sessions": sessions,
-        "session_tests": [row for session in sessions for row in test_rows(session, session.objective_tests)],
+        "session_tests": [
+            row for session in sessions for row in assessment_test_rows(session, session.objective_tests)
+        ],
         "session_pains": pains,
         "abdominal_stretches": stretches,
         "feedback_entries": entries,
@@ -299,15 +301,15 @@ def health_history_rows(intake: Intake) -> list[SimpleNamespace]:
         )
 
     for part, choices in health_history.TICK_LISTS.items():
-        ticked = list(health.get(part, []))
+        ticked = list(health.get(part) or [])
         items = [(code, words) for code, words in choices.items()] + [(c, "") for c in ticked if c not in choices]
         for number, (code, words) in enumerate(items, 1):
             row(part, number, code, words, code in ticked)
         if health.get(f"{part}_other"):
             row(part, len(items) + 1, "other", _("Other"), True, text=health[f"{part}_other"])
-    for number, surgery in enumerate(health.get("surgeries", []), 1):
+    for number, surgery in enumerate(health.get("surgeries") or [], 1):
         row("surgeries", number, text=surgery.get("what", ""), when=surgery.get("when", ""))
-    for number, medication in enumerate(health.get("medications", []), 1):
+    for number, medication in enumerate(health.get("medications") or [], 1):
         row(
             "medications",
             number,
@@ -318,7 +320,7 @@ def health_history_rows(intake: Intake) -> list[SimpleNamespace]:
     return rows
 
 
-def test_rows(record, tests: dict) -> list[SimpleNamespace]:
+def assessment_test_rows(record, tests: dict) -> list[SimpleNamespace]:
     """An intake's or a session's assessment tests, one row each: its result (resisted hip flexion: pain, or
     weakness without pain) and the side, each with its words."""
     rows = []
