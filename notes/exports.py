@@ -90,6 +90,7 @@ def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
         by_intake[complaint.intake_id].append(complaint)
     judgements = list(ClinicalJudgement.objects.for_client(client)) if client.last_judgement_at is not None else []
     for intake in intakes:
+        intake.all_complaints = by_intake[intake.pk]  # removed ones included: the FHIR bundle keeps them inactive
         intake.complaint_list = [c for c in by_intake[intake.pk] if c.removed_at is None]
         intake.health_parts = health_history.describe(intake.health_history)
         intake.every_answer = labels.describe_every_answer(intake.history, intake.red_flags)
