@@ -46,6 +46,7 @@ def client_bundle(client: Client) -> dict:
     checks_done = set()
     for session in record["sessions"]:
         resources += _session(session, patient, condition_ids, ratings, checks_done)
+    resources += [sessions.health_check(check["check"], None, patient) for check in record["checks_alone"]]
     resources += course.care_plans(record["plans"], patient)
     resources += ratings.outcomes(client.public_id, patient)
     return {"resourceType": "Bundle", "type": "collection", "entry": [entry(r) for r in resources]}

@@ -93,6 +93,8 @@ def body_site(region: str, side: str, text: str | None = None) -> dict:
         code, display = BODY_SITES[region]
         codings.insert(0, {"system": SNOMED, "code": code, "display": display})
     site = {"coding": codings, "text": text or _site_text(labels.REGIONS.get(region, region), side)}
+    if side in labels.SIDES:  # the side is not another code for the region: an extension of the element
+        site["extension"] = [{"url": app_system("side"), "valueCoding": coding("side", side, labels.SIDES[side])}]
     return site
 
 

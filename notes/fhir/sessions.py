@@ -203,8 +203,8 @@ def pulse(found, session: TreatmentSession, stretch_ref: dict, patient_ref: dict
     }
 
 
-def health_check(check, session: TreatmentSession, patient_ref: dict) -> dict:
-    """The visit's health check, every answer ("no" included)."""
+def health_check(check, session: TreatmentSession | None, patient_ref: dict) -> dict:
+    """The visit's health check, every answer ("no" included), with the session of that day if one is signed."""
     fields = (
         "no_change",
         "medication",
@@ -226,16 +226,18 @@ def health_check(check, session: TreatmentSession, patient_ref: dict) -> dict:
             [coding("red-flag", f, labels.RED_FLAGS.get(f, f)) for f in check.new_red_flags],
         )
     )
-    return {
+    resource = {
         "resourceType": "QuestionnaireResponse",
         "id": str(check.public_id),
         "status": "completed",
         "subject": patient_ref,
-        "encounter": ref("Encounter", session.public_id),
         "authored": when(check.recorded_at),
         "author": {"display": check.recorded_by.display_name},
         "item": [item("visit_day", _("Day of the visit"), check.visit_day.isoformat()), *items],
     }
+    if session is not None:
+        resource["encounter"] = ref("Encounter", session.public_id)
+    return resource
 
 
 def adverse_event(effect, session: TreatmentSession, patient_ref: dict) -> dict:
