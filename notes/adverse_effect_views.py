@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from clinic.audit import record_view
 from clinic.guards import refuse_if_archived
 from notes import access, services
-from notes.forms import AdverseEffectForm
+from notes.course_forms import AdverseEffectForm
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -14,7 +14,7 @@ from intake.abdominal_status import status_today
 from intake.access import sees_full_screening
 from intake.models import Screening
 from notes import access, services
-from notes.forms import ConsentForm, HandoverExitForm, WithdrawConsentForm
+from notes.consent_forms import ConsentForm, HandoverExitForm, WithdrawConsentForm
 from notes.models import ConsentKind, ConsentText
 
 HANDOVER_KEY = "consent_handover"

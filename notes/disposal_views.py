@@ -9,7 +9,7 @@ from clinic.access import get_clinical_client_for, role_required
 from clinic.roles import CLINIC_ADMIN
 from clinic.two_factor import redirect_for_second_factor
 from notes import disposal as services
-from notes.forms import DisposalRequestForm
+from notes.course_forms import DisposalRequestForm
 from notes.models import RecordDisposal
 
 

@@ -69,7 +69,7 @@ def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
     )
     for related, flag in LATER_RECORDS:
         prefetch_related_objects([s for s in sessions if getattr(s, flag)], related)
-    checks = health_checks_by_day(client) if sessions else {}
+    checks = health_checks_by_day(client)
     stretches = _stretches(sessions)
     # The plan's versions: read when the client has one (known from the sessions' query when there are sessions).
     plans = []
@@ -77,6 +77,11 @@ def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
         plans = list(TreatmentPlan.objects.filter(client=client).order_by("-id"))
     for session in sessions:
         _gather_session(session, checks, stretches[session.pk])
+    # The health checks of days with no signed session (a visit without a note yet, or none): in the chart too.
+    days_with_a_note = {local_time.local_date(session.started_at) for session in sessions}
+    checks_alone = [
+        describe_health_check(check) for day, found in checks.items() if day not in days_with_a_note for check in found
+    ]
     rated = [  # as history._rated_pains reads them, from the sessions loaded anyway
         (pain.complaint_id, session.pk, session.started_at, session.ended_at, pain.before, pain.after)
         for session in sessions
@@ -90,6 +95,7 @@ def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
         by_intake[complaint.intake_id].append(complaint)
     judgements = list(ClinicalJudgement.objects.for_client(client)) if client.last_judgement_at is not None else []
     for intake in intakes:
+        intake.all_complaints = by_intake[intake.pk]  # removed ones included: the FHIR bundle keeps them inactive
         intake.complaint_list = [c for c in by_intake[intake.pk] if c.removed_at is None]
         intake.health_parts = health_history.describe(intake.health_history)
         intake.every_answer = labels.describe_every_answer(intake.history, intake.red_flags)
@@ -115,6 +121,7 @@ def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
         "sessions": sessions,
         "drafts": drafts,
         "clearances": _clearances(client, intakes),
+        "checks_alone": checks_alone,
         "plans": plans,
         "series": series,
         "outcomes": outcomes,

@@ -1,32 +1,24 @@
-import base64
-import binascii
-import re
+"""The forms of a treatment session: starting one, the SOAP note and its areas treated, a stretch of abdominal work
+and its details, each feedback entry, and an addendum to a signed note."""
+
 import uuid
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.core import validators as django_validators
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clinic.forms import DateInput
 from intake import labels, screening
 from notes.models import (
     AbdominalSegment,
     Addendum,
-    AdverseEffect,
     AreaTreated,
-    ConsentKind,
     FeedbackEntry,
     Technique,
-    TreatmentPlan,
     TreatmentSession,
 )
 
 PAIN_CHOICES = [(str(n), str(n)) for n in range(11)]
 PRESSURE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
-MAX_DRAWING_BYTES = 200_000
-PNG_DATA_URL = re.compile(r"^data:image/png;base64,([A-Za-z0-9+/=]+)$")
 
 
 def pain_field(label, required=False) -> forms.TypedChoiceField:
@@ -39,75 +31,6 @@ def pain_field(label, required=False) -> forms.TypedChoiceField:
         widget=forms.RadioSelect(attrs={"class": "btn-check"}),
         error_messages={"invalid_choice": _("Pain must be a whole number from 0 to 10.")},
     )
-
-
-def _normalise_name(name: str) -> str:
-    return " ".join(name.casefold().split())
-
-
-class ConsentForm(forms.Form):
-    kind = forms.ChoiceField(choices=ConsentKind.choices, widget=forms.HiddenInput)
-    text_version = forms.IntegerField(widget=forms.HiddenInput)
-    has_read = forms.BooleanField(
-        label=_("I have read this text, and my questions were answered."),
-        error_messages={"required": _("Please read the text and tick this box.")},
-    )
-    signed_name = forms.CharField(
-        label=_("Type your full name to sign"),
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "words", "class": "form-control-lg"}),
-    )
-    signature_drawing = forms.CharField(required=False, widget=forms.HiddenInput, max_length=MAX_DRAWING_BYTES * 2)
-
-    def __init__(self, *args, client, current_text, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.client = client
-        self.current_text = current_text
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-
-    def clean_text_version(self):
-        version = self.cleaned_data["text_version"]
-        if self.current_text is None or version != self.current_text.version:
-            raise forms.ValidationError(_("The consent text changed while it was being read. Please read it again."))
-        return version
-
-    def clean_signed_name(self):
-        name = self.cleaned_data["signed_name"]
-        accepted = {_normalise_name(self.client.full_name)}
-        if self.client.preferred_name:
-            accepted.add(_normalise_name(f"{self.client.preferred_name} {self.client.last_name}"))
-        if _normalise_name(name) not in accepted:
-            raise forms.ValidationError(
-                _("Type your full name as it is on your file: %(name)s.") % {"name": self.client.full_name}
-            )
-        return " ".join(name.split())
-
-    def clean_signature_drawing(self):
-        drawing = self.cleaned_data["signature_drawing"].strip()
-        if not drawing:
-            return ""
-        match = PNG_DATA_URL.match(drawing)
-        try:
-            raw = base64.b64decode(match[1], validate=True) if match else b""
-        except (binascii.Error, ValueError):
-            raw = b""
-        if not raw.startswith(b"\x89PNG\r\n\x1a\n") or len(raw) > MAX_DRAWING_BYTES:
-            raise forms.ValidationError(_("The drawn signature could not be read. Clear it and sign again."))
-        return drawing
-
-
-class WithdrawConsentForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason (optional: the client need not give one)"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
-class HandoverExitForm(forms.Form):
-    password = forms.CharField(label=_("Staff password"), widget=forms.PasswordInput(attrs={"autocomplete": "off"}))
 
 
 class SessionStartForm(forms.Form):
@@ -381,72 +304,3 @@ def areas_formset(data=None, *, session: TreatmentSession) -> BaseAreasFormSet:
     ]
     posted = data is not None and "areas-TOTAL_FORMS" in data
     return AreasFormSet(data if posted else None, initial=initial, prefix="areas")
-
-
-class AdverseEffectForm(forms.ModelForm):
-    class Meta:
-        model = AdverseEffect
-        fields = ["kind", "note", "onset_on"]
-        widgets = {
-            "kind": forms.RadioSelect(attrs={"class": "btn-check"}),
-            "note": forms.Textarea(attrs={"rows": 3}),
-            "onset_on": DateInput(),
-        }
-        error_messages = {"kind": {"required": _("Choose what the adverse effect was.")}}
-
-    def clean_onset_on(self):
-        onset = self.cleaned_data["onset_on"]
-        if onset is not None and onset > timezone.localdate():
-            raise forms.ValidationError(_("The onset cannot be in the future."))
-        return onset
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("kind") == AdverseEffect.Kind.OTHER and not cleaned.get("note"):
-            self.add_error("note", _("Say what the adverse effect was."))
-        return cleaned
-
-
-class TreatmentPlanForm(forms.ModelForm):
-    class Meta:
-        model = TreatmentPlan
-        fields = ["goals", "visits", "per", "for_weeks", "frequency_note", "reassess_on"]
-        widgets = {"goals": forms.Textarea(attrs={"rows": 4}), "reassess_on": DateInput()}
-        labels = {"visits": _("Visits (number)"), "per": _("How often")}
-        error_messages = {
-            "goals": {"required": _("Write the goals of the treatment.")},
-            "reassess_on": {"required": _("Choose the date of the reassessment.")},
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["per"].choices = [("", _("not said"))] + TreatmentPlan.Per.choices
-        for name in ("visits", "for_weeks"):
-            self.fields[name].widget.attrs.update({"min": 1, "max": 52})
-            self.fields[name].min_value = 1
-            self.fields[name].max_value = 52
-            self.fields[name].validators += [
-                django_validators.MinValueValidator(1),
-                django_validators.MaxValueValidator(52),
-            ]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-
-    def clean(self):
-        cleaned = super().clean()
-        structured = cleaned.get("visits") or cleaned.get("per") or cleaned.get("for_weeks")
-        if not structured and not cleaned.get("frequency_note") and not self.has_error("visits"):
-            self.add_error("visits", _("Say how often: a number of visits and how often, or in words."))
-        return cleaned
-
-    def plan(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
-
-class DisposalRequestForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why is this record to be disposed of?"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Say why the record is to be disposed of.")},
-    )

@@ -226,7 +226,8 @@ def test_a_fully_described_patient_validates(as_user, clinic_admin, front_desk):
     assert (patient["gender"], patient["active"]) == ("female", False)
     assert {n["use"]: n["given"] for n in patient["name"]} == {"official": ["Margaret"], "usual": ["Peggy"]}
     (condition,) = resources(bundle, "Condition")
-    assert condition["bodySite"][0]["text"] == "Left inguinal region structure"
+    assert condition["bodySite"][0]["text"] == "Front of hip / groin (left)"
+    assert condition["bodySite"][0]["coding"][0]["display"] == "Inguinal region structure"
 
 
 def test_each_complaint_is_a_condition_with_its_body_site(bundle, care_client):
@@ -241,9 +242,16 @@ def test_each_complaint_is_a_condition_with_its_body_site(bundle, care_client):
     assert condition["subject"]["reference"] == f"urn:uuid:{care_client.public_id}"
 
 
-def pain_ratings(bundle) -> list[dict]:
-    """The Observations of one pain rating each (the outcomes, derived from them, are Observations too)."""
-    return [o for o in resources(bundle, "Observation") if "derivedFrom" not in o]
+def rating_kind(observation) -> str | None:
+    """intake, pre, post or during: when a pain rating was taken (None: not a rating)."""
+    codings = [c for category in observation.get("category", []) for c in category["coding"]]
+    return next((c["code"] for c in codings if c["system"] == "urn:massage-clinic:pain-rating-kind"), None)
+
+
+def pain_ratings(bundle, kinds=("intake", "pre", "post")) -> list[dict]:
+    """The Observations of one pain rating each, taken at intake or before or after treatment (the outcomes, the
+    feedback during abdominal work and the pulse events are Observations too)."""
+    return [o for o in resources(bundle, "Observation") if rating_kind(o) in kinds]
 
 
 def test_pain_ratings_are_loinc_observations_with_integer_values(bundle):
@@ -279,12 +287,18 @@ def test_only_signed_sessions_are_encounters(bundle, course):
     assert str(course["draft"].public_id) not in str(bundle)
 
 
-def test_abdominal_work_of_a_signed_session_is_a_procedure(bundle, course):
-    (procedure,) = resources(bundle, "Procedure")
+def test_a_signed_session_is_a_procedure_and_its_abdominal_work_a_procedure_part_of_it(bundle, course):
+    encounter = f"urn:uuid:{course['signed'].public_id}"
+    treatment, *stretches = [p for p in resources(bundle, "Procedure") if p["encounter"]["reference"] == encounter]
 
-    assert procedure["encounter"]["reference"] == f"urn:uuid:{course['signed'].public_id}"
-    assert procedure["status"] == "completed"
-    assert "68455001" in [c["code"] for site in procedure["bodySite"] for c in site.get("coding", [])]
+    assert treatment["code"]["text"] == "Massage therapy treatment"
+    assert treatment["status"] == "completed"
+    assert len(stretches) == course["signed"].segments.count() > 0
+    for stretch in stretches:
+        assert stretch["encounter"]["reference"] == encounter
+        assert stretch["partOf"] == [{"reference": f"urn:uuid:{treatment['id']}", "type": "Procedure"}]
+        assert stretch["status"] == "completed"
+        assert "68455001" in [c["code"] for site in stretch["bodySite"] for c in site.get("coding", [])]
 
 
 def test_abdominal_work_in_a_draft_is_not_exported(as_user, therapist, care_client, front_desk):
@@ -327,7 +341,7 @@ def test_anonymous_exports_are_sent_to_sign_in(client, care_client):
 
 
 def outcome_observations(bundle) -> list[dict]:
-    return [o for o in resources(bundle, "Observation") if "derivedFrom" in o]
+    return [o for o in resources(bundle, "Observation") if o["code"]["text"].startswith("Pain outcome")]
 
 
 def components(observation) -> dict:

@@ -123,6 +123,10 @@ def test_the_exports_hold_the_pulse_events(as_user, therapist, open_stretch):
     bundle = as_user(therapist).get(f"/clients/{open_stretch.client.public_id}/export.fhir.json").json()
     pdf = as_user(therapist).get(f"/clients/{open_stretch.client.public_id}/export.pdf")
 
-    notes = [n["text"] for e in bundle["entry"] for n in e["resource"].get("note", [])]
-    assert "Pulse felt, hands moved" in notes
+    (pulse,) = [
+        e["resource"] for e in bundle["entry"] if e["resource"].get("code", {}).get("text") == "Pulse felt, hands moved"
+    ]
+    (stretch,) = [e["resource"] for e in bundle["entry"] if e["resource"]["id"] == pulse["partOf"][0]["reference"][9:]]
+    assert pulse["resourceType"] == "Observation" and pulse["effectiveDateTime"]
+    assert stretch["resourceType"] == "Procedure" and "iliopsoas" in stretch["code"]["text"]
     assert "Pulse felt, hands moved" in " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)

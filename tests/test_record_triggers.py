@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from intake.models import Complaint, Intake, Screening
+from intake.models import ClinicalJudgement, Complaint, HealthCheck, Intake, Screening
 from notes.models import AbdominalSegment, Addendum, ComplaintPain, Consent, FeedbackEntry, TreatmentSession
 from tests.factories import ClientFactory
 from tests.record_helpers import clinical_record, run_sql
@@ -248,3 +248,21 @@ def test_an_approved_disposal_lets_deletes_through_for_its_own_client_only(recor
 
     assert other_refused and own_deleted == 1
     assert Consent.objects.filter(client=other.client).exists()
+
+
+@pytest.mark.parametrize("table", ["intake_healthcheck", "intake_clinicaljudgement"])
+def test_raw_sql_cannot_delete_a_visit_health_check_or_a_clinical_judgement_but_a_disposal_can(
+    table, care_client, therapist, front_desk, clinic_admin
+):
+    from tests import history_helpers as h
+
+    h.complete_chart(care_client, therapist=therapist, desk=front_desk)
+    model = {"intake_healthcheck": HealthCheck, "intake_clinicaljudgement": ClinicalJudgement}[table]
+    before = model.objects.filter(client=care_client).count()
+
+    was_refused = refused(f"DELETE FROM {table} WHERE client_id = %s", [care_client.pk])  # noqa: S608  (fixed names)
+
+    assert before >= 1 and was_refused
+    assert model.objects.filter(client=care_client).count() == before
+    approved_disposal_under_way(care_client, requested_by=clinic_admin, approved_by=front_desk)
+    assert run_sql(f"DELETE FROM {table} WHERE client_id = %s", [care_client.pk]) == before  # noqa: S608

@@ -1,0 +1,213 @@
+"""What was signed, and who signed it: a DocumentReference per signed note and per addendum (its text, its seal),
+a Provenance per signing (the seal as the signature's data); each Consent with its text and a Provenance of its
+signature (the drawn signature as an image, or the typed name) and of its withdrawal."""
+
+import base64
+import hashlib
+
+from notes.exports import SIGNATURE_PREFIX
+from notes.fhir.codes import LOINC, derived_uuid, ref, when
+from notes.models import Consent, TreatmentSession
+
+PROGRESS_NOTE = {"system": LOINC, "code": "11506-3", "display": "Progress note"}
+AUTHORS_SIGNATURE = {
+    "system": "urn:iso-astm:E1762-95:2013",
+    "code": "1.2.840.10065.1.12.1.1",
+    "display": "Author's Signature",
+}
+CONSENT_SIGNATURE = {
+    "system": "urn:iso-astm:E1762-95:2013",
+    "code": "1.2.840.10065.1.12.1.7",
+    "display": "Consent Signature",
+}
+PARTICIPANT = "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
+SEAL_SYSTEM = "urn:massage-clinic:seal"
+
+
+def _attachment(text: str, title: str, created) -> dict:
+    data = text.encode("utf-8")
+    return {
+        "contentType": "text/plain; charset=utf-8",
+        "data": base64.b64encode(data).decode(),
+        "hash": base64.b64encode(hashlib.sha1(data, usedforsecurity=False).digest()).decode(),
+        "title": title,
+        "creation": when(created),
+    }
+
+
+def _seal_words(content_hash: str, key_id: str) -> str:
+    return f"sealed (HMAC-SHA256, key {key_id}) {content_hash}" if key_id else f"SHA-256 {content_hash}"
+
+
+def note_text(session: TreatmentSession) -> str:
+    """The signed note's words, as the PDF shows them."""
+    lines = [
+        f"S: {session.subjective or '-'}",
+        f"O: {session.objective or '-'}",
+        f"A: {session.assessment or '-'}",
+        f"P: {session.plan or '-'}",
+        f"Home care: {session.home_care or '-'}",
+    ]
+    lines += [f"Test: {name}: {result}" for name, result in getattr(session, "test_results", [])]
+    if session.screening_shown:
+        lines.append(f"Screening when signed: {session.screening_shown['line']}")
+    return "\n".join(lines)
+
+
+def note_id(session: TreatmentSession):
+    return derived_uuid(session.public_id, "note")
+
+
+def signed_note(session: TreatmentSession, patient_ref: dict) -> list[dict]:
+    """The signed note as a document, and the Provenance of its signing."""
+    document = {
+        "resourceType": "DocumentReference",
+        "id": str(note_id(session)),
+        "identifier": [{"system": f"{SEAL_SYSTEM}:{session.hash_key_id or 'sha256'}", "value": session.content_hash}],
+        "status": "current",
+        "docStatus": "final",
+        "type": {"coding": [PROGRESS_NOTE], "text": "Massage therapy treatment note (SOAP)"},
+        "subject": patient_ref,
+        "date": when(session.signed_at),
+        "author": [{"display": session.therapist_name_shown}],
+        "authenticator": {"display": session.therapist_name_shown},
+        "description": f"Signed by {session.therapist_name_shown}; "
+        + _seal_words(session.content_hash, session.hash_key_id),
+        "content": [{"attachment": _attachment(note_text(session), "Treatment note", session.signed_at)}],
+        "context": {
+            "encounter": [ref("Encounter", session.public_id)],
+            "period": {"start": when(session.started_at), "end": when(session.ended_at or session.signed_at)},
+        },
+    }
+    return [
+        document,
+        _signing(
+            note_id(session),
+            session.signed_at,
+            session.therapist_name_shown,
+            session,
+            session.content_hash,
+            session.hash_key_id,
+        ),
+    ]
+
+
+def addendum(found, session: TreatmentSession, patient_ref: dict) -> list[dict]:
+    """An addendum: a document that appends to the signed note, and the Provenance of its signing."""
+    document = {
+        "resourceType": "DocumentReference",
+        "id": str(found.public_id),
+        "status": "current",
+        "docStatus": "amended",
+        "type": {"coding": [PROGRESS_NOTE], "text": "Addendum to a signed treatment note"},
+        "subject": patient_ref,
+        "date": when(found.at),
+        "author": [{"display": found.author_name_shown}],
+        "description": f"Reason: {found.reason}",
+        "relatesTo": [{"code": "appends", "target": ref("DocumentReference", note_id(session))}],
+        "content": [{"attachment": _attachment(found.text, "Addendum", found.at)}],
+        "context": {"encounter": [ref("Encounter", session.public_id)]},
+    }
+    if found.content_hash:
+        document["identifier"] = [
+            {"system": f"{SEAL_SYSTEM}:{found.hash_key_id or 'sha256'}", "value": found.content_hash}
+        ]
+    return [
+        document,
+        _signing(found.public_id, found.at, found.author_name_shown, session, found.content_hash, found.hash_key_id),
+    ]
+
+
+def _signing(document_id, at, by: str, session: TreatmentSession, content_hash: str, key_id: str) -> dict:
+    signature = {"type": [AUTHORS_SIGNATURE], "when": when(at), "who": {"display": by}}
+    if content_hash:
+        signature["sigFormat"] = "application/octet-stream"
+        signature["data"] = base64.b64encode(bytes.fromhex(content_hash)).decode()
+    return {
+        "resourceType": "Provenance",
+        "id": str(derived_uuid(document_id, "signing")),
+        "target": [ref("DocumentReference", document_id), ref("Encounter", session.public_id)],
+        "occurredDateTime": when(at),
+        "recorded": when(at),
+        "activity": {"text": "Signed; " + _seal_words(content_hash, key_id) if content_hash else "Signed"},
+        "agent": [{"type": {"coding": [{"system": PARTICIPANT, "code": "author"}]}, "who": {"display": by}}],
+        "signature": [signature],
+    }
+
+
+def consent(found: Consent, patient_ref: dict) -> list[dict]:
+    """A consent with its exact text and version, the Provenance of its signature (the drawn image, or the typed
+    name) and, when withdrawn, of its withdrawal."""
+    resource = {
+        "resourceType": "Consent",
+        "id": str(found.public_id),
+        "status": "active" if found.is_active else "inactive",
+        "scope": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "treatment"}]},
+        "category": [
+            {"coding": [{"system": LOINC, "code": "59284-0", "display": "Patient Consent"}]},
+            {
+                "coding": [
+                    {
+                        "system": "urn:massage-clinic:consent-kind",
+                        "code": found.kind,
+                        "display": str(found.get_kind_display()),
+                    }
+                ]
+            },
+        ],
+        "patient": patient_ref,
+        "dateTime": when(found.signed_at),
+        "performer": [{"display": found.signed_name}],
+        "policyRule": {"text": f"{found.text.title} (version {found.text.version})"},
+        "sourceAttachment": _attachment(
+            found.text.text, f"{found.text.title} (version {found.text.version})", found.text.published_at
+        ),
+        "provision": {"type": "permit", "period": {"start": when(found.signed_at)}},
+    }
+    if found.withdrawn_at:
+        resource["provision"]["period"]["end"] = when(found.withdrawn_at)
+    drawn = getattr(found, "signature_image", "")
+    signature = {"type": [CONSENT_SIGNATURE], "when": when(found.signed_at), "who": {"display": found.signed_name}}
+    if drawn:
+        signature |= {"sigFormat": "image/png", "data": drawn.removeprefix(SIGNATURE_PREFIX)}
+    else:
+        signature |= {"sigFormat": "text/plain", "data": base64.b64encode(found.signed_name.encode()).decode()}
+    found_resources = [
+        resource,
+        {
+            "resourceType": "Provenance",
+            "id": str(derived_uuid(found.public_id, "signed")),
+            "target": [ref("Consent", found.public_id)],
+            "recorded": when(found.signed_at),
+            "activity": {"text": "Consent signed" + (" (drawn signature)" if drawn else " (typed name)")},
+            "agent": [
+                {
+                    "type": {"coding": [{"system": PARTICIPANT, "code": "informant"}]},
+                    "who": {"display": found.signed_name},
+                },
+                {
+                    "type": {"coding": [{"system": PARTICIPANT, "code": "enterer"}]},
+                    "who": {"display": found.collected_by.display_name},
+                },
+            ],
+            "signature": [signature],
+        },
+    ]
+    if found.withdrawn_at:
+        withdrawal = {
+            "resourceType": "Provenance",
+            "id": str(derived_uuid(found.public_id, "withdrawn")),
+            "target": [ref("Consent", found.public_id)],
+            "recorded": when(found.withdrawn_at),
+            "activity": {"text": "Consent withdrawn"},
+            "agent": [
+                {
+                    "type": {"coding": [{"system": PARTICIPANT, "code": "enterer"}]},
+                    "who": {"display": found.withdrawn_by.display_name if found.withdrawn_by else "unknown"},
+                }
+            ],
+        }
+        if found.withdrawal_reason:
+            withdrawal["reason"] = [{"text": found.withdrawal_reason}]
+        found_resources.append(withdrawal)
+    return found_resources
