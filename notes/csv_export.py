@@ -381,6 +381,19 @@ TABLES = (
         *owns("at", "reason", "text"),
         *SEALED,
     ),
+    table(
+        "outcomes.csv",
+        Complaint,
+        "outcomes",
+        _l(
+            "Each complaint's outcome: the baseline (its first rating before any treatment), the current rating (the "
+            "latest before treatment on a later day; never one taken immediately after treatment), the change, the "
+            "percent change, and whether it reaches the minimal clinically important difference (the clinic's rule "
+            "in mcid). Empty current and change: no later visit yet. Reported pain only; not a diagnosis."
+        ),
+        plain("complaint", "baseline", "baseline_at", "current", "current_at", "change", "percent_change"),
+        plain("reaches_mcid", "mcid", "ratings"),
+    ),
 )
 
 # The fields of each exported model that no column carries, and why: none carries clinical content.

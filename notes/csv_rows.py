@@ -12,15 +12,17 @@ screenings, the treatment plan and what a session came to record later from the 
 abdominal work are read with their feedback entries, as notes/exports.py reads them.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Client, User
 from intake import health_history, labels
 from intake.models import ClinicalJudgement, Complaint, HealthCheck, Intake, PhysicianClearance, Screening
+from notes.history import clinic_outcome, complaint_label
 from notes.models import (
     AbdominalSegment,
     Addendum,
@@ -33,6 +35,7 @@ from notes.models import (
     TreatmentPlan,
     TreatmentSession,
 )
+from notes.outcomes import Rating
 
 
 def chart_rows(client: Client) -> dict[str, list]:
@@ -41,6 +44,7 @@ def chart_rows(client: Client) -> dict[str, list]:
     rows: dict[str, list] = {"client": [client]}
     rows.update(_intakes(client))
     rows.update(_sessions(client, intakes=rows["intakes"], complaints=rows["complaints"]))
+    rows["outcomes"] = outcome_rows(rows["complaints"], rows["session_pains"])
     rows["consents"] = list(
         Consent.objects.filter(client=client)
         .select_related("text", "collected_by", "withdrawn_by")
@@ -337,4 +341,39 @@ def assessment_test_rows(record, tests: dict) -> list[SimpleNamespace]:
                 side_label=labels.TEST_SIDES.get(side, "") if side else "",
             )
         )
+    return rows
+
+
+def outcome_rows(complaints: list, pains: list) -> list[SimpleNamespace]:
+    """Each complaint's outcome by the clinic's rule (notes/outcomes.py), from the ratings exported beside it: the
+    same region and side across intakes are one complaint, as on the history page and in the PDF."""
+    ratings = defaultdict(list)
+    for complaint in complaints:
+        ratings[complaint_label(complaint)].append(Rating(complaint.intake.taken_at, complaint.pain_now, "intake"))
+    for pain in pains:
+        session = pain.session
+        if pain.before is not None:
+            ratings[complaint_label(pain.complaint)].append(Rating(session.started_at, pain.before, "pre"))
+        if pain.after is not None:
+            at = session.ended_at or session.signed_at or session.started_at
+            ratings[complaint_label(pain.complaint)].append(Rating(at, pain.after, "post"))
+    rule = f"{settings.PAIN_MCID_POINTS:g} points, {settings.PAIN_MCID_PERCENT:g}%, rule {settings.PAIN_MCID_RULE}"
+    rows = []
+    for label in sorted(ratings):
+        result = clinic_outcome(ratings[label])
+        if result.has_data:
+            rows.append(
+                SimpleNamespace(
+                    complaint=label,
+                    baseline=result.baseline,
+                    baseline_at=result.baseline_at,
+                    current=result.current,
+                    current_at=result.current_at,
+                    change=result.change if result.current is not None else None,
+                    percent_change=result.percent_change,
+                    reaches_mcid=result.reaches_mcid if result.current is not None else None,
+                    mcid=rule,
+                    ratings=len(ratings[label]),
+                )
+            )
     return rows

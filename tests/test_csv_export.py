@@ -15,6 +15,7 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
+from clinic import local_time
 from clinic import services as clinic_services
 from clinic.audit_wording import action_words, describe_changes
 from clinic.models import Client, User
@@ -355,6 +356,7 @@ FROM_JSON = {
     "intake_tests.csv",
     "screening_reasons.csv",
     "session_tests.csv",
+    "outcomes.csv",
 }
 
 
@@ -475,6 +477,7 @@ KEYS = {
     "areas_treated.csv": 2,  # session_id, area_number
     "adverse_effects.csv": 1,
     "addenda.csv": 1,
+    "outcomes.csv": 1,  # the complaint, by region and side
 }
 # (file, its columns) that name rows of (another file, its columns).
 JOINS = [
@@ -634,3 +637,19 @@ def test_cells_a_spreadsheet_would_run_get_an_apostrophe_and_numbers_stay_number
     for rows in found.values():
         for row in rows:
             assert not any(cell.startswith(FORMULA_STARTS) and not cell.lstrip("-").isdigit() for cell in row.values())
+
+
+def test_each_complaints_outcome_is_the_history_pages(exported, diane):
+    from notes.history import pain_series
+
+    _series, outcomes = pain_series(diane)
+    rows = {row["complaint"]: row for row in exported["outcomes.csv"]}
+
+    assert set(rows) == {label for label, result in outcomes.items() if result.has_data}
+    for label, row in rows.items():
+        result = outcomes[label]
+        assert (row["baseline"], row["baseline_at"]) == (str(result.baseline), local_time.iso(result.baseline_at))
+        assert (row["current"], row["change"]) == (str(result.current), str(result.change))
+        assert row["reaches_mcid"] == ("yes" if result.reaches_mcid else "no")
+        assert row["current_at"] == local_time.iso(result.current_at)
+    assert any(row["reaches_mcid"] == "yes" for row in rows.values())
