@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 # `make run` is the development demo: DEBUG on unless you say otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run test venv migrate seed lint format check-migrations clean bench load audit faults
+.PHONY: run serve test venv migrate seed lint format check-migrations clean bench load audit faults
 
 venv: $(STAMP)
 
@@ -27,7 +27,14 @@ seed: migrate
 
 run: seed
 	@echo "Serving on http://$(HOST)/ - sign in as frontdesk, therapist, therapist2 or admin (password: demo)"
-	$(RUN_ENV) $(PY) manage.py runserver $(HOST)
+	@# The task worker (long PDF exports) beside the development server; both stop together.
+	$(RUN_ENV) $(PY) manage.py db_worker --no-reload & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(RUN_ENV) $(PY) manage.py runserver $(HOST)
+
+# Production on this machine: DEBUG off, gunicorn and the task worker, migrations and static files first
+# (deploy/serve.py). Needs SECRET_KEY, ALLOWED_HOSTS, NOTE_SIGNING_KEYS and a PostgreSQL DATABASE_URL.
+serve: venv
+	$(PY) deploy/serve.py
 
 test: venv
 	@if [ -x "$(CHROMIUM)" ]; then \

@@ -14,7 +14,8 @@ def env_bool(name: str) -> bool:
 
 wsgi_app = "clinic.wsgi"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# Workers from the core count (gunicorn's rule of thumb: two per core, plus one) unless WEB_CONCURRENCY says.
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)
 timeout = 30
 graceful_timeout = 30
 keepalive = 5

@@ -210,7 +210,7 @@ def search_url(browser, text):
 
 def prepared_export_url(browser, client):
     """Ask for a long record's PDF (prepared off the request path), render it as the worker does, and time that."""
-    with override_settings(EXPORT_RENDERER="worker"):
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
         location = browser.get(f"/clients/{client.public_id}/export.pdf")["Location"]
     export = RecordExport.objects.get(public_id=location.strip("/").split("/")[-1])
     start = time.perf_counter()
@@ -255,7 +255,7 @@ def main():
             ),
             ("PDF export of 500 sessions: the download once prepared", admin_browser, pdf_url, 200),
         ]
-        with override_settings(EXPORT_RENDERER="worker"):
+        with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
             rounds = [[measure(who, url, status=status, floor=browser) for _name, who, url, status in pages]]
             for _ in range(ROUNDS - 1):
                 rounds.append([measure(who, url, status=status, floor=browser) for _name, who, url, status in pages])

@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "csp",
     "axes",
     "auditlog",
@@ -294,10 +296,11 @@ PAIN_MCID_POINTS = float(os.environ.get("PAIN_MCID_POINTS", "2"))
 PAIN_MCID_PERCENT = float(os.environ.get("PAIN_MCID_PERCENT", "30"))
 PAIN_MCID_RULE = os.environ.get("PAIN_MCID_RULE", "both")  # both, either, points or percent
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Clinic records")
-# A record with more signed sessions than this is exported as a PDF in the background (notes/export_jobs.py):
-# "thread" renders in the app server once the request commits, "worker" leaves it to `manage.py render_exports`.
+# A record with more signed sessions than this is exported as a PDF in the background (notes/export_jobs.py), a
+# task of Django's tasks framework kept in the database (django-tasks-db) until a worker (`manage.py db_worker`,
+# one or many) takes it: the same on SQLite in the demo and on PostgreSQL in production.
 EXPORT_INLINE_MAX_SESSIONS = env_int("EXPORT_INLINE_MAX_SESSIONS", 40)
-EXPORT_RENDERER = os.environ.get("EXPORT_RENDERER", "thread")
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A second factor (TOTP) for /admin/ and /audit/: on unless DEBUG (so the demo runs without an authenticator
 # app). When off here, a clinic admin may still turn it on for the clinic (clinic/two_factor.py).
 REQUIRE_2FA_FOR_ADMIN = env_bool("REQUIRE_2FA_FOR_ADMIN", not DEBUG)

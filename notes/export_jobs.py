@@ -4,22 +4,22 @@ A record of a few dozen sessions renders while the person waits (well under a se
 (hundreds of sessions, a hundred pages) takes seconds and would grow past the server's request timeout, so it is
 rendered in the background: the request answers at once with a page that refreshes until the PDF is ready.
 
-Where the rendering happens is `settings.EXPORT_RENDERER`:
-- "thread" (default): a thread of the app server, started when the request's transaction commits;
-- "worker": left for `python manage.py render_exports`, run by a timer or as a service (`--loop`);
-- "inline": in the request's own on-commit callback (tests).
-A request that finds its export pending for longer than `STALE_AFTER` (its thread died with its worker) starts it
-again, so no export is stuck for good whichever renderer runs.
+The rendering is a task of Django's tasks framework (`django-tasks`, the backport of Django 6's), queued when the
+request's transaction commits. Where it runs is `settings.TASKS`: in production and in the demo the database
+backend (`django-tasks-db`), whose workers (`python manage.py db_worker`, one or many, on this machine or others
+sharing the database) take it from the queue; in the tests, the immediate backend, at once. A request that finds
+its export pending for longer than `STALE_AFTER` (its worker died while rendering) queues it again, and a worker
+that claims an export nobody else holds renders it: no export is stuck for good.
 """
 
 import logging
-import threading
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connections, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django_tasks import task
 
 from clinic.models import Client, User
 from notes.exports import client_record_pdf
@@ -55,21 +55,14 @@ def request_export(*, client: Client, by: User, base_url: str) -> RecordExport:
 
 
 def start_rendering(export_id: int) -> None:
-    renderer = settings.EXPORT_RENDERER
-    if renderer == "inline":
-        render_export(export_id)
-    elif renderer == "thread":
-        threading.Thread(
-            target=_render_in_thread, args=(export_id,), name=f"pdf-export-{export_id}", daemon=True
-        ).start()
+    render_export_task.enqueue(export_id)
 
 
-def _render_in_thread(export_id: int) -> None:
-    close_old_connections()
-    try:
-        render_export(export_id)
-    finally:
-        connections.close_all()
+@task()
+def render_export_task(export_id: int) -> bool:
+    """The background task: delete the exports past their hour, then render this one (if still pending)."""
+    delete_expired()
+    return render_export(export_id)
 
 
 def render_export(export_id: int) -> bool:
@@ -112,10 +105,6 @@ def delete_expired() -> int:
     """Delete every export older than KEPT_FOR: they are copies of clinical records, kept no longer than needed."""
     deleted, _ = RecordExport.objects.filter(requested_at__lt=timezone.now() - KEPT_FOR).delete()
     return deleted
-
-
-def pending_exports():
-    return RecordExport.objects.filter(status=RecordExport.Status.PENDING).order_by("requested_at")
 
 
 def is_expired(export: RecordExport) -> bool:

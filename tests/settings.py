@@ -16,5 +16,6 @@ MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 # Serve static files from the apps' folders, as in development (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
-# Long records' PDFs render in the request's on-commit callback, inside the test's transaction.
-EXPORT_RENDERER = "inline"
+# Long records' PDFs render when their task is queued (in the request's on-commit callback), inside the test's
+# transaction; tests of the worker use the database backend (tests/test_pdf_export_jobs.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

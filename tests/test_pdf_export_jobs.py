@@ -31,6 +31,17 @@ def pdf_url(client):
     return f"/clients/{client.public_id}/export.pdf"
 
 
+QUEUED = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def run_worker(**options) -> str:
+    """What `manage.py db_worker` does with the tasks waiting, then stop (--batch)."""
+    out = io.StringIO()
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, stdout=out, stderr=out, **options)
+    return out.getvalue()
+
+
 def exports_of(client):
     return LogEntry.objects.filter(additional_data__client=str(client.public_id), additional_data__export="pdf")
 
@@ -54,15 +65,16 @@ def test_a_long_record_is_prepared_in_the_background_then_downloaded(
 
 
 def test_while_it_is_prepared_the_page_asks_again_by_itself_and_the_worker_finishes_it(
-    as_user, therapist, long_record, settings
+    as_user, therapist, long_record, settings, django_capture_on_commit_callbacks
 ):
-    settings.EXPORT_RENDERER = "worker"
+    settings.TASKS = QUEUED
     browser = as_user(therapist)
-    status_url = browser.get(pdf_url(long_record))["Location"]
+    with django_capture_on_commit_callbacks(execute=True):
+        status_url = browser.get(pdf_url(long_record))["Location"]
 
     waiting = browser.get(status_url)
     polled = browser.get(status_url, headers={"HX-Request": "true"})
-    call_command("render_exports", stdout=io.StringIO())
+    run_worker()
     polled_when_ready = browser.get(status_url, headers={"HX-Request": "true"})
     ready = browser.get(status_url)
 
@@ -143,13 +155,13 @@ def test_a_failed_rendering_says_so_and_offers_to_try_again(
 def test_an_export_left_pending_by_a_dead_worker_is_started_again(
     as_user, therapist, long_record, settings, django_capture_on_commit_callbacks
 ):
-    settings.EXPORT_RENDERER = "worker"
+    settings.TASKS = QUEUED
     browser = as_user(therapist)
-    status_url = browser.get(pdf_url(long_record))["Location"]
+    status_url = browser.get(pdf_url(long_record))["Location"]  # its task never queued: the server went down
     export = RecordExport.objects.get()
     export.started_at = timezone.now() - timedelta(minutes=10)  # claimed by a worker that then died
     export.save(update_fields=["started_at"])
-    settings.EXPORT_RENDERER = "inline"
+    settings.TASKS = IMMEDIATE
 
     with django_capture_on_commit_callbacks(execute=True):
         browser.get(status_url)
@@ -157,13 +169,44 @@ def test_an_export_left_pending_by_a_dead_worker_is_started_again(
     assert browser.get(status_url).content.startswith(b"%PDF-")
 
 
-def test_the_worker_deletes_exports_past_their_hour(as_user, therapist, long_record, settings):
-    settings.EXPORT_RENDERER = "worker"
+def test_the_worker_deletes_exports_past_their_hour(
+    as_user, therapist, long_record, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = QUEUED
+    with django_capture_on_commit_callbacks(execute=True):
+        as_user(therapist).get(pdf_url(long_record))
+    RecordExport.objects.update(requested_at=timezone.now() - timedelta(hours=2))
+
+    run_worker()
+
+    assert not RecordExport.objects.exists()
+
+
+def test_expired_exports_are_deleted_by_the_housekeeping_command(as_user, therapist, long_record, settings):
+    settings.TASKS = QUEUED
     as_user(therapist).get(pdf_url(long_record))
     RecordExport.objects.update(requested_at=timezone.now() - timedelta(hours=2))
     out = io.StringIO()
 
-    call_command("render_exports", stdout=out)
+    call_command("delete_expired_exports", stdout=out)
 
     assert not RecordExport.objects.exists()
-    assert "deleted 1 expired" in out.getvalue()
+    assert out.getvalue() == "Deleted 1 expired export(s).\n"
+
+
+def test_two_workers_render_an_export_once(
+    as_user, therapist, long_record, settings, django_capture_on_commit_callbacks
+):
+    from notes import export_jobs
+
+    settings.TASKS = QUEUED
+    with django_capture_on_commit_callbacks(execute=True):
+        as_user(therapist).get(pdf_url(long_record))
+    export = RecordExport.objects.get()
+
+    export_jobs.render_export_task.enqueue(export.pk)  # asked twice (a stale restart, say)
+    with mock.patch("notes.export_jobs.client_record_pdf", wraps=export_jobs.client_record_pdf) as rendered:
+        run_worker()
+
+    assert rendered.call_count == 1
+    assert RecordExport.objects.get().status == "ready"

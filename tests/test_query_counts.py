@@ -42,6 +42,10 @@ MAX_QUERIES = 15
 # -- The pages ---------------------------------------------------------------------------------------------------
 
 
+# Long records' PDFs queued in the database, where no worker takes them during the test.
+QUEUED = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
 @dataclass(frozen=True)
 class Page:
     label: str
@@ -210,7 +214,7 @@ PAGES = [
         "therapist",
         lambda w, b: f"/clients/{w.client.public_id}/export.pdf",
         warm_up=lambda w, b: f"/clients/{w.client.public_id}/export.fhir.json",
-        overrides=(("EXPORT_INLINE_MAX_SESSIONS", 0), ("EXPORT_RENDERER", "worker")),
+        overrides=(("EXPORT_INLINE_MAX_SESSIONS", 0), ("TASKS", QUEUED)),
         status=302,
     ),
     Page(
@@ -219,7 +223,7 @@ PAGES = [
         "therapist",
         prepared_export,
         stub_pdf_layout=True,
-        overrides=(("EXPORT_INLINE_MAX_SESSIONS", 0), ("EXPORT_RENDERER", "worker")),
+        overrides=(("EXPORT_INLINE_MAX_SESSIONS", 0), ("TASKS", QUEUED)),
     ),
     Page(
         "export FHIR",

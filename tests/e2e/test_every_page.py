@@ -100,7 +100,7 @@ def record(settings) -> Record:
     h.write_plan(client, by=therapist, reassess_on=timezone.localdate())
     records["planless"] = ClientFactory(first_name="Noor", last_name="Haddad", care_team=[therapist])
     # A long record's export, left to a worker: its page says it is being prepared.
-    settings.EXPORT_RENDERER = "worker"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # no worker runs here
     records["export"] = export_jobs.request_export(client=client, by=admin, base_url="http://testserver/")
     return Record(desk=desk, therapist=therapist, admin=admin, client=client, records=records)
 
