@@ -28,3 +28,15 @@ def test_the_screening_page_lists_every_rule_of_the_ruleset_it_names():
         rule.id for rule in screening.RULES
     ]
     assert f"at least **{screening.CONSIDER_THRESHOLD}**" in page
+
+
+def test_the_licence_is_apache_2_at_the_root_named_in_the_readme_and_the_project():
+    import tomllib
+
+    licence = (ROOT / "LICENSE").read_text()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+    assert licence.lstrip().startswith("Apache License\n                           Version 2.0, January 2004")
+    assert "END OF TERMS AND CONDITIONS" in licence
+    assert project["license"] == "Apache-2.0" and project["license-files"] == ["LICENSE"]
+    assert "[Apache License 2.0](LICENSE)" in (ROOT / "README.md").read_text()
