@@ -40,8 +40,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 
-# `manage.py screen` and `manage.py outcomes` only read JSON and print JSON: they may run anywhere, without a secret.
-OFFLINE_TOOL = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] in (["screen"], ["outcomes"])
+# `manage.py screen`, `outcomes` and `questionnaire` only read JSON and print JSON: they may run anywhere, without a
+# secret.
+OFFLINE_TOOL = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] in (["screen"], ["outcomes"], ["questionnaire"])
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
