@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from clinic import roles
 from clinic.access import may_read_clinical_record
 from clinic.models import Client
-from intake.models import Intake, PhysicianClearance, Screening
+from intake.models import Intake, PhysicianClearance, QuestionnaireResponse, Screening
 
 INTAKE_ROLES = (roles.FRONT_DESK, roles.THERAPIST, roles.CLINIC_ADMIN)
 
@@ -99,3 +99,15 @@ def get_screening_to_judge(user, public_id) -> Screening:
     if not may_judge(user, client):
         raise PermissionDenied
     return judged
+
+
+def get_questionnaire_to_read(user, public_id) -> QuestionnaireResponse:
+    """A questionnaire response to read: for whoever may read the client's intakes (front desk, admins, the care
+    team, a therapist under emergency access); 404 for anyone else."""
+    _require_a_role(user)
+    response = get_object_or_404(
+        QuestionnaireResponse.objects.select_related("client", "recorded_by"), public_id=public_id
+    )
+    if user.is_front_desk or may_read_clinical_record(user, response.client):
+        return response
+    raise Http404

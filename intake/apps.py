@@ -8,7 +8,15 @@ class IntakeConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from intake.models import ClinicalJudgement, Complaint, HealthCheck, Intake, PhysicianClearance, Screening
+        from intake.models import (
+            ClinicalJudgement,
+            Complaint,
+            HealthCheck,
+            Intake,
+            PhysicianClearance,
+            QuestionnaireResponse,
+            Screening,
+        )
 
         auditlog.register(Intake, exclude_fields=["updated_at"])
         auditlog.register(Complaint)
@@ -16,6 +24,7 @@ class IntakeConfig(AppConfig):
         auditlog.register(PhysicianClearance)
         auditlog.register(HealthCheck)
         auditlog.register(ClinicalJudgement)
+        auditlog.register(QuestionnaireResponse)
 
         from clinic.models import keeps_record_written
 
@@ -25,6 +34,7 @@ class IntakeConfig(AppConfig):
         keeps_record_written(PhysicianClearance, lambda clearance: (clearance.client_id, clearance.recorded_at))
         keeps_record_written(HealthCheck, lambda check: (check.client_id, check.recorded_at))
         keeps_record_written(ClinicalJudgement, lambda judged: (judged.client_id, judged.recorded_at))
+        keeps_record_written(QuestionnaireResponse, lambda answered: (answered.client_id, answered.recorded_at))
 
     def client_panels(self, request, client) -> list:
         """The client page's intake panel (clinic/panels.py)."""

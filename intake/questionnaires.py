@@ -205,6 +205,7 @@ _HOOS12_ITEMS = (
     Item("12", "In general, how much difficulty do you have with your hip?", _NONE_TO_EXTREME, "qol"),
 )
 HOOS12_SCALES = ("pain", "function", "qol")
+HOOS12_SCALE_NAMES = {"pain": "Pain", "function": "Function", "qol": "Quality of life"}
 HOOS12_MIN_ANSWERED = 2  # of a scale's 4 items
 
 INSTRUMENTS: dict[str, Instrument] = {
@@ -298,6 +299,9 @@ INSTRUMENTS: dict[str, Instrument] = {
         copyright="© Keele University 01/08/07. Funded by Arthritis Research UK.",
     ),
 }
+
+
+CHOICES = [(code, instrument.short_name) for code, instrument in INSTRUMENTS.items()]
 
 
 # -- Checking answers ---------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from intake.models import (
     HealthCheck,
     Intake,
     PhysicianClearance,
+    QuestionnaireResponse,
     Screening,
     current_judgement,
 )
@@ -303,3 +304,21 @@ def record_clinical_judgement(
     client.save(update_fields=["last_judgement_at"])
     _summarise_on_client(client)
     return recorded
+
+
+@transaction.atomic
+def record_questionnaire(
+    *, client: Client, by: User | None, instrument: str, answers: dict, taken_at=None, source: str = "staff"
+) -> QuestionnaireResponse:
+    """Record one questionnaire the client answered, scored by its instrument's published rule at save
+    (intake/questionnaires.py). `by` is the staff member who took it down (None for the client's own forms)."""
+    response = QuestionnaireResponse(
+        client=client,
+        instrument=instrument,
+        answers=answers,
+        taken_at=taken_at or timezone.now(),
+        source=source,
+        recorded_by=by,
+    )
+    response.save()
+    return response

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from intake import views
+from intake import questionnaire_views, views
 
 app_name = "intake"
 
@@ -13,4 +13,10 @@ urlpatterns = [
     path("intakes/<uuid:public_id>/clearances/new/", views.clearance_new, name="clearance-new"),
     path("screenings/<uuid:public_id>/judgement/", views.judgement_new, name="judgement-new"),
     path("clearances/<uuid:public_id>/letter/", views.clearance_letter, name="clearance-letter"),
+    path(
+        "clients/<uuid:public_id>/questionnaires/new/",
+        questionnaire_views.questionnaire_new,
+        name="questionnaire-new",
+    ),
+    path("questionnaires/<uuid:public_id>/", questionnaire_views.questionnaire_detail, name="questionnaire-detail"),
 ]

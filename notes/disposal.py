@@ -266,6 +266,7 @@ def _delete_clinical_record(disposal: RecordDisposal) -> dict[str, int]:
             "DELETE FROM intake_screening WHERE intake_id IN (SELECT id FROM intake_intake WHERE client_id = %s)",
         ),
         ("visit health checks", "DELETE FROM intake_healthcheck WHERE client_id = %s"),
+        ("questionnaires", "DELETE FROM intake_questionnaireresponse WHERE client_id = %s"),
         (
             "pain chart means",
             "DELETE FROM notes_complaintperiodmean WHERE complaint_id IN (SELECT c.id FROM intake_complaint c "
