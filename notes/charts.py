@@ -210,3 +210,39 @@ def feedback_sparkline_svg(moments: list[Moment], *, width: int = 320, height: i
         + f'<polyline class="spark-pain" fill="none" stroke="#dc3545" stroke-width="2" points="{pain_line}"/>'
         + "</svg>"
     )
+
+
+def questionnaire_sparkline_svg(trend, *, width: int = 160, height: int = 40) -> str:
+    """One questionnaire's scores over time as a small line on its own range (higher up is a higher score)."""
+    points = trend.points
+    instrument = trend.instrument
+    desc = "; ".join(f"{local_time.day(at)}: {value:g}" for at, value in points)
+    head = (
+        f'<svg class="chart sparkline questionnaire-spark" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{_attr(trend.label)} over time'
+        f"</title><desc>{_attr(desc)}</desc>"
+    )
+    pad = 5
+    low, high = instrument.minimum, instrument.maximum
+    start, end = points[0][0].timestamp(), points[-1][0].timestamp()
+    span = end - start
+
+    def x_of(at: datetime) -> float:
+        return width / 2 if span == 0 else pad + (at.timestamp() - start) / span * (width - 2 * pad)
+
+    def y_of(value: float) -> float:
+        return height - pad - (value - low) / (high - low) * (height - 2 * pad)
+
+    line = " ".join(f"{x_of(at):.1f},{y_of(value):.1f}" for at, value in points)
+    dots = "".join(
+        f'<circle cx="{x_of(at):.1f}" cy="{y_of(value):.1f}" r="2.5" fill="#0d6efd" data-value="{value:g}" '
+        f'data-time="{_attr(local_time.iso(at))}"/>'
+        for at, value in points
+    )
+    return (
+        head
+        + f'<line class="grid" x1="{pad}" x2="{width - pad}" y1="{height - pad}" y2="{height - pad}"/>'
+        + f'<polyline fill="none" stroke="#0d6efd" stroke-width="2" points="{line}"/>'
+        + dots
+        + "</svg>"
+    )
