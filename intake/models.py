@@ -453,6 +453,25 @@ class QuestionnaireResponse(ClientRecord):
     def summary(self) -> str:
         return describe_score(self)
 
+    def answer_rows(self) -> list[tuple[str, str]]:
+        """Each item and its answer in words, as the form asked it; blanks shown as not answered."""
+        instrument = self.definition
+        if self.instrument == questionnaires.PSFS:
+            return [
+                (activity["name"], gettext("not rated") if activity["rating"] is None else str(activity["rating"]))
+                for activity in self.answers.get("activities", [])
+            ]
+        rows = []
+        for item in instrument.items:
+            value = self.answers.get(item.key)
+            if self.instrument == questionnaires.RMDQ:
+                answer = gettext("ticked") if value else gettext("not ticked")
+            else:
+                chosen = next((c.label for c in item.choices if c.value == value), None)
+                answer = chosen if chosen is not None else gettext("not answered")
+            rows.append((item.text, answer))
+        return rows
+
     def scored(self) -> questionnaires.Score:
         """The answers scored again by the instrument's rule (raises QuestionnaireInputError on bad answers)."""
         return questionnaires.score(self.instrument, self.answers)

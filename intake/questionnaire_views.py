@@ -84,27 +84,7 @@ def questionnaire_detail(request, public_id):
             "client": response.client,
             "response": response,
             "instrument": response.definition,
-            "rows": answer_rows(response),
+            "rows": response.answer_rows(),
             "summary": response.summary,
         },
     )
-
-
-def answer_rows(response: QuestionnaireResponse) -> list[tuple[str, str]]:
-    """Each item and its answer in words, as the form asked it; blanks shown as not answered."""
-    instrument = response.definition
-    if response.instrument == questionnaires.PSFS:
-        return [
-            (activity["name"], _("not rated") if activity["rating"] is None else str(activity["rating"]))
-            for activity in response.answers.get("activities", [])
-        ]
-    rows = []
-    for item in instrument.items:
-        value = response.answers.get(item.key)
-        if response.instrument == questionnaires.RMDQ:
-            answer = _("ticked") if value else _("not ticked")
-        else:
-            chosen = next((c.label for c in item.choices if c.value == value), None)
-            answer = chosen if chosen is not None else _("not answered")
-        rows.append((item.text, answer))
-    return rows

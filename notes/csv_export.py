@@ -23,7 +23,15 @@ from django.utils.translation import gettext_lazy as _l
 from clinic import local_time
 from clinic.models import Client
 from intake import labels
-from intake.models import ClinicalJudgement, Complaint, HealthCheck, Intake, PhysicianClearance, Screening
+from intake.models import (
+    ClinicalJudgement,
+    Complaint,
+    HealthCheck,
+    Intake,
+    PhysicianClearance,
+    QuestionnaireResponse,
+    Screening,
+)
 from notes.csv_columns import coded, made, own, owns, plain, ref, staff, table
 from notes.csv_rows import chart_rows
 from notes.models import (
@@ -393,6 +401,24 @@ TABLES = (
         ),
         plain("complaint", "baseline", "baseline_at", "current", "current_at", "change", "percent_change"),
         plain("reaches_mcid", "mcid", "ratings"),
+    ),
+    table(
+        "questionnaires.csv",
+        QuestionnaireResponse,
+        "questionnaires",
+        _l(
+            "Each validated questionnaire the client answered (NPRS, PSFS, RMDQ-24, HOOS-12, Keele STarT Back): when, "
+            "who recorded it, the answers as given (JSON), and the score by the instrument's published rule; HOOS-12 "
+            "its scales and STarT Back its psychosocial subscale and risk group in subscales."
+        ),
+        ref("questionnaire_id", "public_id", "public_id"),
+        CLIENT_ID,
+        *coded("instrument"),
+        own("taken_at"),
+        *coded("source"),
+        staff("recorded_by"),
+        *owns("recorded_at", "score", "complete", "subscales", "answers"),
+        made("score_label", lambda r: r.summary),
     ),
 )
 

@@ -21,7 +21,15 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Client, User
 from intake import health_history, labels
-from intake.models import ClinicalJudgement, Complaint, HealthCheck, Intake, PhysicianClearance, Screening
+from intake.models import (
+    ClinicalJudgement,
+    Complaint,
+    HealthCheck,
+    Intake,
+    PhysicianClearance,
+    QuestionnaireResponse,
+    Screening,
+)
 from notes.history import clinic_outcome, complaint_label
 from notes.models import (
     AbdominalSegment,
@@ -53,6 +61,9 @@ def chart_rows(client: Client) -> dict[str, list]:
         .annotate(has_drawing=ExpressionWrapper(~Q(signature_drawing=""), output_field=BooleanField()))
         .order_by("signed_at", "id")
     )
+    rows["questionnaires"] = list(
+        QuestionnaireResponse.objects.for_client(client).select_related("recorded_by").oldest_first()
+    )
     for kind in CLIENT_RECORDS:  # the client is loaded: no query to name them by it
         for row in rows[kind]:
             row.client = client
@@ -67,6 +78,7 @@ CLIENT_RECORDS = (
     "consents",
     "treatment_plans",
     "sessions",
+    "questionnaires",
 )
 
 

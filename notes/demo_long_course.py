@@ -24,6 +24,7 @@ from intake import labels
 from intake import services as intake_services
 from intake.models import ClearanceScope, Intake
 from notes import services
+from notes.demo_questionnaires import answer_questionnaires
 from notes.models import AbdominalSegment, Consent, ConsentKind, ConsentText, TreatmentSession
 
 CLIENT = {
@@ -214,6 +215,7 @@ def seed_long_course(*, users: dict[str, User]) -> int:
     complaints = list(intake.complaints.current())
     sessions = [treat(client, visit, complaints, therapist=therapist, desk=desk) for visit in range(len(VISITS))]
     after_the_course(client, sessions, therapist=therapist, desk=desk)
+    answer_questionnaires(client, desk=desk, therapist=therapist, at=at)
     return 1
 
 

@@ -30,6 +30,7 @@ from notes.models import (
     TreatmentSession,
 )
 from notes.outcomes import within_session_change
+from notes.questionnaire_trends import questionnaire_context
 
 # Each kind recorded within a session that the chart came to hold later, and the flag saying a session has some: one
 # query a kind when any session holds it, none otherwise (the PDF of a record without them costs what it did).
@@ -127,6 +128,7 @@ def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
         "outcomes": outcomes,
         # The client was loaded by this request (or the export job) just before: its summary is current.
         "retention": disposal.retention_as_loaded(client),
+        **questionnaire_context(client),
     }
 
 

@@ -4,11 +4,9 @@ import json
 
 from auditlog.models import LogEntry
 from django import forms
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -20,25 +18,9 @@ from clinic.audit_views import with_clients
 from clinic.forms import FilterDateField
 from clinic.models import EmergencyAccess
 from clinic.roles import CLINIC_ADMIN, THERAPIST
-from intake.models import QuestionnaireResponse
-from intake.questionnaires import Mcid
 from notes import csv_export, fhir, history, panels
-from notes.charts import pain_trend_svg, questionnaire_sparkline_svg
-from notes.questionnaire_trends import trends
-
-QUESTIONNAIRES_LISTED = 20
-
-
-def questionnaire_context(client) -> dict:
-    """The client's questionnaires (one query): each instrument's trend by the outcome rule, and the latest."""
-    responses = list(QuestionnaireResponse.objects.for_client(client).select_related("recorded_by").oldest_first())
-    nprs_mcid = Mcid(points=settings.PAIN_MCID_POINTS, percent=settings.PAIN_MCID_PERCENT, rule=settings.PAIN_MCID_RULE)
-    found = trends(responses, zone=timezone.get_default_timezone(), nprs_mcid=nprs_mcid)
-    return {
-        "questionnaire_trends": [(trend, mark_safe(questionnaire_sparkline_svg(trend))) for trend in found],  # noqa: S308  # nosec B308 B703
-        "questionnaire_list": responses[::-1][:QUESTIONNAIRES_LISTED],
-    }
-
+from notes.charts import pain_trend_svg
+from notes.questionnaire_trends import questionnaire_context
 
 KIND_LABELS = {
     "intake": _("Intakes"),

@@ -3,13 +3,20 @@ first scored response, the current its latest scored response on a *later calend
 the change current - baseline, judged against that instrument's own MCID in its own direction
 (intake/questionnaires.py). HOOS-12 is trended per scale, without an MCID verdict; STarT Back is a risk group,
 shown over time, never an outcome. NPRS questionnaires are their own trend: they do not change a complaint's pain
-outcome. Pure functions over plain rows: no queries here."""
+outcome. `trends` is a pure function over plain rows; `questionnaire_context` reads a client's (one query) for the
+history page and the exports."""
 
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from django.conf import settings
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
 from intake import questionnaires
+from intake.models import QuestionnaireResponse
 from intake.questionnaires import HOOS12, NPRS, STARTBACK, Instrument, Mcid
+from notes.charts import questionnaire_sparkline_svg
 from notes.outcomes import clinic_day
 
 
@@ -95,3 +102,18 @@ def trends(responses, *, zone: tzinfo, nprs_mcid: Mcid | None = None) -> list[Tr
         else:
             found.append(_trend(instrument, instrument.short_name, _series(responses, code), zone=zone, mcid=mcid))
     return [trend for trend in found if trend is not None]
+
+
+QUESTIONNAIRES_LISTED = 20
+
+
+def questionnaire_context(client) -> dict:
+    """The client's questionnaires (one query): each instrument's trend by the outcome rule, and the latest."""
+    responses = list(QuestionnaireResponse.objects.for_client(client).select_related("recorded_by").oldest_first())
+    nprs_mcid = Mcid(points=settings.PAIN_MCID_POINTS, percent=settings.PAIN_MCID_PERCENT, rule=settings.PAIN_MCID_RULE)
+    found = trends(responses, zone=timezone.get_default_timezone(), nprs_mcid=nprs_mcid)
+    return {
+        "questionnaire_trends": [(trend, mark_safe(questionnaire_sparkline_svg(trend))) for trend in found],  # noqa: S308  # nosec B308 B703
+        "questionnaire_list": responses[::-1][:QUESTIONNAIRES_LISTED],
+        "questionnaires": responses,  # oldest first: the exports show every one
+    }

@@ -5,13 +5,15 @@ emergency accesses); the volume around it (past sessions, feedback entries, othe
 by tests/history_helpers.py. `census` counts what a world holds."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from auditlog.models import LogEntry
 from django.utils import timezone
 
 from clinic import services as clinic_services
 from clinic.models import Client
-from intake.models import Intake
+from intake.models import Intake, QuestionnaireResponse
+from intake.services import record_questionnaire
 from notes import services
 from notes.models import TreatmentSession
 from tests import factories
@@ -32,6 +34,7 @@ class Size:
     care_team: int
     grants: int  # emergency accesses to the client under test
     audit_entries: int  # besides those the services write
+    questionnaires: int  # of each of two instruments (PSFS and RMDQ), a week apart; the last RMDQ is under test
 
 
 SIZES = {
@@ -48,6 +51,7 @@ SIZES = {
         care_team=1,
         grants=1,
         audit_entries=0,
+        questionnaires=2,
     ),
     "large": Size(
         intakes=6,
@@ -62,6 +66,7 @@ SIZES = {
         care_team=3,
         grants=4,
         audit_entries=300,
+        questionnaires=15,
     ),
 }
 
@@ -85,6 +90,7 @@ class World:
     consent: object
     signed: TreatmentSession
     draft: TreatmentSession
+    questionnaire: QuestionnaireResponse
 
 
 def live_session(client, *, therapist, entries):
@@ -137,10 +143,21 @@ def build_world(size: Size) -> World:
         visitor = factories.therapist_user(username=f"qc-visitor{n}")
         clinic_services.grant_emergency_access(client=client, user=visitor, reason="Covering for Theo today, urgent")
 
+    for n in range(size.questionnaires):
+        taken_at = timezone.now() - timedelta(days=7 * (size.questionnaires - n))
+        activities = [{"name": f"activity {a}", "rating": (n + a) % 11} for a in range(3)]
+        record_questionnaire(
+            client=client, by=desk, instrument="psfs", answers={"activities": activities}, taken_at=taken_at
+        )
+        ticked = {str(item): True for item in range(1, 2 + n % 20)}
+        questionnaire = record_questionnaire(
+            client=client, by=therapist, instrument="rmdq", answers=ticked, taken_at=taken_at
+        )
+
     others = h.bulk_clients(count=size.clients - 1, team=team, first_names=(SEARCHED_NAME, "Robert"))
     h.bulk_audit_entries(count=size.audit_entries, users=[desk, therapist, admin, *team], clients=[client, *others])
     users = {"desk": desk, "therapist": therapist, "admin": admin, "outsider": outsider}
-    return World(users, client, intake, clearance, consent, signed, draft)
+    return World(users, client, intake, clearance, consent, signed, draft, questionnaire)
 
 
 def census(world: World) -> dict:
@@ -159,4 +176,5 @@ def census(world: World) -> dict:
         "care_team": client.care_team.count(),
         "grants": client.emergency_accesses.count(),
         "audit_entries": LogEntry.objects.filter(remote_addr__startswith="10.0.0.").count(),
+        "questionnaires": client.questionnaire_responses.filter(instrument="rmdq").count(),
     }

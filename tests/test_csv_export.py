@@ -478,6 +478,7 @@ KEYS = {
     "adverse_effects.csv": 1,
     "addenda.csv": 1,
     "outcomes.csv": 1,  # the complaint, by region and side
+    "questionnaires.csv": 1,
 }
 # (file, its columns) that name rows of (another file, its columns).
 JOINS = [
@@ -516,6 +517,7 @@ JOINS = [
             "consents.csv",
             "treatment_plans.csv",
             "sessions.csv",
+            "questionnaires.csv",
         )
     ],
     (("screenings.csv", "health_check_id"), ("health_checks.csv", "health_check_id")),

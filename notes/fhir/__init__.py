@@ -12,11 +12,13 @@ read the bundle back.
   Observation; the visit's health check as a QuestionnaireResponse; AdverseEvents; the signed note and each
   addendum as a DocumentReference with the Provenance of its signing (its seal as the signature's data).
 - The treatment plan's versions as CarePlans, and each complaint's outcome (notes/outcomes.py) as an Observation.
+- Each validated questionnaire: its Questionnaire (once per instrument), the QuestionnaireResponse and its score as
+  an Observation (notes/fhir/questionnaires.py).
 """
 
 from clinic.models import Client
 from notes.exports import record_for_export
-from notes.fhir import course, intakes, sessions, signing
+from notes.fhir import course, intakes, questionnaires, sessions, signing
 from notes.fhir.codes import body_site, derived_uuid, entry, pain_observation, ref
 from notes.outcomes import Rating
 
@@ -49,6 +51,7 @@ def client_bundle(client: Client) -> dict:
     resources += [sessions.health_check(check["check"], None, patient) for check in record["checks_alone"]]
     resources += course.care_plans(record["plans"], patient)
     resources += ratings.outcomes(client.public_id, patient)
+    resources += questionnaires.resources(record["questionnaires"], client, patient)
     return {"resourceType": "Bundle", "type": "collection", "entry": [entry(r) for r in resources]}
 
 
