@@ -8,6 +8,7 @@ abdominal work the client stopped, and one described, with a pulse felt, areas t
 reported later and a treatment plan due), and reports every problem it met at once."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -98,6 +99,16 @@ def record(settings) -> Record:
     h.areas_treated(records["draft"])
     h.adverse_effect(records["signed"], by=therapist, kind="soreness_48h", note="Sore for three days")
     h.write_plan(client, by=therapist, reassess_on=timezone.localdate())
+    # Questionnaires over the course: each instrument's page, and a trend on the history page.
+    before = timezone.now() - timedelta(days=28)
+    answers = {"rmdq": {str(n): n < 12 for n in range(1, 25)}, "hoos12": {str(n): n % 5 for n in range(1, 13)}}
+    answers["startback"] = {str(n): n % 2 for n in range(1, 9)} | {"9": 3}
+    answers["psfs"] = {"activities": [{"name": "Climbing the stairs to the flat", "rating": 3}] * 3}
+    for code, given in answers.items():
+        intake_services.record_questionnaire(client=client, by=desk, instrument=code, answers=given, taken_at=before)
+    records["questionnaire"] = intake_services.record_questionnaire(
+        client=client, by=therapist, instrument="rmdq", answers={"1": True, "2": True}
+    )
     records["planless"] = ClientFactory(first_name="Noor", last_name="Haddad", care_team=[therapist])
     # A long record's export, left to a worker: its page says it is being prepared.
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # no worker runs here
@@ -124,6 +135,17 @@ def desk_pages(r: Record) -> list[str]:
         f"/clients/{c}/consents/new/",
         f"/consents/{consent}/",
         f"/consents/{consent}/withdraw/",
+        *questionnaire_pages(r),
+    ]
+
+
+def questionnaire_pages(r: Record) -> list[str]:
+    c = r.client.public_id
+    return [
+        f"/clients/{c}/questionnaires/new/",
+        *[f"/clients/{c}/questionnaires/new/?instrument={code}" for code in ("nprs", "psfs", "rmdq", "hoos12")],
+        f"/clients/{c}/questionnaires/new/?instrument=startback",
+        f"/questionnaires/{r.records['questionnaire'].public_id}/",
     ]
 
 
@@ -149,6 +171,7 @@ def therapist_pages(r: Record) -> list[str]:
         f"/clients/{c}/plan/",
         f"/clients/{c}/history/",
         f"/consents/{rec['abdominal_consent'].public_id}/",
+        *questionnaire_pages(r),
     ]
 
 
