@@ -45,8 +45,9 @@ class Trend:
 
     @property
     def improved(self) -> bool | None:
-        """Whether the change is in the better direction (for higher-is-better scales an increase)."""
-        if self.change is None or self.change == 0:
+        """Whether the change is in the better direction (for higher-is-better scales an increase); None for no
+        change, and for STarT Back, whose score places the client in a risk group rather than measuring an outcome."""
+        if self.change is None or self.change == 0 or self.instrument.code == STARTBACK:
             return None
         return questionnaires.improvement(self.instrument, self.baseline, self.current) > 0
 
