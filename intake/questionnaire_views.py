@@ -33,12 +33,12 @@ def questionnaire_new(request, public_id):
     if refused := refuse_if_archived(request, client, doing=_("recording a questionnaire")):
         return refused
     code = request.POST.get("instrument") if request.method == "POST" else request.GET.get("instrument")
-    recent = list(
-        QuestionnaireResponse.objects.for_client(client).select_related("recorded_by").newest_first()[:LISTED]
-    )
-    for each in recent:
-        each.client = client  # known: not read again for the audit entry
     if not code:
+        recent = list(
+            QuestionnaireResponse.objects.for_client(client).select_related("recorded_by").newest_first()[:LISTED]
+        )
+        for each in recent:
+            each.client = client  # known: not read again for the audit entry
         record_views(recent)
         return render(
             request,

@@ -26,7 +26,8 @@ from datetime import date, datetime, tzinfo
 
 RULES = ("both", "either", "points", "percent")
 # intake: the intake's "pain now"; pre / post: a session's rating before / after treatment; questionnaire: the
-# client's own report between visits (no questionnaire is recorded in the app yet: this is where it comes in).
+# client's own report between visits (the NPRS questionnaires of intake.QuestionnaireResponse are trended on their
+# own on the history page and do not feed this rule yet: this is where they would come in).
 KINDS = ("intake", "pre", "post", "questionnaire")
 BEFORE_TREATMENT = frozenset({"intake", "pre", "questionnaire"})  # the kinds an outcome compares
 

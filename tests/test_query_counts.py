@@ -283,7 +283,7 @@ EXPECTED_QUERIES = {
     "clearance letter": 5,
     "judgement new": 5,
     "questionnaires": 5,
-    "questionnaire form": 5,
+    "questionnaire form": 4,
     "questionnaire detail": 5,
     "consent new": 6,  # 4 until it told the front desk, first, that the screening does not allow abdominal work
     "consent hand-over": 4,
