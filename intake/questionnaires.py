@@ -166,7 +166,10 @@ _BOTHERSOME = tuple(
 STARTBACK_PSYCHOSOCIAL = ("5", "6", "7", "8", "9")
 
 _HOOS_PAIN_HEADING = "What amount of hip pain have you experienced the last week during the following activities?"
-_HOOS_FUNCTION_HEADING = "What degree of difficulty have you experienced in the last week due to your hip?"
+_HOOS_FUNCTION_HEADING = (
+    "For each of the following activities, please indicate the degree of difficulty you have experienced in the "
+    "last week due to your hip."
+)
 _HOOS12_ITEMS = (
     # Gandek et al. 2019: a pain-frequency item and pain sitting or lying, walking, up or down stairs; function
     # standing, rising from sitting, getting in or out of a car, walking on an uneven surface; the 4 HOOS QOL items.

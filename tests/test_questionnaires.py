@@ -273,3 +273,14 @@ def test_every_instrument_states_its_range_direction_and_source():
         assert instrument.direction in (HIGHER_IS_BETTER, HIGHER_IS_WORSE)
         assert instrument.minimum < instrument.maximum
         assert instrument.source and instrument.licence
+
+
+def test_the_docs_page_lists_every_instrument_and_says_what_was_left_out():
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "questionnaires.md").read_text()
+
+    for code, instrument in INSTRUMENTS.items():
+        assert f"| `{code}` |" in page, code
+        assert instrument.source.split()[0] in page, code  # the first author
+    assert "**LEFS**" in page and "HOOS-12 summary score" in page
