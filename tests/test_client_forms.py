@@ -13,7 +13,12 @@ from django.utils import timezone
 from clinic.models import Client
 from intake.client_form_models import hash_token
 from intake.models import ClientLink, ClientSubmission, Intake, Screening
+from notes import disposal
+from tests import factories
 from tests.factories import intake_form_data, screened_intake
+from tests.record_helpers import clinical_record
+from tests.second_factor_helpers import device_of, verified
+from tests.test_record_retention import years_later
 
 PASSWORD = "a-long-staff-password"
 GROIN = {"region": "anterior_hip_groin", "side": "right", "pain_now": 6}
@@ -365,3 +370,23 @@ def test_the_tablet_reaches_only_the_forms_and_leaving_needs_the_password(as_use
     assert "review them below" in back.content.decode()
     assert submission.link.via == "tablet"
     assert Client.objects.get(pk=care_client.pk).phone == care_client.phone
+
+
+# -- Disposal ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_disposal_removes_what_the_client_sent_with_the_rest_of_the_record(
+    as_user, front_desk, therapist, clinic_admin, care_client
+):
+    second_admin = factories.clinic_admin_user(username="second")
+    device_of(second_admin)
+    clinical_record(care_client, therapist=therapist, front_desk=front_desk)
+    phone().post(make_link(as_user, front_desk, care_client), client_form_data())
+    make_link(as_user, front_desk, care_client)  # a second link, never used
+    with years_later(30):
+        requested = disposal.request_disposal(client=care_client, by=clinic_admin, reason="Retention over")
+        done = disposal.approve_disposal(disposal=requested, by=verified(second_admin))
+
+    assert (done.counts["forms sent by the client"], done.counts["links to the client's forms"]) == (1, 2)
+    assert not ClientSubmission.objects.exists() and not ClientLink.objects.exists()
