@@ -309,8 +309,9 @@ EMERGENCY_ACCESS_MIN_REASON = env_int("EMERGENCY_ACCESS_MIN_REASON", 10)
 
 # The client's own forms (intake/client_form_views.py): a link works once and for this many days.
 CLIENT_FORM_LINK_DAYS = env_int("CLIENT_FORM_LINK_DAYS", 7)
-# Attempts at the public form, per address and per link (django-ratelimit's "count/period" notation).
-CLIENT_FORM_RATE_PER_ADDRESS = os.environ.get("CLIENT_FORM_RATE_PER_ADDRESS", "30/10m")
+# The public form's limits (django-ratelimit's "count/period"): links that open nothing, per address; sendings of
+# one link's forms (each refused form is one), whatever the address.
+CLIENT_FORM_RATE_PER_ADDRESS = os.environ.get("CLIENT_FORM_RATE_PER_ADDRESS", "10/h")
 CLIENT_FORM_RATE_PER_LINK = os.environ.get("CLIENT_FORM_RATE_PER_LINK", "20/h")
 # The counts live in the database, shared by every app server: a process cache would count each server's alone.
 # django-ratelimit prefers memcached or Redis for their atomic increments; the database cache may lose a count

@@ -26,7 +26,7 @@ from intake.client_form_forms import INSTRUMENTS, ClientForms, DeclineForm, Link
 from intake.client_form_models import TOKEN_BYTES, hash_token
 from intake.models import ClientLink, Screening
 
-# A token is 22 characters; anything much longer is not one (and is not hashed at length).
+# A token is 22 characters; anything much longer is not one (and is not looked up).
 MAX_TOKEN_LENGTH = 4 * TOKEN_BYTES
 
 
@@ -34,23 +34,26 @@ def _address(group, request) -> str:
     return AuditMiddleware._get_remote_addr(request) or ""
 
 
-def _limited(request, token: str) -> bool:
-    """Count this attempt against the address's limit and the link's; True when either is spent."""
-    by_address = is_ratelimited(
+def _address_limited(request, *, count: bool) -> bool:
+    """Has this address spent its failed attempts? `count`: this request is one more (a link that opens nothing)."""
+    return is_ratelimited(
         request,
         group="client-form-address",
         key=_address,
         rate=settings.CLIENT_FORM_RATE_PER_ADDRESS,
-        increment=True,
+        increment=count,
     )
-    by_link = is_ratelimited(
+
+
+def _link_limited(request, token: str) -> bool:
+    """Count one more sending of this link's forms; True once it has had its share, from whatever address."""
+    return is_ratelimited(
         request,
         group="client-form-link",
-        key=lambda group, request: hash_token(token[:MAX_TOKEN_LENGTH]),
+        key=lambda group, request: hash_token(token),
         rate=settings.CLIENT_FORM_RATE_PER_LINK,
         increment=True,
     )
-    return by_address or by_link
 
 
 def _forms_page(request, link, *, forms, action: str, handover: bool, status=200):
@@ -87,14 +90,21 @@ def _fill_in(request, link, *, action: str, handover: bool):
 @login_not_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def client_form(request, token):
-    if _limited(request, token):
+    """The client's forms. Like django-axes for sign-ins, what counts is failure: a link that opens nothing (unknown,
+    expired or used: one answer for all three) is an attempt against the address's limit, and an address past it is
+    refused even the right link; each sending of a link's forms counts against that link's limit."""
+    link = ClientLink.objects.find(token) if len(token) <= MAX_TOKEN_LENGTH else None
+    usable = link is not None and link.is_usable
+    limited = _address_limited(request, count=not usable) or (
+        usable and request.method == "POST" and _link_limited(request, token)
+    )
+    if limited:
         return render(request, "intake/client_form_unavailable.html", {"too_many": True}, status=429)
-    link = ClientLink.objects.find(token[:MAX_TOKEN_LENGTH]) if len(token) <= MAX_TOKEN_LENGTH else None
-    if link is None or not link.is_usable:
+    if not usable:
         return render(request, "intake/client_form_unavailable.html", status=404)
     try:
         page, _submission = _fill_in(request, link, action=request.path, handover=False)
-    except client_form_services.LinkUnusable:  # used by another send a moment ago
+    except client_form_services.LinkUnusable:  # used by another sending a moment ago
         return render(request, "intake/client_form_unavailable.html", status=404)
     return page or redirect("intake:client-form-sent")
 
@@ -255,7 +265,11 @@ def submission_review(request, public_id):
 def _review_page(request, submission, decline_form=None):
     """The submission beside the chart: each value the client sent next to the chart's, the differences marked."""
     client = submission.client
-    latest = Screening.objects.latest_for_client(client, with_health_history=True)
+    # The chart as it stands: the latest screening's answers (a visit's health check included) and its intake's
+    # health history and complaints.
+    latest = Screening.objects.filter(intake__client=client).select_related("intake").newest_first().first()
+    if latest is not None:
+        latest.intake.client = client  # known: not read again for the audit entry
     current_complaints = []
     if latest is not None:
         current_complaints = [

@@ -167,23 +167,28 @@ def test_an_expired_link_is_refused_like_an_unknown_one(link_path):
 @pytest.mark.django_db
 def test_guessing_links_is_rate_limited_per_address_and_reveals_nothing(settings, link_path):
     settings.CLIENT_FORM_RATE_PER_ADDRESS = "5/h"
-    guesser = phone()
+    guesser, client = phone(), Browser(REMOTE_ADDR="10.1.2.3")
 
-    answers = [guesser.get(f"/f/guess{n:017d}/").status_code for n in range(5)]
+    answers = [guesser.get(f"/f/guess{n:017d}/").status_code for n in range(6)]
     limited = guesser.get(link_path)  # even the right link, from this address, now
+    elsewhere = client.get(link_path)
 
-    assert answers == [404] * 5
+    assert answers == [404] * 5 + [429]
     assert limited.status_code == 429
     assert "Too many attempts" in limited.content.decode()
     assert "Your forms" not in limited.content.decode()
+    assert elsewhere.status_code == 200
 
 
 @pytest.mark.django_db
-def test_one_link_is_rate_limited_whatever_the_address(settings, link_path):
+def test_sending_one_links_forms_is_rate_limited_whatever_the_address(settings, link_path):
     settings.CLIENT_FORM_RATE_PER_LINK = "3/h"
-    statuses = [Browser(REMOTE_ADDR=f"10.0.0.{n}").get(link_path).status_code for n in range(4)]
+    refused = client_form_data(**{"contact-email": "not an address"})
+
+    statuses = [Browser(REMOTE_ADDR=f"10.0.0.{n}").post(link_path, refused).status_code for n in range(4)]
 
     assert statuses == [200, 200, 200, 429]
+    assert not ClientSubmission.objects.exists()
 
 
 @pytest.mark.django_db
