@@ -55,6 +55,7 @@ class IntakeConfig(AppConfig):
 
     def seed_demo(self, *, users) -> str:
         """Called by `manage.py seed_demo` after the clinic's own demo data."""
-        from intake.demo import seed_demo_intakes
+        from intake.demo import seed_demo_client_forms, seed_demo_intakes
 
-        return f"{seed_demo_intakes(users=users)} new demo intake(s)"
+        intakes = seed_demo_intakes(users=users)
+        return f"{intakes} new demo intake(s), {seed_demo_client_forms(users=users)} demo client(s)' own forms"
