@@ -177,7 +177,9 @@ def forms_handover(request):
     state = tablet.current(request)
     if not state or state.get("page") != "intake:forms-handover":
         return redirect("clinic:home")
-    link = ClientLink.objects.select_related("client").get(public_id=state["link"])
+    link = ClientLink.objects.select_related("client").filter(public_id=state["link"]).first()
+    if link is None:  # gone with the record's disposal since: the tablet shows the end of the hand-over
+        return render(request, "intake/client_form_sent.html", {"handover": True, "gone": True})
     access.get_client_for_intake(request.user, link.client.public_id)  # still allowed to hand it over
     if state.get("sent") or not link.is_usable:
         return render(request, "intake/client_form_sent.html", {"handover": True})
