@@ -10,6 +10,7 @@ from clinic.models import Client
 from intake.client_form_services import CONTACT_FIELDS, MIN_DECLINE_REASON
 from intake.forms import ComplaintFormSet, IntakeForm
 from intake.health_history_forms import HealthHistoryForms
+from intake.views import _engine_check, _intake_fields
 
 # Questionnaires staff may choose for a client's link, by code: none yet (they are filled in at the clinic).
 INSTRUMENTS: dict[str, str] = {}
@@ -48,10 +49,10 @@ class ClientForms:
         self.form = IntakeForm(data)
         self.formset = ComplaintFormSet(data, prefix="complaints")
         self.health = HealthHistoryForms(data)
+        self.fields: dict = {}
 
     def is_valid(self, client) -> bool:
-        from intake.views import _engine_check, _intake_fields
-
+        """Every form valid, then the screening engine's own check of the answers (its errors beside their fields)."""
         valid = all([self.contact.is_valid(), self.form.is_valid(), self.formset.is_valid(), self.health.is_valid()])
         if not valid or not self.health.asked:  # a post without the health history's lists is not this form's
             return False
