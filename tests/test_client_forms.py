@@ -395,3 +395,50 @@ def test_disposal_removes_what_the_client_sent_with_the_rest_of_the_record(
 
     assert (done.counts["forms sent by the client"], done.counts["links to the client's forms"]) == (1, 2)
     assert not ClientSubmission.objects.exists() and not ClientLink.objects.exists()
+
+
+# -- More of the link ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("token", ["x" * 5000, "ünïcödé-☃", "%00", "AAAAAAAAAAAAAAAAAAAAA%2F"])
+def test_a_strange_token_opens_nothing_and_is_no_error(token):
+    response = phone().get(f"/f/{token}/")
+
+    assert response.status_code in (400, 404)
+
+
+@pytest.mark.django_db
+def test_questionnaires_chosen_for_the_link_are_shown_to_fill_in_at_the_clinic(front_desk, care_client):
+    from intake import client_form_services
+
+    _link, token = client_form_services.create_link(client=care_client, by=front_desk, instruments=["psfs"])
+
+    page = phone().get(f"/f/{token}/").content.decode()
+
+    assert "To fill in at the clinic" in page and "psfs" in page
+
+
+@pytest.mark.django_db
+def test_an_email_that_cannot_be_sent_says_so_and_the_link_still_shows(settings, as_user, front_desk, care_client):
+    from unittest import mock
+
+    settings.EMAIL_CONFIGURED = True
+    with mock.patch("intake.client_form_services.send_mail", side_effect=OSError("no route")):
+        response = as_user(front_desk).post(f"/clients/{care_client.public_id}/forms/link/", {"email": "m@example.org"})
+
+    page = response.content.decode()
+    assert "could not be sent" in page and "QR code of the link" in page
+    assert ClientLink.objects.get().emailed_to == ""
+
+
+@pytest.mark.django_db
+def test_an_archived_client_is_sent_no_forms(as_user, front_desk, care_client):
+    from clinic.services import archive_client
+
+    archive_client(client=care_client, archived_by=front_desk)
+
+    response = as_user(front_desk).post(f"/clients/{care_client.public_id}/forms/link/", {})
+
+    assert response.status_code == 302
+    assert not ClientLink.objects.exists()
