@@ -105,7 +105,7 @@ def record(settings) -> Record:
     records["form_link"], records["form_token"] = client_forms.create_link(client=client, by=desk)
     sent_through, _token = client_forms.create_link(client=client, by=desk)
     answers = demo_answers([{"region": "low_back", "side": "central", "pain_now": 4}], ["walking"])
-    contact = {"phone": "416-555-0199", "address": "12 Elm Street\nToronto", "emergency_contact_name": "Lin Chen"}
+    contact = {"phone": "647-555-0199", "address": "12 Elm Street\nToronto", "emergency_contact_name": "Lin Chen"}
     records["submission"] = client_forms.submit(
         link=sent_through, data={"contact": contact, "intake": answers, "implied": []}
     )

@@ -34,7 +34,7 @@ def make_link(page, live_server, client) -> str:
 
 
 def fill_in_everything(phone):
-    phone.get_by_label("Phone", exact=True).fill("416-555-0199")
+    phone.get_by_label("Phone", exact=True).fill("647-555-0199")
     phone.get_by_label("Email", exact=True).fill("maya@example.org")
     phone.get_by_label("Emergency contact", exact=True).fill("Lin Chen")
     phone.get_by_role("button", name="Front of hip / groin, right").click()
@@ -73,7 +73,7 @@ def test_a_client_fills_in_the_whole_form_on_a_phone_and_the_front_desk_accepts_
 
     page.goto(f"{live_server.url}/")
     page.locator("#submissions-heading + ul a", has_text="Maya Chen").click()
-    expect(page.locator("tr.review-change", has_text="416-555-0199")).to_be_visible()
+    expect(page.locator("tr.review-change", has_text="647-555-0199")).to_be_visible()
     page.get_by_role("button", name=re.compile("^Accept")).click()
 
     expect(page.get_by_text("The client's forms were accepted")).to_be_visible()
