@@ -99,3 +99,17 @@ def get_screening_to_judge(user, public_id) -> Screening:
     if not may_judge(user, client):
         raise PermissionDenied
     return judged
+
+
+def get_submission_for(user, public_id):
+    """What a client sent through their own forms: for those who take the client's intakes (front desk, clinic
+    admins, the care team's therapists); 404 for the rest, 403 for a user with no role."""
+    from intake.models import ClientSubmission
+
+    _require_a_role(user)
+    return get_object_or_404(
+        ClientSubmission.objects.select_related("client", "link", "reviewed_by").filter(
+            client__in=intake_clients_for(user)
+        ),
+        public_id=public_id,
+    )

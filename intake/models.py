@@ -385,3 +385,7 @@ def current_judgement(screening: Screening | None, judgements):
     if screening is None:
         return None
     return next((j for j in judgements if j.applies_to(screening)), None)
+
+
+# The client's own forms (their link, what they send), in a module of their own.
+from intake.client_form_models import ClientLink, ClientSubmission  # noqa: E402, F401
