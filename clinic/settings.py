@@ -131,7 +131,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "clinic.audit.AuditMiddleware",
-    "notes.middleware.ConsentHandoverMiddleware",
+    # A tablet handed to a client (to sign a consent, to fill in their forms) reaches nothing else (clinic/handover.py).
+    "clinic.handover.HandoverMiddleware",
     # The view's transaction, for requests that write (clinic/transactions.py).
     "clinic.transactions.AtomicWritesMiddleware",
     # django-axes wants to be last.
@@ -309,6 +310,32 @@ OTP_TOTP_ISSUER = CLINIC_NAME
 # Emergency access ("break the glass"): how long a grant lasts, and the shortest reason accepted.
 EMERGENCY_ACCESS_DURATION = timedelta(hours=env_int("EMERGENCY_ACCESS_HOURS", 4))
 EMERGENCY_ACCESS_MIN_REASON = env_int("EMERGENCY_ACCESS_MIN_REASON", 10)
+
+# The client's own forms (intake/client_form_views.py): a link works once and for this many days.
+CLIENT_FORM_LINK_DAYS = env_int("CLIENT_FORM_LINK_DAYS", 7)
+# The public form's limits (django-ratelimit's "count/period"): links that open nothing, per address; sendings of
+# one link's forms (each refused form is one), whatever the address.
+CLIENT_FORM_RATE_PER_ADDRESS = os.environ.get("CLIENT_FORM_RATE_PER_ADDRESS", "10/h")
+CLIENT_FORM_RATE_PER_LINK = os.environ.get("CLIENT_FORM_RATE_PER_LINK", "20/h")
+# The counts live in the database, shared by every app server: a process cache would count each server's alone.
+# django-ratelimit prefers memcached or Redis for their atomic increments; the database cache may lose a count
+# when two attempts meet, which a limit against guessing 128-bit links can afford (no service to run for it).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "rate_limits": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "clinic_rate_limits"},
+}
+RATELIMIT_USE_CACHE = "rate_limits"
+
+# E-mail is optional: with EMAIL_HOST set, staff may send a client their form's link (and nothing else is sent).
+EMAIL_CONFIGURED = bool(os.environ.get("EMAIL_HOST", "").strip())
+if EMAIL_CONFIGURED:
+    EMAIL_HOST = os.environ["EMAIL_HOST"].strip()
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "clinic@localhost")
 
 # Audit log (django-auditlog): who saw and changed what, from which address.
 AUDITLOG_DISABLE_REMOTE_ADDR = False

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic import audit_views, csv_export, emergency_views, two_factor, views
+from clinic import audit_views, csv_export, emergency_views, handover, two_factor, views
 
 clinic_patterns = [
     path("", views.home, name="home"),
@@ -17,6 +17,7 @@ clinic_patterns = [
     path(
         "clients/<uuid:public_id>/emergency-access/", emergency_views.emergency_access, name="client-emergency-access"
     ),
+    path("handover/exit/", handover.exit_handover, name="handover-exit"),
     path("audit/", audit_views.audit_log, name="audit-log"),
     path("account/two-factor/", two_factor.overview, name="two-factor"),
     path("account/two-factor/verify/", two_factor.verify, name="two-factor-verify"),

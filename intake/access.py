@@ -111,3 +111,17 @@ def get_questionnaire_to_read(user, public_id) -> QuestionnaireResponse:
     if user.is_front_desk or may_read_clinical_record(user, response.client):
         return response
     raise Http404
+
+
+def get_submission_for(user, public_id):
+    """What a client sent through their own forms: for those who take the client's intakes (front desk, clinic
+    admins, the care team's therapists); 404 for the rest, 403 for a user with no role."""
+    from intake.models import ClientSubmission
+
+    _require_a_role(user)
+    return get_object_or_404(
+        ClientSubmission.objects.select_related("client", "link", "reviewed_by").filter(
+            client__in=intake_clients_for(user)
+        ),
+        public_id=public_id,
+    )

@@ -9,6 +9,8 @@ class IntakeConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from intake.models import (
+            ClientLink,
+            ClientSubmission,
             ClinicalJudgement,
             Complaint,
             HealthCheck,
@@ -25,6 +27,9 @@ class IntakeConfig(AppConfig):
         auditlog.register(HealthCheck)
         auditlog.register(ClinicalJudgement)
         auditlog.register(QuestionnaireResponse)
+        # The token's hash is never written to the log; what the client sent is in the submission, not repeated.
+        auditlog.register(ClientLink, exclude_fields=["token_hash"])
+        auditlog.register(ClientSubmission, exclude_fields=["data"])
 
         from clinic.models import keeps_record_written
 
@@ -38,12 +43,22 @@ class IntakeConfig(AppConfig):
 
     def client_panels(self, request, client) -> list:
         """The client page's intake panel (clinic/panels.py)."""
+        from intake.client_form_panels import client_forms_panel
         from intake.panels import client_panel
 
-        return [client_panel(request, client)]
+        offered = [client_panel(request, client), client_forms_panel(request, client)]
+        return [panel for panel in offered if panel is not None]
+
+    def home_panels(self, request) -> list:
+        """The front desk's forms sent by clients, waiting for review (clinic/panels.py)."""
+        from intake.client_form_panels import home_submissions_panel
+
+        offered = [home_submissions_panel(request)]
+        return [panel for panel in offered if panel is not None]
 
     def seed_demo(self, *, users) -> str:
         """Called by `manage.py seed_demo` after the clinic's own demo data."""
-        from intake.demo import seed_demo_intakes
+        from intake.demo import seed_demo_client_forms, seed_demo_intakes
 
-        return f"{seed_demo_intakes(users=users)} new demo intake(s)"
+        intakes = seed_demo_intakes(users=users)
+        return f"{intakes} new demo intake(s), {seed_demo_client_forms(users=users)} demo client(s)' own forms"

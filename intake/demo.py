@@ -145,3 +145,62 @@ def seed_demo_intakes(*, users: dict[str, User]) -> int:
             )
         created += 1
     return created
+
+
+# The client's own forms: one client filled them in before the first visit (accepted at the desk: her intake came
+# from them), another's wait for the front desk to review.
+DEMO_FORMS = {
+    "Tremblay": (
+        {"phone": "514-555-0111", "emergency_contact_name": "Marc Tremblay", "emergency_contact_phone": "514-555-0112"},
+        [{"region": "low_back", "side": "left", "pain_now": 4, "pain_worst": 6, "onset": "subacute"}],
+        ["prolonged_sitting", "rising_from_sitting"],
+        "accept",
+    ),
+    "O'Sullivan": (
+        {"address": "48 Harbord Street\nToronto ON M5S 1G2", "emergency_contact_name": "Sean O'Sullivan"},
+        [{"region": "buttock", "side": "right", "pain_now": 5, "onset": "chronic"}],
+        ["walking", "stairs_leg_lift"],
+        "",
+    ),
+}
+
+
+def demo_answers(complaints, aggravating) -> dict:
+    """A client's answers as the form keeps them: every question answered, "no" or "none" but what is given."""
+    from intake import health_history, labels
+
+    history = {name: False for name in labels.HISTORY_FLAGS} | {name: "none" for name in labels.HISTORY_CHOICES}
+    history |= {name: None for name in labels.HISTORY_WEEKS}
+    return {
+        "complaints": [{"complaint": None, "pain_worst": None, "onset": ""} | c for c in complaints],
+        "sex": "",
+        "aggravating": aggravating,
+        "history": history,
+        "red_flags": {name: False for name in labels.RED_FLAGS},
+        "health_history": health_history.empty(),
+        "notes": "",
+    }
+
+
+def seed_demo_client_forms(*, users: dict[str, User]) -> int:
+    """Forms sent by demo clients who have none yet; return how many were sent."""
+    from intake import client_form_services
+    from intake.client_form_services import CONTACT_FIELDS
+
+    desk = users["frontdesk"]
+    sent = 0
+    for last_name, (contact, complaints, aggravating, review) in DEMO_FORMS.items():
+        client = Client.objects.filter(last_name=last_name).first()
+        if client is None or client.form_submissions.exists() or client.intakes.exists():
+            continue
+        link, _token = client_form_services.create_link(client=client, by=desk)
+        data = {
+            "contact": {name: contact.get(name, "") for name in CONTACT_FIELDS},
+            "intake": demo_answers(complaints, aggravating),
+            "implied": [],
+        }
+        submission = client_form_services.submit(link=link, data=data)
+        if review == "accept":
+            client_form_services.accept_submission(submission=submission, by=desk)
+        sent += 1
+    return sent

@@ -402,7 +402,7 @@ class QuestionnaireResponseQuerySet(AuditedQuerySet):
 class QuestionnaireResponse(ClientRecord):
     """One validated questionnaire the client answered (intake/questionnaires.py), with its score as the
     instrument's published rule gives it, worked out and stored at save so a later reading never changes it. Taken
-    down by staff now; sent by the client from their pre-visit forms later. Never deleted (notes migration 0018)."""
+    down by staff now; sent by the client from their pre-visit forms later. Never deleted (notes migration 0019)."""
 
     class Source(models.TextChoices):
         STAFF = "staff", _("recorded by staff")
@@ -513,3 +513,7 @@ def _number(value) -> str:
     if value is None:
         return "–"
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+# The client's own forms (their link, what they send), in a module of their own.
+from intake.client_form_models import ClientLink, ClientSubmission  # noqa: E402, F401

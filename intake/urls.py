@@ -1,6 +1,6 @@
 from django.urls import path
 
-from intake import questionnaire_views, views
+from intake import client_form_views, questionnaire_views, views
 
 app_name = "intake"
 
@@ -19,4 +19,15 @@ urlpatterns = [
         name="questionnaire-new",
     ),
     path("questionnaires/<uuid:public_id>/", questionnaire_views.questionnaire_detail, name="questionnaire-detail"),
+    # The client's own forms: the public page (no sign-in), the staff's link and tablet, the review.
+    path("f/sent/", client_form_views.client_form_sent, name="client-form-sent"),
+    path("f/<str:token>/", client_form_views.client_form, name="client-form"),
+    path("clients/<uuid:public_id>/forms/link/", client_form_views.link_new, name="link-new"),
+    path(
+        "clients/<uuid:public_id>/forms/handover/", client_form_views.forms_handover_start, name="forms-handover-start"
+    ),
+    path("handover/forms/", client_form_views.forms_handover, name="forms-handover"),
+    path("submissions/<uuid:public_id>/", client_form_views.submission_review, name="submission-review"),
+    path("submissions/<uuid:public_id>/accept/", client_form_views.submission_accept, name="submission-accept"),
+    path("submissions/<uuid:public_id>/decline/", client_form_views.submission_decline, name="submission-decline"),
 ]

@@ -83,6 +83,15 @@ class NotesConfig(AppConfig):
         offered = [panels.drafts_panel(request), panels.reassessments_panel(request)]
         return [panel for panel in offered if panel is not None]
 
+    def client_form_panels(self, request, client) -> list:
+        """The consent texts a client reads ahead on their own forms (intake/client_form_views.py): the current text
+        of each kind, read-only; signing stays at the clinic."""
+        from clinic.panels import Panel
+        from notes.models import ConsentKind, ConsentText
+
+        texts = [text for kind in ConsentKind.values if (text := ConsentText.objects.current(kind)) is not None]
+        return [Panel("notes/_consent_texts_to_read.html", {"texts": texts})]
+
     def seed_demo(self, *, users) -> str:
         """Called by `manage.py seed_demo`: consents and a signed session for a few demo clients."""
         from notes.demo import seed_demo_notes

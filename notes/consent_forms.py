@@ -78,7 +78,3 @@ class WithdrawConsentForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-
-class HandoverExitForm(forms.Form):
-    password = forms.CharField(label=_("Staff password"), widget=forms.PasswordInput(attrs={"autocomplete": "off"}))

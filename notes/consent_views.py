@@ -1,23 +1,19 @@
 """Recording consent (at the desk or handed over to the client), reading it, and withdrawing it."""
 
 from django.contrib import messages
-from django.contrib.auth import authenticate
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from clinic import handover as tablet
 from clinic.audit import record_view, record_views
 from clinic.guards import refuse_if_archived
-from clinic.models import Client
 from intake.abdominal_status import status_today
 from intake.access import sees_full_screening
 from intake.models import Screening
 from notes import access, services
-from notes.consent_forms import ConsentForm, HandoverExitForm, WithdrawConsentForm
+from notes.consent_forms import ConsentForm, WithdrawConsentForm
 from notes.models import ConsentKind, ConsentText
-
-HANDOVER_KEY = "consent_handover"
 
 
 def _kind(value: str | None) -> str:
@@ -95,49 +91,40 @@ def consent_new(request, public_id):
 
 @require_POST
 def handover_start(request, public_id):
-    """Hand the tablet to the client: until the staff password is typed, only the consent page is reachable."""
+    """Hand the tablet to the client (clinic/handover.py): until the staff password is typed, only the consent page
+    is reachable."""
     client = access.get_client_for_consent(request.user, public_id)
-    request.session[HANDOVER_KEY] = {"client": str(client.public_id), "kind": _kind(request.POST.get("kind"))}
+    tablet.start(
+        request,
+        page="notes:handover",
+        return_to=client.get_absolute_url(),
+        exit_message=_("Hand-over ended without a signature."),
+        client=str(client.public_id),
+        kind=_kind(request.POST.get("kind")),
+    )
     return redirect("notes:handover")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def handover(request):
-    state = request.session.get(HANDOVER_KEY)
-    if not state:
+    state = tablet.current(request)
+    if not state or state.get("page") != "notes:handover":
         return redirect("clinic:home")
     client = access.get_client_for_consent(request.user, state["client"])
     if state.get("signed"):
-        return render(request, "notes/handover_done.html", {"client": client, "exit_form": HandoverExitForm()})
+        return render(request, "notes/handover_done.html", {"client": client})
     if request.method == "POST":
         consent, page = _record_from_post(request, client, handover=True)
         if page is not None:
             return page
-        request.session[HANDOVER_KEY] = {**state, "signed": str(consent.public_id)}
+        tablet.update(
+            request,
+            signed=str(consent.public_id),
+            return_to=consent.get_absolute_url(),
+            exit_message=_("The client signed the consent."),
+        )
         return redirect("notes:handover")
     return _consent_page(request, client, state["kind"], handover=True)
-
-
-@require_POST
-def handover_exit(request):
-    state = request.session.get(HANDOVER_KEY)
-    if not state:
-        return redirect("clinic:home")
-    form = HandoverExitForm(request.POST)
-    user = None
-    if form.is_valid():
-        # Through authenticate(), so django-axes counts wrong passwords here too.
-        user = authenticate(request, username=request.user.get_username(), password=form.cleaned_data["password"])
-    if user is None or user.pk != request.user.pk:
-        messages.error(request, _("That is not the password of the staff member who handed over the tablet."))
-        return redirect("notes:handover")
-    del request.session[HANDOVER_KEY]
-    client = Client.objects.get(public_id=state["client"])
-    if state.get("signed"):
-        messages.success(request, _("The client signed the consent."))
-        return redirect(reverse("notes:consent-detail", kwargs={"public_id": state["signed"]}))
-    messages.info(request, _("Hand-over ended without a signature."))
-    return redirect(client)
 
 
 @require_safe

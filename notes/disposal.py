@@ -281,6 +281,9 @@ def _delete_clinical_record(disposal: RecordDisposal) -> dict[str, int]:
             "complaints",
             "DELETE FROM intake_complaint WHERE intake_id IN (SELECT id FROM intake_intake WHERE client_id = %s)",
         ),
+        # What the client sent through their own forms (an accepted one names the intake it became), then the links.
+        ("forms sent by the client", "DELETE FROM intake_clientsubmission WHERE client_id = %s"),
+        ("links to the client's forms", "DELETE FROM intake_clientlink WHERE client_id = %s"),
         ("intakes", "DELETE FROM intake_intake WHERE client_id = %s"),
         ("PDF exports", "DELETE FROM notes_recordexport WHERE client_id = %s"),
     ]

@@ -16,7 +16,6 @@ urlpatterns = [
     path("clients/<uuid:public_id>/consents/new/", consent_views.consent_new, name="consent-new"),
     path("clients/<uuid:public_id>/consents/handover/", consent_views.handover_start, name="handover-start"),
     path("handover/", consent_views.handover, name="handover"),
-    path("handover/exit/", consent_views.handover_exit, name="handover-exit"),
     path("consents/<uuid:public_id>/", consent_views.consent_detail, name="consent-detail"),
     path("consents/<uuid:public_id>/withdraw/", consent_views.consent_withdraw, name="consent-withdraw"),
     path("clients/<uuid:public_id>/history/", history_views.client_history, name="client-history"),

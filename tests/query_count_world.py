@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from clinic import services as clinic_services
 from clinic.models import Client
+from intake import client_form_services as client_forms
 from intake.models import Intake, QuestionnaireResponse
 from intake.services import record_questionnaire
 from notes import services
@@ -34,6 +35,7 @@ class Size:
     care_team: int
     grants: int  # emergency accesses to the client under test
     audit_entries: int  # besides those the services write
+    submissions: int  # forms sent by the client through their links, waiting for review; the last is under test
     questionnaires: int  # of each of two instruments (PSFS and RMDQ), a week apart; the last RMDQ is under test
 
 
@@ -51,6 +53,7 @@ SIZES = {
         care_team=1,
         grants=1,
         audit_entries=0,
+        submissions=1,
         questionnaires=2,
     ),
     "large": Size(
@@ -66,6 +69,7 @@ SIZES = {
         care_team=3,
         grants=4,
         audit_entries=300,
+        submissions=6,
         questionnaires=15,
     ),
 }
@@ -90,7 +94,16 @@ class World:
     consent: object
     signed: TreatmentSession
     draft: TreatmentSession
+    submission: object
     questionnaire: QuestionnaireResponse
+
+
+def client_sent_forms(client, *, by):
+    """Forms the client sent through a link of their own (made and used through the services)."""
+    link, _token = client_forms.create_link(client=client, by=by)
+    answers = {"complaints": [dict(COMPLAINTS[0], pain_worst=None, onset="")], "history": {}, "red_flags": {}}
+    contact = {"phone": "416-555-0199", "email": "maya@example.org"}
+    return client_forms.submit(link=link, data={"contact": contact, "intake": answers, "implied": []})
 
 
 def live_session(client, *, therapist, entries):
@@ -156,8 +169,9 @@ def build_world(size: Size) -> World:
 
     others = h.bulk_clients(count=size.clients - 1, team=team, first_names=(SEARCHED_NAME, "Robert"))
     h.bulk_audit_entries(count=size.audit_entries, users=[desk, therapist, admin, *team], clients=[client, *others])
+    submissions = [client_sent_forms(client, by=desk) for _ in range(size.submissions)]
     users = {"desk": desk, "therapist": therapist, "admin": admin, "outsider": outsider}
-    return World(users, client, intake, clearance, consent, signed, draft, questionnaire)
+    return World(users, client, intake, clearance, consent, signed, draft, submissions[-1], questionnaire)
 
 
 def census(world: World) -> dict:
@@ -176,5 +190,6 @@ def census(world: World) -> dict:
         "care_team": client.care_team.count(),
         "grants": client.emergency_accesses.count(),
         "audit_entries": LogEntry.objects.filter(remote_addr__startswith="10.0.0.").count(),
+        "submissions": client.form_submissions.count(),
         "questionnaires": client.questionnaire_responses.filter(instrument="rmdq").count(),
     }

@@ -23,7 +23,7 @@ POST_ONLY = {
     "clinic:client-restore",
     "intake:intake-assess",
     "notes:handover-start",
-    "notes:handover-exit",
+    "clinic:handover-exit",
     "notes:session-abdominal",
     "notes:session-feedback",
 }

@@ -140,6 +140,9 @@ EXPORTED = {table.model for table in TABLES}
 # Models of the client's record that are not exported, and why.
 NOT_IN_THE_CSV = {
     "clinic.EmergencyAccess": "who read the record under emergency access: the audit log's, not the chart's",
+    "intake.ClientLink": "a way in for the client to send their forms, not what the record records",
+    "intake.ClientSubmission": "what the client sent, not the chart's until accepted: then it is the client's details "
+    "and the intake it became, both exported",
     "notes.ComplaintOutcome": "a summary kept from the pain ratings, which are exported",
     "notes.ComplaintPeriodMean": "a summary kept from the pain ratings, which are exported",
     "notes.RecordDisposal": "what was done to the record, not what it records",

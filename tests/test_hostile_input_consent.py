@@ -97,7 +97,7 @@ def test_hostile_kinds_and_text_versions_are_refused_or_fall_back_to_a_known_kin
     assert {"kind", "text_version"} <= set(posted.context["form"].errors)
     assert not Consent.objects.exists()
     assert handed.status_code == 302
-    assert desk.session["consent_handover"]["kind"] == "abdominal"
+    assert desk.session["handover"]["kind"] == "abdominal"
 
 
 @pytest.mark.parametrize(

@@ -111,6 +111,19 @@ def prepared_export(world, browser):
     return asked["Location"]
 
 
+def client_form_page(world, browser):
+    """The public form on the client's phone, through a link made as the front desk makes one (signed out here)."""
+    from intake import client_form_services
+
+    _link, token = client_form_services.create_link(client=world.client, by=world.users["desk"])
+    return f"/f/{token}/"
+
+
+def forms_handover_page(world, browser):
+    browser.post(f"/clients/{world.client.public_id}/forms/handover/")
+    return "/handover/forms/"
+
+
 def client_url(suffix=""):
     return lambda w, b: f"/clients/{w.client.public_id}/{suffix}"
 
@@ -168,6 +181,16 @@ PAGES = [
         "intake:clearance-letter",
         "therapist",
         lambda w, b: f"/clearances/{w.clearance.public_id}/letter/",
+    ),
+    Page("client forms link", "intake:link-new", "desk", client_url("forms/link/")),
+    Page("client form, on the client's phone", "intake:client-form", None, client_form_page),
+    Page("client form sent", "intake:client-form-sent", None, lambda w, b: "/f/sent/"),
+    Page("client forms hand-over", "intake:forms-handover", "desk", forms_handover_page),
+    Page(
+        "client forms review",
+        "intake:submission-review",
+        "desk",
+        lambda w, b: f"/submissions/{w.submission.public_id}/",
     ),
     Page("questionnaires", "intake:questionnaire-new", "desk", client_url("questionnaires/new/")),
     Page(
@@ -253,7 +276,7 @@ PAGES = [
 EXPECTED_QUERIES = {
     "sign-in": 0,
     "sign-out confirmation": 2,
-    "home, front desk": 3,
+    "home, front desk": 4,  # 3 until it listed the forms clients sent, waiting for review (one query)
     "home, therapist": 7,  # 6 until it listed the therapist's clients whose reassessment is due (one query)
     "home, clinic admin": 10,  # 9 until its audit entries asked, as /audit/ does, whether the clinic requires 2FA
     "client list": 5,
@@ -261,11 +284,14 @@ EXPECTED_QUERIES = {
     "client search": 4,
     "client list CSV": 6,
     "client new": 3,
-    "client detail, front desk": 10,  # 9 until it offered the therapists to add to the care team (one query)
-    # 11 until a client with no disposal asked for stopped looking for one; 10 until it showed the treatment plan
-    "client detail, therapist": 11,
-    # 10 until it offered the therapists to add to the care team (one query); 11 until it showed the treatment plan
-    "client detail, clinic admin": 12,
+    # 9 until it offered the therapists to add to the care team; 10 until it listed the forms the client sent
+    "client detail, front desk": 11,
+    # 11 until a client with no disposal asked for stopped looking for one; 10 until it showed the treatment plan;
+    # 11 until it listed the forms the client sent (one query)
+    "client detail, therapist": 12,
+    # 10 until it offered the therapists to add to the care team (one query); 11 until it showed the treatment plan;
+    # 12 until it listed the forms the client sent (one query)
+    "client detail, clinic admin": 13,
     "client edit": 5,
     "emergency access": 4,
     "two-factor overview": 5,
@@ -282,6 +308,13 @@ EXPECTED_QUERIES = {
     "clearance new": 5,
     "clearance letter": 5,
     "judgement new": 5,
+    "client forms link": 3,
+    # the link; the address's failed attempts (django-ratelimit in the database cache: 6); the opening's audit
+    # entry; the current consent text of each kind
+    "client form, on the client's phone": 11,
+    "client form sent": 0,
+    "client forms hand-over": 7,
+    "client forms review": 6,
     "questionnaires": 5,
     "questionnaire form": 4,
     "questionnaire detail": 5,
@@ -328,7 +361,10 @@ NOT_PAGES = {
     "clinic:client-restore": "POST only, from the client page",
     "intake:intake-assess": "POST only, from the intake page",
     "notes:handover-start": "POST only, from the consent page (measured through the hand-over page it opens)",
-    "notes:handover-exit": "POST only, from the hand-over page",
+    "intake:forms-handover-start": "POST only, from the forms link page (measured through the hand-over it opens)",
+    "intake:submission-accept": "POST only, from the review page",
+    "intake:submission-decline": "POST only, from the review page",
+    "clinic:handover-exit": "POST only, from the hand-over page",
     "notes:session-abdominal": "POST only, from the session page",
     "notes:session-feedback": "POST only, from the session page",
     "notes:session-pulse": "POST only, from the session page",
@@ -393,7 +429,10 @@ def get_statuses(world: World) -> dict:
         "clinic:client-restore": ("admin", f"/clients/{pk['client']}/restore/"),
         "intake:intake-assess": ("therapist", f"/intakes/{pk['intake']}/assessment/"),
         "notes:handover-start": ("desk", f"/clients/{pk['client']}/consents/handover/"),
-        "notes:handover-exit": ("desk", "/handover/exit/"),
+        "intake:forms-handover-start": ("desk", f"/clients/{pk['client']}/forms/handover/"),
+        "intake:submission-accept": ("desk", f"/submissions/{uuid.uuid4()}/accept/"),
+        "intake:submission-decline": ("desk", f"/submissions/{uuid.uuid4()}/decline/"),
+        "clinic:handover-exit": ("desk", "/handover/exit/"),
         "notes:session-abdominal": ("therapist", f"/sessions/{pk['session']}/abdominal/"),
         "notes:session-feedback": ("therapist", f"/sessions/{pk['session']}/feedback/"),
         "notes:session-pulse": ("therapist", f"/sessions/{pk['session']}/pulse/"),

@@ -140,3 +140,17 @@ def test_the_long_course_history_shows_a_meaningful_change(kowalski, client):
     low_back = next(row for row in rows if row[0].startswith("Low back"))
     assert (low_back[1][:1], low_back[2][:1], low_back[4], low_back[5]) == ("7", "3", "yes", "12")
     assert all(row[4] == "yes" for row in rows)
+
+
+def test_one_demo_client_filled_in_the_forms_before_the_first_visit_and_one_waits_for_review(settings):
+    from intake.models import ClientSubmission, Screening
+
+    settings.DEBUG = True
+    seed()
+
+    accepted = ClientSubmission.objects.get(status="accepted")
+    pending = ClientSubmission.objects.get(status="submitted")
+    assert accepted.client.last_name == "Tremblay" and accepted.intake.client == accepted.client
+    assert Screening.objects.filter(intake=accepted.intake).exists()
+    assert accepted.client.phone == "514-555-0111"
+    assert pending.client.last_name == "O'Sullivan" and not pending.client.intakes.exists()

@@ -17,8 +17,10 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic import roles
+from intake import client_form_services as client_forms
 from intake import health_history
 from intake import services as intake_services
+from intake.demo import demo_answers
 from notes import export_jobs
 from notes import services as notes_services
 from tests import history_helpers as h
@@ -110,6 +112,14 @@ def record(settings) -> Record:
         client=client, by=therapist, instrument="rmdq", answers={"1": True, "2": True}
     )
     records["planless"] = ClientFactory(first_name="Noor", last_name="Haddad", care_team=[therapist])
+    # The client's own forms: a link not used yet, and forms the client sent, waiting for review.
+    records["form_link"], records["form_token"] = client_forms.create_link(client=client, by=desk)
+    sent_through, _token = client_forms.create_link(client=client, by=desk)
+    answers = demo_answers([{"region": "low_back", "side": "central", "pain_now": 4}], ["walking"])
+    contact = {"phone": "647-555-0199", "address": "12 Elm Street\nToronto", "emergency_contact_name": "Lin Chen"}
+    records["submission"] = client_forms.submit(
+        link=sent_through, data={"contact": contact, "intake": answers, "implied": []}
+    )
     # A long record's export, left to a worker: its page says it is being prepared.
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # no worker runs here
     records["export"] = export_jobs.request_export(client=client, by=admin, base_url="http://testserver/")
@@ -135,6 +145,11 @@ def desk_pages(r: Record) -> list[str]:
         f"/clients/{c}/consents/new/",
         f"/consents/{consent}/",
         f"/consents/{consent}/withdraw/",
+        f"/clients/{c}/forms/link/",
+        f"/submissions/{rec['submission'].public_id}/",
+        f"/f/{rec['form_token']}/",
+        "/f/sent/",
+        ("/f/no-such-link-at-all/", 404),
         *questionnaire_pages(r),
     ]
 
@@ -172,6 +187,7 @@ def therapist_pages(r: Record) -> list[str]:
         f"/clients/{c}/history/",
         f"/consents/{rec['abdominal_consent'].public_id}/",
         *questionnaire_pages(r),
+        f"/submissions/{rec['submission'].public_id}/",
     ]
 
 
@@ -305,7 +321,7 @@ def test_the_sign_in_and_error_pages(page, live_server, csp_errors):
     assert not problems, "\n".join(problems)
 
 
-def test_every_front_desk_page(signed_in_page, live_server, record, csp_errors):
+def test_every_front_desk_page(signed_in_page, live_server, record, csp_errors, demo_password):
     page = signed_in_page(record.desk)
     problems = walk(page, live_server, csp_errors, desk_pages(record))
     c = record.client.public_id
@@ -318,6 +334,29 @@ def test_every_front_desk_page(signed_in_page, live_server, record, csp_errors):
     page.get_by_role("button", name="Hand the tablet to the client").click()
     page.wait_for_url("**/handover/")
     problems += [f"handover: {problem}" for problem in page_problems(page, csp_errors)]
+    page.get_by_text("Staff: return to the app").click()
+    page.get_by_label("Staff password").fill(demo_password)
+    page.get_by_role("button", name="Return to the app").click()
+    # The client's own forms sent empty (errors beside their fields), the link made, the tablet handed over.
+    problems += refused(page, live_server, csp_errors, f"/f/{record.records['form_token']}/", "Send to the clinic")
+    problems += refused(
+        page, live_server, csp_errors, f"/submissions/{record.records['submission'].public_id}/", "Decline"
+    )
+    for size_name, size in SIZES.items():
+        page.set_viewport_size(size)
+        page.goto(f"{live_server.url}/clients/{c}/forms/link/")
+        csp_errors.clear()
+        page.get_by_role("button", name="Make the link").click()
+        page.wait_for_load_state()
+        problems += [f"link made ({size_name}): {problem}" for problem in page_problems(page, csp_errors)]
+    page.goto(f"{live_server.url}/clients/{c}/forms/link/")
+    page.get_by_role("button", name="Hand the tablet to the client").click()
+    page.wait_for_url("**/handover/forms/")
+    for size_name, size in SIZES.items():
+        page.set_viewport_size(size)
+        page.reload()
+        csp_errors.clear()
+        problems += [f"forms handover ({size_name}): {problem}" for problem in page_problems(page, csp_errors)]
     assert not problems, "\n".join(problems)
 
 

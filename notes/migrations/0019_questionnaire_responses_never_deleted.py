@@ -1,6 +1,6 @@
 """Questionnaire responses are clinical records: never deleted except by an approved record disposal of the
-client, like the visit health checks (migration 0017). Not frozen against UPDATE: the app never edits one, but the
-demo data moves them back to their days."""
+client, like the visit health checks (migration 0017) and the client's own forms (0018). Not frozen against UPDATE:
+the app never edits one, but the demo data moves them back to their days."""
 
 from django.db import migrations
 
@@ -33,8 +33,8 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notes", "0017_health_checks_and_judgements_never_deleted"),
-        ("intake", "0005_questionnaire_response"),
+        ("notes", "0018_client_forms_never_deleted"),
+        ("intake", "0007_questionnaire_response"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

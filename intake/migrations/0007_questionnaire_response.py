@@ -12,7 +12,7 @@ import clinic.choices
 class Migration(migrations.Migration):
     dependencies = [
         ("clinic", "0015_client_physician_referral_judgement"),
-        ("intake", "0004_health_history_threshold_judgement"),
+        ("intake", "0006_client_link_submission"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
