@@ -7,13 +7,17 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Client
+from intake import questionnaires
 from intake.client_form_services import CONTACT_FIELDS, MIN_DECLINE_REASON
 from intake.forms import ComplaintFormSet, IntakeForm
 from intake.health_history_forms import HealthHistoryForms
+from intake.questionnaire_forms import QuestionnaireForm
 from intake.views import _engine_check, _intake_fields
 
-# Questionnaires staff may choose for a client's link, by code: none yet (they are filled in at the clinic).
-INSTRUMENTS: dict[str, str] = {}
+# Questionnaires staff may choose for a client's link, by code: the client fills them in with the rest.
+INSTRUMENTS: dict[str, str] = {
+    code: f"{instrument.short_name}: {instrument.name}" for code, instrument in questionnaires.INSTRUMENTS.items()
+}
 
 
 class ContactForm(forms.ModelForm):
@@ -44,16 +48,23 @@ class ContactForm(forms.ModelForm):
 class ClientForms:
     """Everything the client fills in, validated together; errors stay beside their fields, answers stay filled."""
 
-    def __init__(self, data=None):
+    def __init__(self, data=None, *, instruments=()):
         self.contact = ContactForm(data)
         self.form = IntakeForm(data)
         self.formset = ComplaintFormSet(data, prefix="complaints")
         self.health = HealthHistoryForms(data)
+        # The questionnaires staff chose for this link, each the staff form's own (the published items).
+        self.questionnaires = [
+            QuestionnaireForm(data, instrument=questionnaires.INSTRUMENTS[code], prefix=f"q-{code}")
+            for code in instruments
+            if code in questionnaires.INSTRUMENTS
+        ]
         self.fields: dict = {}
 
     def is_valid(self, client) -> bool:
         """Every form valid, then the screening engine's own check of the answers (its errors beside their fields)."""
-        valid = all([self.contact.is_valid(), self.form.is_valid(), self.formset.is_valid(), self.health.is_valid()])
+        forms_valid = [self.contact.is_valid(), self.form.is_valid(), self.formset.is_valid(), self.health.is_valid()]
+        valid = all(forms_valid + [questionnaire.is_valid() for questionnaire in self.questionnaires])
         if not valid or not self.health.asked:  # a post without the health history's lists is not this form's
             return False
         self.fields = _intake_fields(self.form, self.formset, self.health)
@@ -67,6 +78,7 @@ class ClientForms:
             "contact": {name: self.contact.cleaned_data[name] for name in CONTACT_FIELDS},
             "intake": fields,
             "implied": implied,
+            "questionnaires": {q.instrument.code: q.answers() for q in self.questionnaires},
         }
 
 
@@ -77,7 +89,7 @@ class LinkForm(forms.Form):
         help_text=_("Optional. The message holds the link and its expiry, nothing of the chart."),
     )
     instruments = forms.MultipleChoiceField(
-        label=_("Questionnaires to fill in at the clinic"),
+        label=_("Questionnaires for the client to fill in with the forms"),
         choices=list(INSTRUMENTS.items()),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -121,7 +121,8 @@ def contact_changes(client: Client, contact: dict) -> dict:
 @transaction.atomic
 def accept_submission(*, submission: ClientSubmission, by: User) -> Intake:
     """Accept what the client sent: their changed details update the client (clinic.services.update_client), their
-    answers become a new intake, screened like any other, taken by the reviewer. All of it, or nothing."""
+    answers become a new intake, screened like any other, taken by the reviewer, and their questionnaires are
+    recorded as the client's own (scored by their published rules), when they sent them. All of it, or nothing."""
     submission = _locked_pending(submission)
     client = submission.client
     changes = contact_changes(client, submission.data.get("contact", {}))
@@ -139,6 +140,15 @@ def accept_submission(*, submission: ClientSubmission, by: User) -> Intake:
         health_history=answers.get("health_history"),
         notes=answers.get("notes", ""),
     )
+    for instrument, given in submission.data.get("questionnaires", {}).items():  # the client's own, as answered
+        services.record_questionnaire(
+            client=client,
+            by=None,
+            instrument=instrument,
+            answers=given,
+            taken_at=submission.submitted_at,
+            source="client",
+        )
     submission.status = ClientSubmission.Status.ACCEPTED
     submission.reviewed_by = by
     submission.reviewed_at = timezone.now()

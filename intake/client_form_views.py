@@ -21,8 +21,8 @@ from clinic import panels
 from clinic.audit import AuditMiddleware, record_view, record_views
 from clinic.guards import refuse_if_archived
 from clinic.models import ClientDisposed
-from intake import access, client_form_services, health_history, labels
-from intake.client_form_forms import INSTRUMENTS, ClientForms, DeclineForm, LinkForm
+from intake import access, client_form_services, health_history, labels, questionnaires
+from intake.client_form_forms import ClientForms, DeclineForm, LinkForm
 from intake.client_form_models import TOKEN_BYTES, hash_token
 from intake.models import ClientLink, Screening
 
@@ -68,7 +68,7 @@ def _forms_page(request, link, *, forms, action: str, handover: bool, status=200
             "health": forms.health,
             "action": action,
             "handover": handover,
-            "instruments": [INSTRUMENTS.get(code, code) for code in link.instruments],
+            "questionnaires": forms.questionnaires,
             "reading": panels.gather("client_form_panels", request, client=link.client),
         },
         status=status,
@@ -79,8 +79,9 @@ def _fill_in(request, link, *, action: str, handover: bool):
     """The forms for one usable link: shown (the opening audited), or sent (kept as a submission) and True."""
     if request.method != "POST":
         record_view(link)
-        return _forms_page(request, link, forms=ClientForms(), action=action, handover=handover), None
-    forms = ClientForms(request.POST)
+        forms = ClientForms(instruments=link.instruments)
+        return _forms_page(request, link, forms=forms, action=action, handover=handover), None
+    forms = ClientForms(request.POST, instruments=link.instruments)
     if not forms.is_valid(link.client):
         messages.error(request, _("Some answers need attention: see the messages next to them. Nothing was sent."))
         return _forms_page(request, link, forms=forms, action=action, handover=handover), None
@@ -293,7 +294,7 @@ def _review_page(request, submission, decline_form=None):
             "aggravating": labels.describe_aggravating(sent.get("aggravating", [])),
             "notes": sent.get("notes", ""),
             "latest": latest,
-            "instruments": [INSTRUMENTS.get(code, code) for code in submission.link.instruments],
+            "questionnaires": _questionnaire_rows(submission.data.get("questionnaires", {})),
             "decline_form": decline_form or DeclineForm(),
             "may_review": submission.is_pending and not client.is_archived,
         },
@@ -336,3 +337,22 @@ def submission_decline(request, public_id):
         return _review_page(request, submission, decline_form=form)
     messages.success(request, _("The client's forms were declined; the chart is unchanged."))
     return redirect(submission.client)
+
+
+def _questionnaire_rows(sent: dict) -> list[dict]:
+    """Each questionnaire the client filled in, with its score by the instrument's published rule: what accepting
+    records."""
+    rows = []
+    for code, answers in sent.items():
+        instrument = questionnaires.INSTRUMENTS[code]
+        scored = questionnaires.score(code, answers)
+        if scored.score is None and scored.subscales:
+            parts = scored.subscales.items()
+            shown = "; ".join(f"{name} {'—' if value is None else f'{value:g}'}" for name, value in parts)
+        else:
+            shown = "—" if scored.score is None else f"{scored.score:g} / {scored.maximum:g}"
+        if scored.risk:
+            shown += f" ({scored.risk} risk)"
+        name = f"{instrument.short_name}: {instrument.name}"
+        rows.append({"name": name, "score": shown, "complete": scored.complete})
+    return rows

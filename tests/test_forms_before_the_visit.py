@@ -409,14 +409,36 @@ def test_a_strange_token_opens_nothing_and_is_no_error(token):
 
 
 @pytest.mark.django_db
-def test_questionnaires_chosen_for_the_link_are_shown_to_fill_in_at_the_clinic(front_desk, care_client):
+def test_the_questionnaires_chosen_for_the_link_are_filled_in_and_recorded_as_the_clients_own_on_acceptance(
+    as_user, front_desk, care_client
+):
     from intake import client_form_services
+    from intake.models import QuestionnaireResponse
 
-    _link, token = client_form_services.create_link(client=care_client, by=front_desk, instruments=["psfs"])
+    _link, token = client_form_services.create_link(client=care_client, by=front_desk, instruments=["rmdq", "nprs"])
+    browser = phone()
+    page = browser.get(f"/f/{token}/").content.decode()
+    answers = {f"q-rmdq-item_{n}": "on" for n in (2, 5, 11)} | {"q-nprs-item_rating": "6"}
 
-    page = phone().get(f"/f/{token}/").content.decode()
+    unanswered = browser.post(f"/f/{token}/", client_form_data())  # NPRS needs its rating: nothing is sent
+    sent = browser.post(f"/f/{token}/", client_form_data() | answers)
+    submission = ClientSubmission.objects.get()
+    review = as_user(front_desk).get(f"/submissions/{submission.public_id}/").content.decode()
+    as_user(front_desk).post(f"/submissions/{submission.public_id}/accept/")
 
-    assert "To fill in at the clinic" in page and "psfs" in page
+    assert "Roland-Morris Disability Questionnaire" in page and "Numeric Pain Rating Scale" in page
+    assert unanswered.status_code == 200 and "Choose one answer." in unanswered.content.decode()
+    assert sent.status_code == 302
+    assert submission.data["questionnaires"] == {
+        "rmdq": {str(n): n in (2, 5, 11) for n in range(1, 25)},
+        "nprs": {"rating": 6},
+    }
+    assert "RMDQ-24: Roland-Morris Disability Questionnaire</strong>: 3 / 24" in review
+    assert "NPRS: Numeric Pain Rating Scale</strong>: 6 / 10" in review
+    recorded = {r.instrument: r for r in QuestionnaireResponse.objects.filter(client=care_client)}
+    assert (recorded["rmdq"].score, recorded["nprs"].score) == (3, 6)
+    assert {r.source for r in recorded.values()} == {"client"}
+    assert all(r.taken_at == submission.submitted_at and r.recorded_by is None for r in recorded.values())
 
 
 @pytest.mark.django_db
