@@ -22,6 +22,7 @@ import http.client
 import json
 import os
 import platform
+import resource
 import secrets
 import shutil
 import signal
@@ -31,150 +32,22 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-
-import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PG = os.environ.get("LOAD_PG", "postgres://postgres@127.0.0.1:5432")
-PASSWORD = "load-test-password-" + secrets.token_hex(4)  # noqa: S105 (a throwaway database's accounts)
 
+from bench.load_data import (  # noqa: E402
+    PASSWORD,
+    create_database,
+    data_size,
+    drop_database,
+    seed,
+    stored_entries,
+    totp_steps_used,
+)
 
-# -- Setup: database, data, static files --------------------------------------------------------------------------
-
-
-def create_database(name: str) -> str:
-    if "load" not in name:
-        sys.exit(f"Refusing to drop and recreate {name!r}: the load test's database name must contain 'load'.")
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{PG}/{name}"
-
-
-def drop_database(name: str) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def seed(*, clients: int, sessions: int, entries: int, therapists: int, desks: int, admins: int) -> dict:
-    """Bulk data from seed_load, then sign-in accounts and clients ready for abdominal work. Returns the plan
-    the virtual users follow (who signs in, which records they open)."""
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.auth.models import Group
-    from django.core.management import call_command
-    from django.db import transaction
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from clinic import roles, services
-    from clinic.models import Client, User
-    from intake.services import record_health_check, record_intake
-    from notes.models import ConsentKind, ConsentText, TreatmentSession
-    from notes.services import record_consent
-
-    call_command("migrate", verbosity=0)
-    call_command(
-        "seed_load",
-        clients=clients,
-        sessions_per_client=sessions,
-        entries_per_session=entries,
-        therapists=max(therapists, 1),
-        force=True,
-    )
-    hashed = make_password(PASSWORD)
-    plan = {"therapists": [], "desks": [], "admins": [], "totp_keys": {}}
-    with transaction.atomic():
-        for role, prefix, count, key in (
-            (roles.FRONT_DESK, "load-desk", desks, "desks"),
-            (roles.CLINIC_ADMIN, "load-admin", admins, "admins"),
-        ):
-            for n in range(count):
-                user = User.objects.create(username=f"{prefix}-{n}", first_name="Load", last_name=f"{role} {n}")
-                user.password = hashed
-                user.save(update_fields=["password"])
-                user.groups.add(Group.objects.get(name=role))
-                plan[key].append(user.username)
-                if role == roles.CLINIC_ADMIN:
-                    # The audit log asks clinic admins for a second factor: an authenticator app set up already.
-                    device = TOTPDevice.objects.create(user=user, name="Load test authenticator", confirmed=True)
-                    plan["totp_keys"][user.username] = device.key
-        desk = User.objects.get(username="load-desk-0") if desks else User.objects.filter(is_active=True).first()
-        for n in range(therapists):
-            therapist = User.objects.get(username=f"load-therapist-{n}")
-            therapist.password = hashed
-            therapist.save(update_fields=["password"])
-            live = []
-            for k in range(3):
-                client = services.create_client(
-                    created_by=desk,
-                    care_team=[therapist],
-                    first_name="Live",
-                    last_name=f"Loadtest-{n}-{k}",
-                    date_of_birth=date(1990, 1, 1 + k),
-                    phone="416-555-0199",
-                )
-                record_intake(
-                    client=client,
-                    taken_by=desk,
-                    complaints=[{"region": "anterior_hip_groin", "side": "right", "pain_now": 6, "onset": "subacute"}],
-                    aggravating=["hip_extension", "stairs_leg_lift"],
-                    history={"athlete_repetitive_hip_flexion": True},
-                )
-                for kind in ConsentKind.values:
-                    record_consent(
-                        client=client,
-                        kind=kind,
-                        text=ConsentText.objects.current(kind),
-                        signed_name=client.full_name,
-                        collected_by=desk,
-                    )
-                # The front desk's health check as the client arrives: abdominal work waits for today's.
-                record_health_check(client=client, by=desk, no_change=True, anticoagulant=False, pregnant=False)
-                live.append(str(client.public_id))
-            seeded = list(
-                Client.objects.filter(care_team=therapist, last_name__contains="-")
-                .exclude(pk__in=Client.objects.filter(public_id__in=live))
-                .order_by("pk")
-                .values_list("public_id", flat=True)[:20]
-            )
-            signed = list(
-                TreatmentSession.objects.filter(client__public_id__in=seeded, status="signed")
-                .order_by("pk")
-                .values_list("public_id", flat=True)[:40]
-            )
-            plan["therapists"].append(
-                {
-                    "username": therapist.username,
-                    "live_clients": live,
-                    "clients": [str(p) for p in seeded],
-                    "sessions": [str(p) for p in signed],
-                }
-            )
-    sample = list(Client.objects.order_by("?").values_list("public_id", flat=True)[:300])
-    plan["clients"] = [str(p) for p in sample]
-    plan["sessions"] = [s for t in plan["therapists"] for s in t["sessions"]]
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    return plan
-
-
-def data_size() -> str:
-    from auditlog.models import LogEntry
-
-    from clinic.models import Client
-    from notes.models import FeedbackEntry, TreatmentSession
-
-    return (
-        f"{Client.objects.count():,} clients, {TreatmentSession.objects.count():,} sessions, "
-        f"{FeedbackEntry.objects.count():,} feedback entries, {LogEntry.objects.count():,} audit entries"
-    )
+# -- Setup: the servers' settings, static files ------------------------------------------------------------------------
 
 
 def server_env(database_url: str, tmp: Path) -> dict:
@@ -204,7 +77,7 @@ def collect_static(env: dict) -> None:
     )
 
 
-# -- App servers --------------------------------------------------------------------------------------------------
+# -- App servers -------------------------------------------------------------------------------------------------------
 
 
 def free_port() -> int:
@@ -258,7 +131,7 @@ def stop_server(server: Server) -> list[str]:
     return [line for line in lines if "ERROR" in line or "Traceback" in line or "CRITICAL" in line]
 
 
-# -- Locust, one headless run per phase ---------------------------------------------------------------------------
+# -- Locust, one headless run per phase --------------------------------------------------------------------------------
 
 
 def run_phase(servers: list[str], plan: dict, seconds: float, tmp: Path, phase: str) -> dict:
@@ -289,36 +162,23 @@ def run_phase(servers: list[str], plan: dict, seconds: float, tmp: Path, phase: 
         servers[0],
     ]
     log = tmp / f"{phase}-locust.log"
+    # The CPU time of children that ended: Locust's alone (the servers are still running), on the same cores.
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with log.open("w") as out:
         # Locust exits 1 when a request failed: its statistics tell which, read below.
         subprocess.run(  # noqa: S603  # nosec B603
             command, cwd=ROOT, env={**os.environ, "LOAD_PLAN": str(plan_file)}, stdout=out, stderr=subprocess.STDOUT
         )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     text = log.read_text()
     sys.stderr.write(text)
     if not results.exists():
         sys.exit(f"Locust did not finish the {phase} phase:\n{text[-3000:]}")
-    return {**json.loads(results.read_text()), "log": text}
+    return {**json.loads(results.read_text()), "log": text, "cpu_seconds": cpu}
 
 
-def totp_steps_used(admins: list[str]) -> dict:
-    """The last TOTP step each admin's device accepted: a code is good once, so a phase's sign-in in the same 30 s
-    step as the previous phase's waits for the next code."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    return dict(TOTPDevice.objects.filter(user__username__in=admins).values_list("user__username", "last_t"))
-
-
-# -- Report -------------------------------------------------------------------------------------------------------
-
-
-def stored_entries(result: dict) -> tuple[int, int]:
-    """(entries stored with an acknowledged token, all entries stored in this phase's sessions)."""
-    from notes.models import FeedbackEntry
-
-    acked = FeedbackEntry.objects.filter(token__in=result["acknowledged"]).count()
-    total = FeedbackEntry.objects.filter(session__public_id__in=result["sessions"]).count()
-    return acked, total
+# -- Report ------------------------------------------------------------------------------------------------------------
 
 
 def phase_report(title: str, result: dict, stored: tuple[int, int], problems: list[str]) -> list:
@@ -334,12 +194,13 @@ def phase_report(title: str, result: dict, stored: tuple[int, int], problems: li
         f"- Feedback entries: {result['posted']:,} posted, **{len(result['acknowledged']):,} acknowledged**, "
         f"**{stored[0]:,} stored** with an acknowledged token, {stored[1]:,} stored in all "
         f"{len(result['sessions'])} live sessions of the phase",
+        f"- Locust's own process (start to end) used {result['cpu_seconds']:.1f} s of CPU, on the same cores",
         "",
         "| request | count | p50 ms | p95 ms | errors |",
         "|---|---:|---:|---:|---:|",
     ]
     if "CPU usage above" in result["log"]:
-        lines.insert(5, "- Locust warned that its own process went above 90% CPU: its timings may run long")
+        lines.insert(6, "- Locust warned that its process went above 90% of a core: its timings may run long")
     for row in sorted(result["requests"], key=lambda row: -row["count"]):
         lines.append(f"| {row['name']} | {row['count']:,} | {row['p50']} | {row['p95']} | {row['failures']} |")
     details = [f"{e['name']}: {e['error']} (x{e['occurrences']})" for e in result["failures"]]
