@@ -72,7 +72,8 @@ bench: venv
 	DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) $(PY) manage.py migrate --noinput -v0
 	STATEMENT_TIMEOUT_MS=0 DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) $(PY) bench/run.py
 
-# Load test on PostgreSQL (not part of `make test`): gunicorn on loopback, one server then two; bench/LOAD.md.
+# Load test on PostgreSQL (not part of `make test`): Locust (bench/locustfile.py) against gunicorn on loopback, one
+# server then two; bench/LOAD.md.
 # Creates and drops its own database (LOAD_DB, default clinic_load); LOAD_SECONDS bounds each phase (60).
 load: venv
 	$(PY) bench/load.py

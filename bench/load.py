@@ -10,20 +10,19 @@ phases, each bounded in time (LOAD_SECONDS, default 60):
    requests alternating between them: signed in on one, its session cookie, CSRF token and live feedback
    timeline carried on the other.
 
-Virtual users (closed loop, no think time) sign in through the real form: front desk (client list, search,
-client page), therapists (a live session: start, verbal re-confirmation, feedback entries through htmx with a
-"stop" now and then and a new re-confirmation after it, sign; between entries their clients' pages, signed
-sessions and history), clinic admin (a TOTP second factor, audit log, history). Any unexpected status, a
-refused or missing entry is an error. After each phase the database is asked how many entries it stored, against
-the posts the server acknowledged. Writes bench/LOAD.md, then drops the database (LOAD_KEEP_DB=1 keeps it).
+The virtual users are Locust's (bench/locustfile.py), run headless in a process of their own for each phase,
+the servers and accounts handed over in a plan file. Locust's statistics (per request: count, p50, p95, failures;
+the totals and requests/s) and the tokens of the feedback entries the servers acknowledged come back; the database
+is then asked how many entries it stored against those. Writes bench/LOAD.md, then drops the database
+(LOAD_KEEP_DB=1 keeps it).
 """
 
 import argparse
 import http.client
+import json
 import os
 import platform
-import random
-import re
+import resource
 import secrets
 import shutil
 import signal
@@ -31,160 +30,24 @@ import socket
 import subprocess  # nosec B404
 import sys
 import tempfile
-import threading
 import time
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date
-from http.cookies import SimpleCookie
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
-
-import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PG = os.environ.get("LOAD_PG", "postgres://postgres@127.0.0.1:5432")
-PASSWORD = "load-test-password-" + secrets.token_hex(4)  # noqa: S105 (a throwaway database's accounts)
-TOKEN = re.compile(r'name="token" value="([0-9a-f-]{36})"')
-SESSION_URL = re.compile(r"/sessions/([0-9a-f-]{36})/$")
-TOTP_STEPS_USED: dict[str, int] = {}
-SEARCHES = ["okonk", "chen", "nakam", "maya", "tremb", "Singh", "Loadtest"]
 
+from bench.load_data import (  # noqa: E402
+    PASSWORD,
+    create_database,
+    data_size,
+    drop_database,
+    seed,
+    stored_entries,
+    totp_steps_used,
+)
 
-# -- Setup: database, data, static files --------------------------------------------------------------------------
-
-
-def create_database(name: str) -> str:
-    if "load" not in name:
-        sys.exit(f"Refusing to drop and recreate {name!r}: the load test's database name must contain 'load'.")
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{PG}/{name}"
-
-
-def drop_database(name: str) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def seed(*, clients: int, sessions: int, entries: int, therapists: int, desks: int, admins: int) -> dict:
-    """Bulk data from seed_load, then sign-in accounts and clients ready for abdominal work. Returns the plan
-    the virtual users follow (who signs in, which records they open)."""
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.auth.models import Group
-    from django.core.management import call_command
-    from django.db import transaction
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from clinic import roles, services
-    from clinic.models import Client, User
-    from intake.services import record_health_check, record_intake
-    from notes.models import ConsentKind, ConsentText, TreatmentSession
-    from notes.services import record_consent
-
-    call_command("migrate", verbosity=0)
-    call_command(
-        "seed_load",
-        clients=clients,
-        sessions_per_client=sessions,
-        entries_per_session=entries,
-        therapists=max(therapists, 1),
-        force=True,
-    )
-    hashed = make_password(PASSWORD)
-    plan = {"therapists": [], "desks": [], "admins": [], "totp_keys": {}}
-    with transaction.atomic():
-        for role, prefix, count, key in (
-            (roles.FRONT_DESK, "load-desk", desks, "desks"),
-            (roles.CLINIC_ADMIN, "load-admin", admins, "admins"),
-        ):
-            for n in range(count):
-                user = User.objects.create(username=f"{prefix}-{n}", first_name="Load", last_name=f"{role} {n}")
-                user.password = hashed
-                user.save(update_fields=["password"])
-                user.groups.add(Group.objects.get(name=role))
-                plan[key].append(user.username)
-                if role == roles.CLINIC_ADMIN:
-                    # The audit log asks clinic admins for a second factor: an authenticator app set up already.
-                    device = TOTPDevice.objects.create(user=user, name="Load test authenticator", confirmed=True)
-                    plan["totp_keys"][user.username] = device.key
-        desk = User.objects.get(username="load-desk-0") if desks else User.objects.filter(is_active=True).first()
-        for n in range(therapists):
-            therapist = User.objects.get(username=f"load-therapist-{n}")
-            therapist.password = hashed
-            therapist.save(update_fields=["password"])
-            live = []
-            for k in range(3):
-                client = services.create_client(
-                    created_by=desk,
-                    care_team=[therapist],
-                    first_name="Live",
-                    last_name=f"Loadtest-{n}-{k}",
-                    date_of_birth=date(1990, 1, 1 + k),
-                    phone="416-555-0199",
-                )
-                record_intake(
-                    client=client,
-                    taken_by=desk,
-                    complaints=[{"region": "anterior_hip_groin", "side": "right", "pain_now": 6, "onset": "subacute"}],
-                    aggravating=["hip_extension", "stairs_leg_lift"],
-                    history={"athlete_repetitive_hip_flexion": True},
-                )
-                for kind in ConsentKind.values:
-                    record_consent(
-                        client=client,
-                        kind=kind,
-                        text=ConsentText.objects.current(kind),
-                        signed_name=client.full_name,
-                        collected_by=desk,
-                    )
-                # The front desk's health check as the client arrives: abdominal work waits for today's.
-                record_health_check(client=client, by=desk, no_change=True, anticoagulant=False, pregnant=False)
-                live.append(str(client.public_id))
-            seeded = list(
-                Client.objects.filter(care_team=therapist, last_name__contains="-")
-                .exclude(pk__in=Client.objects.filter(public_id__in=live))
-                .order_by("pk")
-                .values_list("public_id", flat=True)[:20]
-            )
-            signed = list(
-                TreatmentSession.objects.filter(client__public_id__in=seeded, status="signed")
-                .order_by("pk")
-                .values_list("public_id", flat=True)[:40]
-            )
-            plan["therapists"].append(
-                {
-                    "username": therapist.username,
-                    "live_clients": live,
-                    "clients": [str(p) for p in seeded],
-                    "sessions": [str(p) for p in signed],
-                }
-            )
-    sample = list(Client.objects.order_by("?").values_list("public_id", flat=True)[:300])
-    plan["clients"] = [str(p) for p in sample]
-    plan["sessions"] = [s for t in plan["therapists"] for s in t["sessions"]]
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    return plan
-
-
-def data_size() -> str:
-    from auditlog.models import LogEntry
-
-    from clinic.models import Client
-    from notes.models import FeedbackEntry, TreatmentSession
-
-    return (
-        f"{Client.objects.count():,} clients, {TreatmentSession.objects.count():,} sessions, "
-        f"{FeedbackEntry.objects.count():,} feedback entries, {LogEntry.objects.count():,} audit entries"
-    )
+# -- Setup: the servers' settings, static files ------------------------------------------------------------------------
 
 
 def server_env(database_url: str, tmp: Path) -> dict:
@@ -214,7 +77,7 @@ def collect_static(env: dict) -> None:
     )
 
 
-# -- App servers --------------------------------------------------------------------------------------------------
+# -- App servers -------------------------------------------------------------------------------------------------------
 
 
 def free_port() -> int:
@@ -268,288 +131,89 @@ def stop_server(server: Server) -> list[str]:
     return [line for line in lines if "ERROR" in line or "Traceback" in line or "CRITICAL" in line]
 
 
-# -- Virtual users ------------------------------------------------------------------------------------------------
+# -- Locust, one headless run per phase --------------------------------------------------------------------------------
 
 
-class RequestFailed(Exception):
-    pass
-
-
-@dataclass
-class Stats:
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    samples: list = field(default_factory=list)  # (label, ms, ok, port)
-    errors: list = field(default_factory=list)
-    acknowledged: set = field(default_factory=set)  # feedback tokens the server answered for with the entry shown
-    posted: int = 0
-    sessions: set = field(default_factory=set)  # live sessions this phase started
-
-    def record(self, label, ms, ok, port, detail=""):
-        with self.lock:
-            self.samples.append((label, ms, ok, port))
-            if not ok:
-                self.errors.append(f"{label} on :{port}: {detail}")
-
-
-class Browser:
-    """One person's browser: a cookie jar, and requests that alternate between the app servers."""
-
-    def __init__(self, ports: list[int], stats: Stats):
-        self.ports = ports
-        self.stats = stats
-        self.cookies: dict[str, str] = {}
-        self.count = 0
-
-    def request(self, label, path, form=None, *, htmx=False, expect=(200,)):
-        port = self.ports[self.count % len(self.ports)]
-        self.count += 1
-        headers = {"Host": f"127.0.0.1:{port}"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            form = {**form, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        if htmx:
-            headers["HX-Request"] = "true"
-        start = time.perf_counter()
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        try:
-            conn.request("POST" if form is not None else "GET", path, body, headers)
-            response = conn.getresponse()
-            text = response.read().decode()
-        except OSError as error:
-            self.stats.record(label, (time.perf_counter() - start) * 1000, False, port, repr(error))
-            raise RequestFailed(label) from error
-        finally:
-            conn.close()
-        ms = (time.perf_counter() - start) * 1000
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                if morsel["max-age"] == "0" or not morsel.value:
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
-        ok = response.status in expect
-        detail = f"status {response.status} {response.getheader('Location') or ''} for {path}"
-        self.stats.record(label, ms, ok, port, detail)
-        if not ok:
-            raise RequestFailed(detail)
-        return response, text
-
-    def sign_in(self, username: str) -> None:
-        self.cookies.clear()
-        self.request("sign-in page", "/accounts/login/")
-        self.request("sign in", "/accounts/login/", {"username": username, "password": PASSWORD}, expect=(302,))
-        if "sessionid" not in self.cookies:
-            raise RequestFailed(f"{username}: no session cookie after signing in")
-
-    def check(self, label, condition, detail):
-        if not condition:
-            port = self.ports[(self.count - 1) % len(self.ports)]
-            with self.stats.lock:
-                self.stats.errors.append(f"{label} on :{port}: {detail}")
-            raise RequestFailed(detail)
-
-
-def front_desk(browser: Browser, plan: dict, username: str, rng: random.Random, until: float) -> None:
-    browser.sign_in(username)
-    while time.monotonic() < until:
-        browser.request("client list", "/clients/")
-        # The search form posts its text, kept in the session; the results page is named by a token. With two
-        # servers the post and the results page land on different ones.
-        text = rng.choice(SEARCHES)
-        response, _ = browser.request("client search (post)", "/clients/", {"q": text}, expect=(302,))
-        _, page = browser.request("client search (results)", response.getheader("Location", ""))
-        browser.check("client search (results)", f'value="{text}"' in page, f"the search for {text!r} was lost")
-        browser.request("client page", f"/clients/{rng.choice(plan['clients'])}/")
-
-
-def clinic_admin(browser: Browser, plan: dict, username: str, rng: random.Random, until: float) -> None:
-    from django_otp.oath import totp
-
-    browser.sign_in(username)
-    browser.request("second factor page", "/account/two-factor/verify/?next=/audit/")
-    # A code is good once: after a sign-in in the same 30 s step (the previous phase), wait for the next code.
-    step = int(time.time() // 30)
-    if step <= TOTP_STEPS_USED.get(username, -1):
-        time.sleep((step + 1) * 30 - time.time() + 0.5)
-        step = int(time.time() // 30)
-    TOTP_STEPS_USED[username] = step
-    code = f"{totp(bytes.fromhex(plan['totp_keys'][username])):06d}"
-    browser.request("second factor", "/account/two-factor/verify/", {"code": code, "next": "/audit/"}, expect=(302,))
-    while time.monotonic() < until:
-        browser.request("audit log", "/audit/")
-        browser.request("history page", f"/clients/{rng.choice(plan['clients'])}/history/")
-        browser.request("session page", f"/sessions/{rng.choice(plan['sessions'])}/")
-
-
-def therapist(browser: Browser, me: dict, rng: random.Random, until: float, entries_per_visit: int) -> None:
-    """One treatment session after another on the therapist's live clients, reading other records between
-    feedback entries."""
-    browser.sign_in(me["username"])
-    stats = browser.stats
-    while time.monotonic() < until:
-        client = rng.choice(me["live_clients"])
-        browser.request("client page", f"/clients/{client}/")
-        browser.request("new session page", f"/clients/{client}/sessions/new/")
-        response, _ = browser.request(
-            "start session",
-            f"/clients/{client}/sessions/new/",
-            {"subjective": "Load test", "abdominal_planned": "on"},
-            expect=(302,),
+def run_phase(servers: list[str], plan: dict, seconds: float, tmp: Path, phase: str) -> dict:
+    """Locust in a process of its own (gevent's monkey-patching stays out of this Django process), headless, all
+    the people spawned at once, stopped after `seconds`; a person's step in hand then finishes (a therapist's open
+    session is signed). Returns Locust's final statistics and what the users saw (bench/locustfile.py's results),
+    with Locust's log."""
+    plan_file = tmp / f"{phase}-plan.json"
+    results = tmp / f"{phase}-results.json"
+    plan_file.write_text(json.dumps({**plan, "servers": servers, "results": str(results)}))
+    users = len(plan["desks"]) + len(plan["therapists"]) + len(plan["admins"])
+    locust = Path(sys.executable).with_name("locust")
+    command = [
+        str(locust),
+        "-f",
+        str(ROOT / "bench" / "locustfile.py"),
+        "--headless",
+        "--only-summary",
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(users),
+        "--run-time",
+        f"{max(1, round(seconds))}s",
+        "--stop-timeout",
+        "60",
+        "--host",
+        servers[0],
+    ]
+    log = tmp / f"{phase}-locust.log"
+    # The CPU time of children that ended: Locust's alone (the servers are still running), on the same cores.
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with log.open("w") as out:
+        # Locust exits 1 when a request failed: its statistics tell which, read below.
+        subprocess.run(  # noqa: S603  # nosec B603
+            command, cwd=ROOT, env={**os.environ, "LOAD_PLAN": str(plan_file)}, stdout=out, stderr=subprocess.STDOUT
         )
-        match = SESSION_URL.search(response.getheader("Location", ""))
-        browser.check("start session", match, f"no session in {response.getheader('Location')!r}")
-        session = f"/sessions/{match[1]}/"
-        with stats.lock:
-            stats.sessions.add(match[1])
-        acked = window = 0
-        token = reconfirm(browser, session)
-        for n in range(entries_per_visit):
-            if time.monotonic() >= until:
-                break
-            stop = n % 10 == 9
-            form = {
-                "token": token,
-                "side": rng.choice(["left", "right"]),
-                "technique": rng.choice(["sustained_pressure", "pin_and_stretch", "breathing_release"]),
-                "pressure": str(rng.randint(1, 4)),
-                "pain": str(rng.randint(1, 6)),
-                "response": "stop" if stop else rng.choice(["comfortable", "tender", "referred"]),
-                "note": "",
-            }
-            with stats.lock:
-                stats.posted += 1
-            _, panel = browser.request("feedback entry (htmx)", f"{session}feedback/", form, htmx=True)
-            browser.check("feedback entry (htmx)", "Entry refused" not in panel, "entry refused by the gate")
-            # The panel shows the newest entries: one more each time, until the page's window is full.
-            shown = panel.count("timeline-entry response-row-")
-            grew = shown == acked + 1 or (shown == window and window >= 10)
-            browser.check("feedback entry (htmx)", grew, f"timeline shows {shown} entries after {acked + 1} posts")
-            window = shown
-            acked += 1
-            with stats.lock:
-                stats.acknowledged.add(token)
-            next_token = TOKEN.search(panel)
-            browser.check("feedback entry (htmx)", next_token, "no fresh form token in the live panel")
-            token = next_token[1]
-            if stop:
-                token = reconfirm(browser, session)
-            elif rng.random() < 0.5:
-                browse_own(browser, me, rng)
-        browser.request("sign page", f"{session}sign/")
-        browser.request("sign session", f"{session}sign/", {}, expect=(302,))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    text = log.read_text()
+    sys.stderr.write(text)
+    if not results.exists():
+        sys.exit(f"Locust did not finish the {phase} phase:\n{text[-3000:]}")
+    return {**json.loads(results.read_text()), "log": text, "cpu_seconds": cpu}
 
 
-def reconfirm(browser: Browser, session: str) -> str:
-    """The client's verbal re-confirmation, then the session page: the segment must show open. Returns the
-    feedback form's token."""
-    browser.request(
-        "re-confirmation",
-        f"{session}abdominal/",
-        {"reconfirmed": "on", "precautions_reviewed": "on", "action": "start"},
-        expect=(302,),
-    )
-    _, page = browser.request("session page (own draft)", session)
-    browser.check("session page (own draft)", "segment-open" in page, "abdominal work did not open")
-    token = TOKEN.search(page)
-    browser.check("session page (own draft)", token, "no form token on the session page")
-    return token[1]
+# -- Report ------------------------------------------------------------------------------------------------------------
 
 
-def browse_own(browser: Browser, me: dict, rng: random.Random) -> None:
-    pick = rng.random()
-    if pick < 0.4 and me["sessions"]:
-        browser.request("session page", f"/sessions/{rng.choice(me['sessions'])}/")
-    elif pick < 0.7:
-        browser.request("history page", f"/clients/{rng.choice(me['clients'])}/history/")
-    else:
-        browser.request("client page", f"/clients/{rng.choice(me['clients'])}/")
-
-
-def run_phase(ports: list[int], plan: dict, seconds: float, entries_per_visit: int) -> tuple[Stats, float]:
-    stats = Stats()
-    until = time.monotonic() + seconds
-    jobs = []
-    for username in plan["desks"]:
-        jobs.append(lambda b, r, u=username: front_desk(b, plan, u, r, until))
-    for me in plan["therapists"]:
-        jobs.append(lambda b, r, me=me: therapist(b, me, r, until, entries_per_visit))
-    for username in plan["admins"]:
-        jobs.append(lambda b, r, u=username: clinic_admin(b, plan, u, r, until))
-
-    def person(job, seed):
-        rng = random.Random(seed)  # nosec B311
-        while time.monotonic() < until:
-            browser = Browser(ports, stats)
-            # Start each person on a different server, so sign-ins land on both.
-            browser.count = seed
-            try:
-                job(browser, rng)
-            except RequestFailed:
-                time.sleep(0.5)  # counted as an error; start over signed in afresh
-
-    threads = [threading.Thread(target=person, args=(job, n)) for n, job in enumerate(jobs)]
-    start = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return stats, time.monotonic() - start
-
-
-# -- Report -------------------------------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else 0.0
-
-
-def stored_entries(stats: Stats) -> tuple[int, int]:
-    """(entries stored with an acknowledged token, all entries stored in this phase's sessions)."""
-    from notes.models import FeedbackEntry
-
-    acked = FeedbackEntry.objects.filter(token__in=stats.acknowledged).count()
-    total = FeedbackEntry.objects.filter(session__public_id__in=stats.sessions).count()
-    return acked, total
-
-
-def phase_report(title: str, stats: Stats, elapsed: float, stored: tuple[int, int], log_errors: list[str]) -> list:
-    times = [ms for _label, ms, _ok, _port in stats.samples]
-    errors = len(stats.errors) + len(log_errors)
-    by_port = defaultdict(int)
-    for _label, _ms, _ok, port in stats.samples:
-        by_port[port] += 1
+def phase_report(title: str, result: dict, stored: tuple[int, int], problems: list[str]) -> list:
+    total = result["total"]
+    exceptions = sum(e["count"] for e in result["exceptions"])
+    errors = total["failures"] + exceptions + len(problems)
     lines = [
         f"## {title}",
         "",
-        f"- {len(times):,} requests in {elapsed:.0f} s: **{len(times) / elapsed:.1f} requests/s**, "
-        f"p50 {percentile(times, 0.5):.0f} ms, **p95 {percentile(times, 0.95):.0f} ms**, "
-        f"**errors {errors}**",
-        f"- Requests per server: {', '.join(f':{p} {n:,}' for p, n in sorted(by_port.items()))}",
-        f"- Feedback entries: {stats.posted:,} posted, **{len(stats.acknowledged):,} acknowledged**, "
+        f"- {total['count']:,} requests in {total['seconds']:.0f} s: **{total['rps']:.1f} requests/s**, "
+        f"p50 {total['p50']} ms, **p95 {total['p95']} ms**, **errors {errors}**",
+        f"- Requests per server: {', '.join(f':{p} {n:,}' for p, n in sorted(result['per_server'].items()))}",
+        f"- Feedback entries: {result['posted']:,} posted, **{len(result['acknowledged']):,} acknowledged**, "
         f"**{stored[0]:,} stored** with an acknowledged token, {stored[1]:,} stored in all "
-        f"{len(stats.sessions)} live sessions of the phase",
+        f"{len(result['sessions'])} live sessions of the phase",
+        f"- Locust's own process (start to end) used {result['cpu_seconds']:.1f} s of CPU, on the same cores",
         "",
         "| request | count | p50 ms | p95 ms | errors |",
         "|---|---:|---:|---:|---:|",
     ]
-    labels = defaultdict(list)
-    failures = defaultdict(int)
-    for label, ms, ok, _port in stats.samples:
-        labels[label].append(ms)
-        failures[label] += not ok
-    for label, values in sorted(labels.items(), key=lambda item: -len(item[1])):
-        lines.append(
-            f"| {label} | {len(values):,} | {percentile(values, 0.5):.0f} | {percentile(values, 0.95):.0f} "
-            f"| {failures[label]} |"
-        )
-    if stats.errors or log_errors:
-        lines += ["", "Errors (first 10):", ""] + [f"- `{e}`" for e in (stats.errors + log_errors)[:10]]
+    if "CPU usage above" in result["log"]:
+        lines.insert(6, "- Locust warned that its process went above 90% of a core: its timings may run long")
+    for row in sorted(result["requests"], key=lambda row: -row["count"]):
+        lines.append(f"| {row['name']} | {row['count']:,} | {row['p50']} | {row['p95']} | {row['failures']} |")
+    details = [f"{e['name']}: {e['error']} (x{e['occurrences']})" for e in result["failures"]]
+    details += [f"exception (x{e['count']}): {e['message']}" for e in result["exceptions"]]
+    if details or problems:
+        lines += ["", "Errors (first 10):", ""] + [f"- `{e}`" for e in (details + problems)[:10]]
     return lines + [""]
+
+
+def locust_version() -> str:
+    from importlib.metadata import version
+
+    return version("locust")
 
 
 def revision() -> str:
@@ -623,7 +287,7 @@ def main():  # noqa: PLR0915
         report = [
             "# Load test: gunicorn on loopback",
             "",
-            f"- Date: {started}; `make load` (bench/load.py)",
+            f"- Date: {started}; `make load` (bench/load.py running Locust {locust_version()}, bench/locustfile.py)",
             f"- Machine: {machine()}, PostgreSQL {pg_version // 10000}.{pg_version % 10000} on the same host; "
             f"load average before the run {load[0]:.2f} (a machine shared with other work: figures are "
             "indicative)",
@@ -635,23 +299,32 @@ def main():  # noqa: PLR0915
             f"{args.entries_per_visit} feedback entries through htmx with a stop and a new re-confirmation every "
             "10, sign) and read their clients' pages, signed sessions and history between entries.",
             "- gunicorn sync workers, DEBUG off, static files collected (WhiteNoise), sessions in PostgreSQL.",
+            "- Counts, latencies, requests/s and failures are Locust's statistics (its percentiles round times over "
+            "100 ms to 10 ms); a failure is a response with an unexpected status or one that fails its check (a "
+            "search lost, an entry refused or missing from the live panel). Errors add Locust's exceptions, the "
+            "servers' logged errors and stored entries that differ from the acknowledged ones.",
             f"- Code: {revision()}",
             "",
         ]
+        plan.update(password=PASSWORD, entries_per_visit=args.entries_per_visit)
         for phase in phases:
             workers = args.workers if phase == "single" else args.pair_workers
             servers = [start_server(env, workers, tmp) for _ in range(1 if phase == "single" else 2)]
             sys.stderr.write(f"Phase {phase}: {len(servers)} server(s) x {workers} worker(s), {args.seconds} s\n")
-            try:
-                stats, elapsed = run_phase([s.port for s in servers], plan, args.seconds, args.entries_per_visit)
-            finally:
-                log_errors = [line for server in servers for line in stop_server(server)]
-            stored = stored_entries(stats)
+            plan["totp_last_step"] = totp_steps_used(plan["admins"])
             connections.close_all()
-            if stored != (len(stats.acknowledged), len(stats.acknowledged)):
-                stats.errors.append(
-                    f"feedback entries: {len(stats.acknowledged)} acknowledged, {stored[0]} stored with those "
-                    f"tokens, {stored[1]} in the phase's sessions"
+            try:
+                urls = [f"http://127.0.0.1:{s.port}" for s in servers]
+                result = run_phase(urls, plan, args.seconds, tmp, phase)
+            finally:
+                problems = [line for server in servers for line in stop_server(server)]
+            stored = stored_entries(result)
+            connections.close_all()
+            acknowledged = len(result["acknowledged"])
+            if stored != (acknowledged, acknowledged):
+                problems.append(
+                    f"feedback entries: {acknowledged} acknowledged, {stored[0]} stored with those tokens, "
+                    f"{stored[1]} in the phase's sessions"
                 )
             title = (
                 f"One server: 1 gunicorn x {workers} workers, {args.seconds:.0f} s"
@@ -659,15 +332,15 @@ def main():  # noqa: PLR0915
                 else f"Beyond one server: 2 gunicorns x {workers} worker on two ports, requests alternating, "
                 f"{args.seconds:.0f} s"
             )
-            report += phase_report(title, stats, elapsed, stored, log_errors)
+            report += phase_report(title, result, stored, problems)
             if phase == "pair":
-                report.insert(
-                    -1,
+                report += [
                     "Each person's requests alternate between the two servers: signed in on one, the session "
                     "cookie, the CSRF token, the searches kept in the session and the live feedback timeline "
                     "(re-confirmation on one server, the next entry on the other) carry on across both; the "
-                    "entry counts come from the database after the servers stopped.\n",
-                )
+                    "entry counts come from the database after the servers stopped.",
+                    "",
+                ]
         Path(args.out).write_text("\n".join(report))
         sys.stdout.write("\n".join(report) + f"\nWritten to {args.out}\n")
     finally:
