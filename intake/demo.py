@@ -148,7 +148,24 @@ def seed_demo_intakes(*, users: dict[str, User]) -> int:
 
 
 # The client's own forms: one client filled them in before the first visit (accepted at the desk: her intake came
-# from them), another's wait for the front desk to review.
+# from them), with two questionnaires, and answered them twice since; another's wait for the front desk to review.
+FORMS_DAYS_AGO = 21
+# (days ago, {instrument: its answers: an RMDQ's ticked statements, an NPRS rating}), oldest first.
+DEMO_QUESTIONNAIRES = {
+    "Tremblay": [
+        (FORMS_DAYS_AGO, {"rmdq": [2, 5, 8, 11, 15, 18, 21], "nprs": 5}),  # with the forms, before the first visit
+        (7, {"rmdq": [2, 5, 11, 15], "nprs": 3}),
+        (0, {"rmdq": [5, 11], "nprs": 2}),
+    ],
+}
+
+
+def _questionnaire_answers(instrument: str, given) -> dict:
+    if instrument == "rmdq":
+        return {str(n): n in given for n in range(1, 25)}
+    return {"rating": given}
+
+
 DEMO_FORMS = {
     "Tremblay": (
         {"phone": "514-555-0111", "emergency_contact_name": "Marc Tremblay", "emergency_contact_phone": "514-555-0112"},
@@ -193,14 +210,29 @@ def seed_demo_client_forms(*, users: dict[str, User]) -> int:
         client = Client.objects.filter(last_name=last_name).first()
         if client is None or client.form_submissions.exists() or client.intakes.exists():
             continue
-        link, _token = client_form_services.create_link(client=client, by=desk)
+        answered = DEMO_QUESTIONNAIRES.get(last_name, [])
+        first = answered[0][1] if answered else {}
+        link, _token = client_form_services.create_link(client=client, by=desk, instruments=list(first))
         data = {
             "contact": {name: contact.get(name, "") for name in CONTACT_FIELDS},
             "intake": demo_answers(complaints, aggravating),
             "implied": [],
+            "questionnaires": {code: _questionnaire_answers(code, given) for code, given in first.items()},
         }
         submission = client_form_services.submit(link=link, data=data)
+        if answered:  # sent three weeks ago, before the first visit
+            submission.submitted_at = timezone.now() - timedelta(days=FORMS_DAYS_AGO)
+            submission.save(update_fields=["submitted_at"])
         if review == "accept":
             client_form_services.accept_submission(submission=submission, by=desk)
+        for days_ago, later in answered[1:]:
+            for code, given in later.items():
+                services.record_questionnaire(
+                    client=client,
+                    by=desk,
+                    instrument=code,
+                    answers=_questionnaire_answers(code, given),
+                    taken_at=timezone.now() - timedelta(days=days_ago),
+                )
         sent += 1
     return sent

@@ -154,3 +154,19 @@ def test_one_demo_client_filled_in_the_forms_before_the_first_visit_and_one_wait
     assert Screening.objects.filter(intake=accepted.intake).exists()
     assert accepted.client.phone == "514-555-0111"
     assert pending.client.last_name == "O'Sullivan" and not pending.client.intakes.exists()
+
+
+def test_the_client_who_filled_in_her_forms_first_answered_two_questionnaires_with_them_and_twice_since(settings):
+    from intake.models import ClientSubmission, QuestionnaireResponse
+
+    settings.DEBUG = True
+    seed()
+
+    accepted = ClientSubmission.objects.get(status="accepted")
+    answered = list(QuestionnaireResponse.objects.filter(client=accepted.client).order_by("taken_at", "instrument"))
+    with_the_forms = [r for r in answered if r.source == "client"]
+    assert {r.instrument for r in with_the_forms} == {"rmdq", "nprs"}
+    assert all(r.taken_at == accepted.submitted_at < accepted.reviewed_at for r in with_the_forms)
+    since = [r for r in answered if r.taken_at > accepted.submitted_at]
+    assert len({r.taken_at.date() for r in since}) == 2 and {r.instrument for r in since} == {"rmdq", "nprs"}
+    assert [r.score for r in answered if r.instrument == "rmdq"] == [7, 4, 2]
