@@ -76,8 +76,19 @@ SESSION_FIELDS = ("subjective", "objective", "objective_tests", "assessment", "p
 
 @transaction.atomic
 def record_consent(
-    *, client: Client, kind: str, text: ConsentText, signed_name: str, collected_by: User, signature_drawing: str = ""
+    *,
+    client: Client,
+    kind: str,
+    text: ConsentText,
+    signed_name: str,
+    collected_by: User,
+    signature_drawing: str = "",
+    areas: list[str] | None = None,
+    **details,
 ) -> Consent:
+    """Record a signed consent. `areas`: the sensitive areas agreed (SensitiveArea codes), for a text that asks
+    them; `details`: the support person's offer and presence, who signed (a substitute decision-maker's name,
+    relationship and authority) and the client's own assent."""
     consent = Consent(
         client=client,
         kind=kind,
@@ -85,6 +96,8 @@ def record_consent(
         signed_name=signed_name,
         signature_drawing=signature_drawing,
         collected_by=collected_by,
+        areas=areas,
+        **details,
     )
     consent.save()
     return consent

@@ -28,6 +28,7 @@ from notes.models import (
     ConsentText,
     FeedbackEntry,
     PulseEvent,
+    SensitiveArea,
     TreatmentPlan,
     TreatmentSession,
 )
@@ -513,3 +514,18 @@ def bulk_audit_entries(*, count, users, clients) -> None:
             for n in range(count)
         ]
     )
+
+
+def consent_form_data(client, kind="abdominal", **overrides) -> dict:
+    """What the consent form posts when the client signs for themselves, agreeing to every sensitive area."""
+    text = ConsentText.objects.current(kind)
+    areas = {f"area_{code}": "agreed" for code in SensitiveArea.values} if kind == "abdominal" else {}
+    return {
+        "kind": kind,
+        "text_version": text.version,
+        "has_read": "on",
+        "signed_name": client.full_name,
+        "support_person_offered": "yes",
+        "signed_by": "client",
+        **areas,
+    } | overrides
