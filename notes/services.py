@@ -37,6 +37,14 @@ class SessionNotSigned(Exception):
     pass
 
 
+class AreaNotAgreed(Exception):
+    """A sensitive area charted as treated that the client does not agree to (no active consent naming it)."""
+
+    def __init__(self, areas):
+        self.areas = sorted(areas)
+        super().__init__(", ".join(self.areas))
+
+
 class SessionSigned(Exception):
     """The session is signed (perhaps by another request while this one was on its way): nothing is added to it
     or changed in it. Views keep what was typed and say so."""
@@ -166,10 +174,16 @@ def update_session(
 ) -> TreatmentSession:
     """Save a draft's SOAP fields, post-session pain and areas treated (`areas`: each {"area", "side",
     "techniques", "note"}, in order; given, they replace the draft's), refusing a form opened before the last save
-    (StaleDraft), or a session signed meanwhile (SessionSigned)."""
+    (StaleDraft), a session signed meanwhile (SessionSigned), or a sensitive area newly charted that the client
+    does not agree to (AreaNotAgreed)."""
     current = _lock_draft(session)
     if current.version != version:
         raise StaleDraft
+    if areas is not None:
+        already = set(current.areas.values_list("area", flat=True))
+        refused = Consent.objects.not_agreed(current.client, {a["area"] for a in areas} - already)
+        if refused:
+            raise AreaNotAgreed(refused)
     for name, value in fields.items():
         if name not in SESSION_FIELDS:
             raise ValueError(f"not a session field: {name}")

@@ -51,13 +51,18 @@ def first_complaint(intake: Intake) -> Complaint:
     return intake.complaints.order_by("position").first()
 
 
-def give_consent(client, *, by, kind="abdominal", signed_at: datetime | None = None) -> Consent:
+def give_consent(
+    client, *, by, kind="abdominal", signed_at: datetime | None = None, areas: list[str] | None = None
+) -> Consent:
+    """A consent signed by the client; `areas`: the sensitive areas agreed (None: as a consent signed before areas
+    were asked one by one)."""
     consent = services.record_consent(
         client=client,
         kind=kind,
         text=ConsentText.objects.current(kind),
         signed_name=client.full_name,
         collected_by=by,
+        areas=areas,
     )
     if signed_at is not None:
         consent.signed_at = signed_at

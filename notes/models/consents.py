@@ -106,6 +106,17 @@ class ConsentQuerySet(AuditedQuerySet):
             latest.setdefault(consent.kind, consent)
         return {area for consent in latest.values() if consent.is_active for area in consent.agreed_areas}
 
+    def not_agreed(self, client, treated_areas) -> set[str]:
+        """Of these areas treated (AreaTreated.Area codes), the sensitive ones the client does not agree to now.
+        Reads the consents only when a sensitive area is among them."""
+        from notes.models.treatment import AreaTreated
+
+        sensitive = {area for area in treated_areas if area in AreaTreated.SENSITIVE}
+        if not sensitive:
+            return set()
+        agreed = self.agreed_areas(client)
+        return {area for area in sensitive if AreaTreated.SENSITIVE[area] not in agreed}
+
     def latest_per_kind(self, client) -> dict:
         """The client's latest consent of each kind, as its status shows it (not the signed text or the drawn
         signature), with its text's version and `current_text_id`, the current version of that kind's text.
