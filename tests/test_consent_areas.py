@@ -6,6 +6,8 @@ from auditlog.models import LogEntry
 
 from notes.models import Consent
 from tests.history_helpers import consent_form_data
+from tests.test_csv_export import csv_url, tables
+from tests.test_exports import fhir_url, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +146,45 @@ def test_an_abdominal_consent_from_before_the_areas_covers_what_its_text_named(c
     give_consent(care_client, by=front_desk)
 
     assert Consent.objects.agreed_areas(care_client) == {"abdomen", "front_hip"}
+
+
+GUARDIAN = {
+    "signed_by": "sdm",
+    "sdm_name": "Rosa Quispe",
+    "sdm_relationship": "Mother",
+    "sdm_authority": "guardian",
+    "client_assent": "not_able",
+    "signed_name": "Rosa Quispe",
+    "area_breast": "not_agreed",
+}
+
+
+def test_a_guardians_consent_is_exported_with_its_areas_in_csv_fhir_and_pdf(
+    as_user, therapist, front_desk, care_client
+):
+    sign(as_user(front_desk), care_client, **GUARDIAN)
+    reader = as_user(therapist)
+
+    (row,) = tables(reader.get(csv_url(care_client)))["consents.csv"]
+    bundle = reader.get(fhir_url(care_client)).json()
+    _, text = pdf_text(reader.get(f"/clients/{care_client.public_id}/export.pdf"))
+
+    assert (row["signed_by"], row["sdm_name"], row["sdm_authority"], row["client_assent"]) == (
+        "sdm",
+        "Rosa Quispe",
+        "guardian",
+        "not_able",
+    )
+    assert "breast" not in row["areas_agreed"] and "abdomen" in row["areas_agreed"]
+    (resource,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Consent"]
+    assert resource["performer"] == [{"display": "Rosa Quispe (Mother; Guardian of the person)"}]
+    provisions = {p["code"][0]["coding"][0]["code"]: p["type"] for p in resource["provision"]["provision"]}
+    assert provisions == {
+        "abdomen": "permit",
+        "front_hip": "permit",
+        "gluteal": "permit",
+        "chest_wall": "permit",
+        "breast": "deny",
+    }
+    assert "Signed by a substitute decision-maker: Rosa Quispe" in text
+    assert "Not agreed: Breast" in text
