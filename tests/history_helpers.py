@@ -52,7 +52,13 @@ def first_complaint(intake: Intake) -> Complaint:
 
 
 def give_consent(
-    client, *, by, kind="abdominal", signed_at: datetime | None = None, areas: list[str] | None = None
+    client,
+    *,
+    by,
+    kind="abdominal",
+    signed_at: datetime | None = None,
+    areas: list[str] | None = None,
+    signature_drawing: str = "",
 ) -> Consent:
     """A consent signed by the client; `areas`: the sensitive areas agreed (None: as a consent signed before areas
     were asked one by one)."""
@@ -63,6 +69,7 @@ def give_consent(
         signed_name=client.full_name,
         collected_by=by,
         areas=areas,
+        signature_drawing=signature_drawing,
     )
     if signed_at is not None:
         consent.signed_at = signed_at
