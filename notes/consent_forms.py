@@ -86,7 +86,7 @@ class ConsentForm(forms.Form):
             *([Fieldset(_("Each area: agreed or not"), *area_names)] if area_names else []),
             Fieldset(_("Support person"), "support_person_offered", "support_person_present"),
             Fieldset(
-                _("Who signs"),
+                _("The client, or a substitute decision-maker"),
                 "signed_by",
                 "sdm_name",
                 "sdm_relationship",
@@ -117,6 +117,13 @@ class ConsentForm(forms.Form):
         if name is not None and "signed_name" not in self.errors:
             self._check_signed_name(name, cleaned)
         return cleaned
+
+    def _post_clean(self):
+        # A choice's error is tied to each of its options, so a screen reader reads it with any of them.
+        super()._post_clean()
+        for name in self.errors:
+            if name in self.fields and isinstance(self.fields[name].widget, forms.RadioSelect):
+                self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
 
     @property
     def agreed_areas(self) -> list[str] | None:
