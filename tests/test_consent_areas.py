@@ -188,3 +188,28 @@ def test_a_guardians_consent_is_exported_with_its_areas_in_csv_fhir_and_pdf(
     }
     assert "Signed by a substitute decision-maker: Rosa Quispe" in text
     assert "Not agreed: Breast" in text
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("front_desk", 200), ("therapist", 200), ("clinic_admin", 200), ("outsider_therapist", 404)],
+)
+def test_the_signature_image_role_by_role(request, as_user, front_desk, care_client, role, status):
+    png = "data:image/png;base64,iVBORw0KGgoAAAAAAAAAAAAAAAAAAAA="
+    sign(as_user(front_desk), care_client, signature_drawing=png)
+
+    response = as_user(request.getfixturevalue(role)).get(f"/consents/{Consent.objects.get().public_id}/signature.png")
+
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    "drawing",
+    ["data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=", "data:image/png;base64,R0lGODlhAQABAAAAACw=", "not a drawing"],
+)
+def test_a_drawing_that_is_not_a_png_is_refused_and_nothing_saved(as_user, front_desk, care_client, drawing):
+    response = sign(as_user(front_desk), care_client, signature_drawing=drawing, **GUARDIAN)
+
+    assert response.status_code == 200
+    assert "The drawn signature could not be read" in response.content.decode()
+    assert not Consent.objects.exists()
