@@ -2,6 +2,7 @@
 consent page then shows as an image."""
 
 import os
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -38,12 +39,15 @@ def test_a_guardian_signs_area_by_area_with_a_drawn_signature(signed_in_page, li
     page.get_by_label("Type your full name to sign").fill("Rosa Quispe")
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/form-{size['width']}.png", full_page=True)
-    box = page.locator("canvas.signature-pad").bounding_box()
+    pad = page.locator("canvas.signature-pad")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
     page.mouse.move(box["x"] + 20, box["y"] + 40)
     page.mouse.down()
     page.mouse.move(box["x"] + 120, box["y"] + 90, steps=8)
     page.mouse.move(box["x"] + 200, box["y"] + 30, steps=8)
     page.mouse.up()
+    expect(page.locator("#id_signature_drawing")).to_have_value(re.compile(r"^data:image/png;base64,"))
     page.get_by_role("button", name="Sign consent").click()
 
     if SHOTS:
