@@ -374,3 +374,27 @@ LOGGING = {
     # django-axes logs every sign-in at INFO; keep its warnings (lock-outs) only.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Consent to sensitive areas, per province (notes/consent_forms.py, the consent page). "written_each_visit": the
+# client's written agreement (initials) before every treatment of the area; "written_once_verbal_each_visit": written
+# once per treatment plan, then a recorded verbal check before each treatment. Ontario follows the College of Massage
+# Therapists of Ontario (2022); the abdomen and the front of the hip are this clinic's own policy. British Columbia
+# accepts documented verbal consent for sensitive areas.
+CONSENT_PROVINCE = os.environ.get("CONSENT_PROVINCE", "ON")
+CONSENT_PROVINCE_RULES = {
+    "ON": {
+        "name": "Ontario",
+        "written_each_visit": ["front_hip", "chest_wall", "breast"],
+        "written_once_verbal_each_visit": ["gluteal"],
+        "clinic_policy_written_each_visit": ["abdomen", "front_hip"],
+        "adult_age": None,
+    },
+    "BC": {
+        "name": "British Columbia",
+        "written_each_visit": [],
+        "verbal_documented_each_visit": ["front_hip", "chest_wall", "breast", "gluteal"],
+        "written_once_verbal_each_visit": [],
+        "clinic_policy_written_each_visit": ["abdomen", "front_hip"],
+        "adult_age": 19,
+    },
+}

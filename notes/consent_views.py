@@ -1,6 +1,10 @@
 """Recording consent (at the desk or handed over to the client), reading it, and withdrawing it."""
 
+import base64
+
+from django.conf import settings
 from django.contrib import messages
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -13,7 +17,17 @@ from intake.access import sees_full_screening
 from intake.models import Screening
 from notes import access, services
 from notes.consent_forms import ConsentForm, WithdrawConsentForm
-from notes.models import ConsentKind, ConsentText
+from notes.models import ConsentKind, ConsentText, SensitiveArea
+
+PNG_PREFIX = "data:image/png;base64,"
+CONSENT_SIGNER_FIELDS = (
+    "signed_by",
+    "sdm_name",
+    "sdm_relationship",
+    "sdm_authority",
+    "client_assent",
+    "client_assent_note",
+)
 
 
 def _kind(value: str | None) -> str:
@@ -35,10 +49,29 @@ def _consent_page(request, client, kind, *, handover: bool, form=None, status=20
             "form": form,
             "handover": handover,
             "kinds": ConsentKind,
+            "rules": province_rules(),
             "blocked": None if handover or kind != ConsentKind.ABDOMINAL else _abdominal_work_blocked(request, client),
         },
         status=status,
     )
+
+
+def province_rules() -> dict:
+    """The province's sensitive-area rules (settings.CONSENT_PROVINCE_RULES), as labels to show beside the areas."""
+    rules = settings.CONSENT_PROVINCE_RULES.get(settings.CONSENT_PROVINCE, {})
+    labels = dict(SensitiveArea.choices)
+    return {
+        "name": rules.get("name", settings.CONSENT_PROVINCE),
+        **{
+            key: [labels[code] for code in rules.get(key, [])]
+            for key in (
+                "written_each_visit",
+                "written_once_verbal_each_visit",
+                "verbal_documented_each_visit",
+                "clinic_policy_written_each_visit",
+            )
+        },
+    }
 
 
 def _abdominal_work_blocked(request, client) -> dict | None:
@@ -71,6 +104,10 @@ def _record_from_post(request, client, *, handover: bool):
         signed_name=form.cleaned_data["signed_name"],
         signature_drawing=form.cleaned_data["signature_drawing"],
         collected_by=request.user,
+        areas=form.agreed_areas,
+        support_person_offered=form.cleaned_data["support_person_offered"] == "yes",
+        support_person_present=form.cleaned_data["support_person_present"],
+        **{name: form.cleaned_data[name] for name in CONSENT_SIGNER_FIELDS},
     )
     return consent, None
 
@@ -158,3 +195,16 @@ def consent_withdraw(request, public_id):
         return redirect(consent)
     record_view(consent)
     return render(request, "notes/consent_withdraw.html", {"consent": consent, "client": consent.client, "form": form})
+
+
+@require_safe
+def consent_signature(request, public_id):
+    """The drawn signature of a consent, as a PNG of its own: read like the consent itself, and audited."""
+    consent = access.get_consent_to_read(request.user, public_id)
+    drawing = consent.signature_drawing
+    if not drawing.startswith(PNG_PREFIX):
+        raise Http404
+    record_view(consent)
+    response = HttpResponse(base64.b64decode(drawing[len(PNG_PREFIX) :]), content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response

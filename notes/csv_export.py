@@ -224,8 +224,9 @@ TABLES = (
         Consent,
         "consents",
         _l(
-            "Each consent: the exact text version agreed, who signed (and whether a signature was drawn), when, "
-            "who collected it, and its withdrawal."
+            "Each consent: the exact text version agreed, the sensitive areas agreed, the support person's offer, "
+            "who signed (the client, or a substitute decision-maker with relationship and authority, and the "
+            "client's assent; whether a signature was drawn), when, who collected it, and its withdrawal."
         ),
         ref("consent_id", "public_id", "public_id"),
         CLIENT_ID,
@@ -233,6 +234,17 @@ TABLES = (
         *[ref(f"text_{name}", f"text.{name}", "text") for name in ("kind", "title", "version")],
         own("signed_name"),
         made("has_drawn_signature", lambda c: c.has_drawing, "signature_drawing"),
+        # Empty areas_agreed with areas_asked false: signed before areas were asked one by one (the abdominal
+        # text then named the abdomen and the front of the hip, which areas_agreed_effective gives).
+        made("areas_asked", lambda c: c.asks_areas),
+        made("areas_agreed", lambda c: list(c.areas or []), "areas"),
+        made("areas_agreed_effective", lambda c: sorted(c.agreed_areas)),
+        *owns("support_person_offered", "support_person_present"),
+        *coded("signed_by"),
+        *owns("sdm_name", "sdm_relationship"),
+        *coded("sdm_authority"),
+        *coded("client_assent"),
+        own("client_assent_note"),
         own("signed_at"),
         staff("collected_by"),
         own("withdrawn_at"),

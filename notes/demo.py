@@ -2,7 +2,7 @@
 
 from clinic.models import Client, User
 from notes import services
-from notes.demo_long_course import seed_long_course
+from notes.demo_long_course import DEMO_AREAS, seed_long_course
 from notes.models import ConsentKind, ConsentText, TreatmentSession
 
 # Clients (by last name) who signed both consents at the desk.
@@ -23,6 +23,8 @@ def seed_demo_notes(*, users: dict[str, User]) -> str:
                 text=ConsentText.objects.current(kind),
                 signed_name=client.full_name,
                 collected_by=desk,
+                areas=DEMO_AREAS if kind == ConsentKind.ABDOMINAL else None,
+                support_person_offered=True,
             )
             consents += 1
     sessions = 0

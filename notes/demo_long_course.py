@@ -25,7 +25,10 @@ from intake import services as intake_services
 from intake.models import ClearanceScope, Intake
 from notes import services
 from notes.demo_questionnaires import answer_questionnaires
-from notes.models import AbdominalSegment, Consent, ConsentKind, ConsentText, TreatmentSession
+from notes.models import AbdominalSegment, Consent, ConsentKind, ConsentText, SensitiveArea, TreatmentSession
+
+# The sensitive areas the demo clients agree to: all but the breast (treated only at a client's own request).
+DEMO_AREAS = [SensitiveArea.ABDOMEN, SensitiveArea.FRONT_HIP, SensitiveArea.GLUTEAL, SensitiveArea.CHEST_WALL]
 
 CLIENT = {
     "first_name": "Diane",
@@ -211,6 +214,8 @@ def seed_long_course(*, users: dict[str, User]) -> int:
             signed_name=client.full_name,
             collected_by=desk,
             signed_at=at(INTAKE_DAYS_AGO, 10, 5),
+            areas=DEMO_AREAS if kind == ConsentKind.ABDOMINAL else None,
+            support_person_offered=True,
         ).save()
     complaints = list(intake.complaints.current())
     sessions = [treat(client, visit, complaints, therapist=therapist, desk=desk) for visit in range(len(VISITS))]

@@ -12,6 +12,7 @@ from notes.models import (
     AbdominalSegment,
     Addendum,
     AreaTreated,
+    Consent,
     FeedbackEntry,
     Technique,
     TreatmentSession,
@@ -279,8 +280,29 @@ class AreaTreatedForm(forms.Form):
 
 
 class BaseAreasFormSet(forms.BaseFormSet):
+    session: TreatmentSession | None = None
+
     def is_valid(self) -> bool:
         return not self.is_bound or super().is_valid()
+
+    def clean(self):
+        """Only areas the client agrees to may be charted: a sensitive area (the abdomen, the front of the hip, ...)
+        needs it agreed on the client's active consent. One the draft already holds stays (charted while agreed)."""
+        if any(self.errors) or self.session is None:
+            return
+        already = {row["area"] for row in self.initial or []}
+        new = {form.cleaned_data.get("area") for form in self.forms} - already - {"", None}
+        refused = Consent.objects.not_agreed(self.session.client, new)
+        for form in self.forms:
+            if form.cleaned_data.get("area") in refused:
+                form.add_error(
+                    "area",
+                    _(
+                        "The client has not agreed to treatment of this area (%(area)s): record their consent to it "
+                        "first, or chart only the areas they agreed to."
+                    )
+                    % {"area": AreaTreated.Area(form.cleaned_data["area"]).label},
+                )
 
     def areas(self) -> list[dict] | None:
         if not self.is_bound:
@@ -303,4 +325,6 @@ def areas_formset(data=None, *, session: TreatmentSession) -> BaseAreasFormSet:
         {"area": a.area, "side": a.side, "techniques": a.techniques, "note": a.note} for a in session.areas.all()
     ]
     posted = data is not None and "areas-TOTAL_FORMS" in data
-    return AreasFormSet(data if posted else None, initial=initial, prefix="areas")
+    formset = AreasFormSet(data if posted else None, initial=initial, prefix="areas")
+    formset.session = session
+    return formset

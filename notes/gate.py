@@ -1,7 +1,7 @@
 """The abdominal-work gate: one function, used by every path that records abdominal work, and by the models.
 
 Abdominal (iliopsoas) work, and every feedback entry of it, is accepted only when:
-1. the client has an active, signed abdominal consent (not withdrawn);
+1. the client has an active, signed abdominal consent (not withdrawn) that agrees to the abdomen;
 2. the latest screening does not mark abdominal work contraindicated by a health answer, and any referral has
    been answered by a physician's clearance in force today whose scope includes abdominal work (the cautions of the
    screening still apply: they are reviewed with the client when a stretch opens);
@@ -24,7 +24,7 @@ from clinic import local_time
 from intake.abdominal_status import AbdominalStatus, abdominal_status
 from intake.models import HealthCheck, Screening
 from intake.services import todays_health_check
-from notes.models import AbdominalSegment, Consent, ConsentKind, TreatmentSession
+from notes.models import AbdominalSegment, Consent, ConsentKind, SensitiveArea, TreatmentSession
 
 CONSENT = "consent"
 SCREENING = "screening"
@@ -130,6 +130,15 @@ def _blockers(state: GateState) -> list[Unmet]:
                 _("The client withdrew their abdominal-work consent on %(when)s.")
                 % {"when": local_time.minute(consent.withdrawn_at)},
                 _("Abdominal work needs a new signed consent, if the client wishes to give it."),
+                FRONT_DESK_OR_THERAPIST,
+            )
+        )
+    elif SensitiveArea.ABDOMEN not in consent.agreed_areas:
+        unmet.append(
+            Unmet(
+                CONSENT,
+                _("The client's consent does not include the abdomen."),
+                _("Abdominal work needs the abdomen agreed on a new signed consent, if the client wishes to give it."),
                 FRONT_DESK_OR_THERAPIST,
             )
         )

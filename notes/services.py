@@ -37,6 +37,14 @@ class SessionNotSigned(Exception):
     pass
 
 
+class AreaNotAgreed(Exception):
+    """A sensitive area charted as treated that the client does not agree to (no active consent naming it)."""
+
+    def __init__(self, areas):
+        self.areas = sorted(areas)
+        super().__init__(", ".join(self.areas))
+
+
 class SessionSigned(Exception):
     """The session is signed (perhaps by another request while this one was on its way): nothing is added to it
     or changed in it. Views keep what was typed and say so."""
@@ -76,8 +84,19 @@ SESSION_FIELDS = ("subjective", "objective", "objective_tests", "assessment", "p
 
 @transaction.atomic
 def record_consent(
-    *, client: Client, kind: str, text: ConsentText, signed_name: str, collected_by: User, signature_drawing: str = ""
+    *,
+    client: Client,
+    kind: str,
+    text: ConsentText,
+    signed_name: str,
+    collected_by: User,
+    signature_drawing: str = "",
+    areas: list[str] | None = None,
+    **details,
 ) -> Consent:
+    """Record a signed consent. `areas`: the sensitive areas agreed (SensitiveArea codes), for a text that asks
+    them; `details`: the support person's offer and presence, who signed (a substitute decision-maker's name,
+    relationship and authority) and the client's own assent."""
     consent = Consent(
         client=client,
         kind=kind,
@@ -85,6 +104,8 @@ def record_consent(
         signed_name=signed_name,
         signature_drawing=signature_drawing,
         collected_by=collected_by,
+        areas=areas,
+        **details,
     )
     consent.save()
     return consent
@@ -153,10 +174,16 @@ def update_session(
 ) -> TreatmentSession:
     """Save a draft's SOAP fields, post-session pain and areas treated (`areas`: each {"area", "side",
     "techniques", "note"}, in order; given, they replace the draft's), refusing a form opened before the last save
-    (StaleDraft), or a session signed meanwhile (SessionSigned)."""
+    (StaleDraft), a session signed meanwhile (SessionSigned), or a sensitive area newly charted that the client
+    does not agree to (AreaNotAgreed)."""
     current = _lock_draft(session)
     if current.version != version:
         raise StaleDraft
+    if areas is not None:
+        already = set(current.areas.values_list("area", flat=True))
+        refused = Consent.objects.not_agreed(current.client, {a["area"] for a in areas} - already)
+        if refused:
+            raise AreaNotAgreed(refused)
     for name, value in fields.items():
         if name not in SESSION_FIELDS:
             raise ValueError(f"not a session field: {name}")

@@ -344,6 +344,11 @@ def session_edit(request, public_id):
         except services.SessionSigned:
             session.refresh_from_db()
             return _edit_kept(request, session, form)
+        except services.AreaNotAgreed:
+            # The consent was withdrawn between the form's check and the save: the form says which area.
+            form.areas = areas_formset(request.POST, session=session)
+            form.areas.is_valid()
+            return render(request, "notes/session_edit.html", {"session": session, "form": form})
         messages.success(request, _("Note saved."), extra_tags="draft-saved")
         return redirect(session)
     record_view(session)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("clients/<uuid:public_id>/consents/handover/", consent_views.handover_start, name="handover-start"),
     path("handover/", consent_views.handover, name="handover"),
     path("consents/<uuid:public_id>/", consent_views.consent_detail, name="consent-detail"),
+    path("consents/<uuid:public_id>/signature.png", consent_views.consent_signature, name="consent-signature"),
     path("consents/<uuid:public_id>/withdraw/", consent_views.consent_withdraw, name="consent-withdraw"),
     path("clients/<uuid:public_id>/history/", history_views.client_history, name="client-history"),
     path("clients/<uuid:public_id>/export.pdf", export_views.client_export_pdf, name="client-export-pdf"),

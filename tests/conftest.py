@@ -77,3 +77,4 @@ def consent_texts(transactional_db):
     (the role groups come back by themselves, clinic.roles.ensure_roles). Idempotent, unlike serialized_rollback,
     which fails on a database where they are already back."""
     importlib.import_module("notes.migrations.0002_first_consent_texts").publish(apps, None)
+    importlib.import_module("notes.migrations.0021_consent_texts_naming_each_area").publish(apps, None)

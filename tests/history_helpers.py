@@ -28,6 +28,7 @@ from notes.models import (
     ConsentText,
     FeedbackEntry,
     PulseEvent,
+    SensitiveArea,
     TreatmentPlan,
     TreatmentSession,
 )
@@ -50,13 +51,25 @@ def first_complaint(intake: Intake) -> Complaint:
     return intake.complaints.order_by("position").first()
 
 
-def give_consent(client, *, by, kind="abdominal", signed_at: datetime | None = None) -> Consent:
+def give_consent(
+    client,
+    *,
+    by,
+    kind="abdominal",
+    signed_at: datetime | None = None,
+    areas: list[str] | None = None,
+    signature_drawing: str = "",
+) -> Consent:
+    """A consent signed by the client; `areas`: the sensitive areas agreed (None: as a consent signed before areas
+    were asked one by one)."""
     consent = services.record_consent(
         client=client,
         kind=kind,
         text=ConsentText.objects.current(kind),
         signed_name=client.full_name,
         collected_by=by,
+        areas=areas,
+        signature_drawing=signature_drawing,
     )
     if signed_at is not None:
         consent.signed_at = signed_at
@@ -513,3 +526,18 @@ def bulk_audit_entries(*, count, users, clients) -> None:
             for n in range(count)
         ]
     )
+
+
+def consent_form_data(client, kind="abdominal", **overrides) -> dict:
+    """What the consent form posts when the client signs for themselves, agreeing to every sensitive area."""
+    text = ConsentText.objects.current(kind)
+    areas = {f"area_{code}": "agreed" for code in SensitiveArea.values} if kind == "abdominal" else {}
+    return {
+        "kind": kind,
+        "text_version": text.version,
+        "has_read": "on",
+        "signed_name": client.full_name,
+        "support_person_offered": "yes",
+        "signed_by": "client",
+        **areas,
+    } | overrides

@@ -143,7 +143,7 @@ def build_world(size: Size) -> World:
     ]
     for consent in earlier[: size.withdrawn]:
         h.withdraw(consent, by=desk)
-    consent = h.give_consent(client, by=desk, kind="abdominal")
+    consent = h.give_consent(client, by=desk, kind="abdominal", signature_drawing=h.SIGNATURE_PNG)
 
     h.bulk_signed_sessions(client, therapist=therapist, intakes=intakes, count=size.past_sessions)
     signed = live_session(client, therapist=therapist, entries=size.entries)

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def draft(care_client, therapist, front_desk):
     screened_intake(care_client, by=front_desk, complaints=[h.LOW_BACK])
+    h.give_consent(care_client, by=front_desk, areas=["abdomen", "front_hip", "gluteal", "chest_wall"])
     return h.draft_session(care_client, therapist=therapist)
 
 

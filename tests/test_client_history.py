@@ -152,7 +152,7 @@ def test_consents_given_and_withdrawn_are_both_shown(as_user, therapist, care_cl
 
     given = [text for kind, text in events if kind == "consent"]
     (withdrawn,) = [text for kind, text in events if kind == "withdrawal"]
-    assert any("Abdominal / iliopsoas work consent signed" in text for text in given)
+    assert any("Sensitive areas (abdomen, hip, gluteal, chest) consent signed" in text for text in given)
     assert any("General treatment consent signed" in text for text in given)
     assert "General treatment consent withdrawn: Moving abroad" in withdrawn
 

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from notes.models import Consent, ConsentText
+from notes.models import Consent, ConsentText, SensitiveArea
 from notes.pacing import Reading, pacing_warnings
 
 PASSWORD = "a-long-staff-password"
@@ -12,7 +12,16 @@ PASSWORD = "a-long-staff-password"
 
 def consent_data(client, kind="abdominal", **overrides):
     text = ConsentText.objects.current(kind)
-    return {"kind": kind, "text_version": text.version, "has_read": "on", "signed_name": client.full_name} | overrides
+    areas = {f"area_{code}": "agreed" for code in SensitiveArea.values} if kind == "abdominal" else {}
+    return {
+        "kind": kind,
+        "text_version": text.version,
+        "has_read": "on",
+        "signed_name": client.full_name,
+        "support_person_offered": "yes",
+        "signed_by": "client",
+        **areas,
+    } | overrides
 
 
 @pytest.mark.django_db
@@ -95,7 +104,12 @@ def test_withdrawal_keeps_the_consent_visibly_withdrawn(as_user, front_desk, car
 @pytest.mark.django_db
 def test_a_new_text_version_shows_the_client_agreed_to_an_older_one(as_user, front_desk, care_client):
     as_user(front_desk).post(f"/clients/{care_client.public_id}/consents/new/", consent_data(care_client))
-    ConsentText(kind="abdominal", version=2, title="Consent v2", text="New wording").save()
+    ConsentText(
+        kind="abdominal",
+        version=ConsentText.objects.current("abdominal").version + 1,
+        title="Consent v2",
+        text="New wording",
+    ).save()
 
     page = as_user(front_desk).get(care_client.get_absolute_url()).content.decode()
 

@@ -266,6 +266,22 @@ def diane(settings, tmp_path, front_desk, therapist, clinic_admin):
         signature_drawing=h.SIGNATURE_PNG,
     )
     h.withdraw(consent, by=front_desk, reason="Signed again with the new wording")
+    services.record_consent(
+        client=client,
+        kind="abdominal",
+        text=ConsentText.objects.current("abdominal"),
+        signed_name="Paul Kowalski",
+        collected_by=front_desk,
+        areas=["abdomen", "gluteal"],
+        support_person_offered=True,
+        support_person_present=True,
+        signed_by="sdm",
+        sdm_name="Paul Kowalski",
+        sdm_relationship="Husband",
+        sdm_authority="spouse_partner",
+        client_assent="yes",
+        client_assent_note="Agreed once it was explained slowly",
+    )
     h.write_plan(client, by=therapist, goals=GOALS_V2, visits=1, per="month", for_weeks=12, frequency_note="Monthly")
     client = Client.objects.get(pk=client.pk)  # archiving saves the row: with the summaries kept since
     clinic_services.archive_client(client=client, archived_by=clinic_admin, reason="Course finished")

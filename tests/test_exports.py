@@ -84,7 +84,7 @@ def test_the_pdf_holds_intake_screening_consents_and_clearance(pdf_response):
     _, text = pdf_text(pdf_response)
 
     assert h.NIGHT_PAIN in text
-    assert "Abdominal / iliopsoas work" in text
+    assert "Sensitive areas (abdomen, hip, gluteal, chest)" in text
     assert "Withdrawn on" in text and "Moving abroad" in text
     assert "Dr. Okafor" in text
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from notes.models import Consent, ConsentText
 from tests import hostile_payloads as hostile
 from tests.factories import ClientFactory
+from tests.history_helpers import consent_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -18,10 +19,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
 
 def consent_data(who, **overrides):
-    text = ConsentText.objects.current("abdominal")
-    return {"kind": "abdominal", "text_version": text.version, "has_read": "on", "signed_name": who.full_name} | (
-        overrides
-    )
+    return consent_form_data(who) | overrides
 
 
 def sign(browser, who, **overrides):
@@ -129,9 +127,11 @@ def test_a_real_png_drawing_is_kept_and_shown_only_as_an_image(as_user, front_de
     consent = Consent.objects.get()
 
     html = hostile.assert_page_is_safe(desk.get(f"/consents/{consent.public_id}/"))
+    image = desk.get(f"/consents/{consent.public_id}/signature.png")
 
     assert consent.signature_drawing == drawing
-    assert f'src="{drawing}"' in html
+    assert f'src="/consents/{consent.public_id}/signature.png"' in html
+    assert (image.status_code, image["Content-Type"], image.content) == (200, "image/png", PNG)
 
 
 def test_forged_and_extra_fields_cannot_pick_another_client_text_signer_or_time(

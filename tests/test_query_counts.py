@@ -206,6 +206,12 @@ PAGES = [
     Page("consent hand-over", "notes:handover", "desk", handover_page),
     Page("consent detail", "notes:consent-detail", "desk", lambda w, b: f"/consents/{w.consent.public_id}/"),
     Page(
+        "consent signature",
+        "notes:consent-signature",
+        "desk",
+        lambda w, b: f"/consents/{w.consent.public_id}/signature.png",
+    ),
+    Page(
         "consent withdraw", "notes:consent-withdraw", "desk", lambda w, b: f"/consents/{w.consent.public_id}/withdraw/"
     ),
     Page("session new", "notes:session-new", "therapist", client_url("sessions/new/")),
@@ -321,6 +327,7 @@ EXPECTED_QUERIES = {
     "consent new": 6,  # 4 until it told the front desk, first, that the screening does not allow abdominal work
     "consent hand-over": 4,
     "consent detail": 5,
+    "consent signature": 4,
     "consent withdraw": 4,
     "session new": 12,  # 11 until it warned of a missing treatment consent and read the clearances' scope
     "session detail, signed": 11,  # 9 until it showed the areas treated and the adverse effects (one query each)

@@ -142,6 +142,8 @@ def test_signing_a_draft_and_adding_an_addendum_still_work_through_the_app(as_us
     [
         "UPDATE notes_consent SET signed_name = 'Someone Else' WHERE id = %s",
         "UPDATE notes_consent SET withdrawal_reason = 'edited' WHERE id = %s",
+        "UPDATE notes_consent SET areas = '[\"breast\"]' WHERE id = %s",
+        "UPDATE notes_consent SET sdm_name = 'Someone Else', signed_by = 'sdm' WHERE id = %s",
         "DELETE FROM notes_consent WHERE id = %s",
     ],
 )

@@ -135,6 +135,42 @@ def _signing(document_id, at, by: str, session: TreatmentSession, content_hash: 
     }
 
 
+SENSITIVE_AREA_SYSTEM = "urn:massage-clinic:sensitive-area"
+CONSENT_EXTENSION = "urn:massage-clinic:consent"
+
+
+def _sdm_display(found: Consent) -> str:
+    """The substitute decision-maker, as a RelatedPerson would name them: name, relationship, authority."""
+    return f"{found.sdm_name} ({found.sdm_relationship}; {found.get_sdm_authority_display()})"
+
+
+def _area_provisions(found: Consent) -> list[dict]:
+    """One nested provision per sensitive area: permit if agreed, deny if not. A consent signed before areas were
+    asked one by one permits the areas its text named, and says nothing of the others."""
+    return [
+        {
+            "type": "permit" if agreed else "deny",
+            "code": [{"coding": [{"system": SENSITIVE_AREA_SYSTEM, "code": code, "display": str(label)}]}],
+        }
+        for code, label, agreed in found.area_choices()
+        if agreed or found.asks_areas
+    ]
+
+
+def _consent_extensions(found: Consent) -> list[dict]:
+    extensions = [{"url": f"{CONSENT_EXTENSION}#support-person-present", "valueBoolean": found.support_person_present}]
+    if found.support_person_offered is not None:
+        extensions.append(
+            {"url": f"{CONSENT_EXTENSION}#support-person-offered", "valueBoolean": found.support_person_offered}
+        )
+    if found.signed_by_sdm and found.client_assent:
+        assent = f"{found.get_client_assent_display()}" + (
+            f" ({found.client_assent_note})" if found.client_assent_note else ""
+        )
+        extensions.append({"url": f"{CONSENT_EXTENSION}#client-assent", "valueString": assent})
+    return extensions
+
+
 def consent(found: Consent, patient_ref: dict) -> list[dict]:
     """A consent with its exact text and version, the Provenance of its signature (the drawn image, or the typed
     name) and, when withdrawn, of its withdrawal."""
@@ -166,6 +202,11 @@ def consent(found: Consent, patient_ref: dict) -> list[dict]:
     }
     if found.withdrawn_at:
         resource["provision"]["period"]["end"] = when(found.withdrawn_at)
+    if found.signed_by_sdm:
+        resource["performer"] = [{"display": _sdm_display(found)}]
+    if areas := _area_provisions(found):
+        resource["provision"]["provision"] = areas
+    resource["extension"] = _consent_extensions(found)
     drawn = getattr(found, "signature_image", "")
     signature = {"type": [CONSENT_SIGNATURE], "when": when(found.signed_at), "who": {"display": found.signed_name}}
     if drawn:
@@ -183,7 +224,7 @@ def consent(found: Consent, patient_ref: dict) -> list[dict]:
             "agent": [
                 {
                     "type": {"coding": [{"system": PARTICIPANT, "code": "informant"}]},
-                    "who": {"display": found.signed_name},
+                    "who": {"display": _sdm_display(found) if found.signed_by_sdm else found.signed_name},
                 },
                 {
                     "type": {"coding": [{"system": PARTICIPANT, "code": "enterer"}]},

@@ -1,7 +1,17 @@
 """The notes app's records, one module per kind: consents, sessions (and what is recorded in them), the summaries
 kept for the history page, and what is done to a client's whole record (disposal, exports)."""
 
-from notes.models.consents import Consent, ConsentKind, ConsentQuerySet, ConsentText, ConsentTextQuerySet
+from notes.models.consents import (
+    ClientAssent,
+    Consent,
+    ConsentKind,
+    ConsentQuerySet,
+    ConsentText,
+    ConsentTextQuerySet,
+    SdmAuthority,
+    SensitiveArea,
+    SignedBy,
+)
 from notes.models.kept import ComplaintOutcome, ComplaintPeriodMean
 from notes.models.plans import TreatmentPlan, TreatmentPlanQuerySet
 from notes.models.sessions import (
@@ -29,11 +39,15 @@ __all__ = [
     "ComplaintOutcome",
     "ComplaintPain",
     "ComplaintPeriodMean",
+    "ClientAssent",
     "Consent",
     "ConsentKind",
     "ConsentQuerySet",
     "ConsentText",
     "ConsentTextQuerySet",
+    "SdmAuthority",
+    "SensitiveArea",
+    "SignedBy",
     "FeedbackEntry",
     "PartOfSession",
     "PulseEvent",

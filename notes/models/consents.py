@@ -16,7 +16,48 @@ from clinic.models import AuditedQuerySet, Client
 
 class ConsentKind(models.TextChoices):
     TREATMENT = "treatment", _("General treatment")
-    ABDOMINAL = "abdominal", _("Abdominal / iliopsoas work")
+    ABDOMINAL = "abdominal", _("Sensitive areas (abdomen, hip, gluteal, chest)")
+
+
+class SensitiveArea(models.TextChoices):
+    """The sensitive areas a consent names one by one, each agreed or not (the regulator's list, and the clinic's)."""
+
+    ABDOMEN = "abdomen", _("Abdomen")
+    FRONT_HIP = "front_hip", _("Front of the hip and upper inner thigh")
+    GLUTEAL = "gluteal", _("Gluteal region")
+    CHEST_WALL = "chest_wall", _("Chest wall")
+    BREAST = "breast", _("Breast")
+
+
+# What an abdominal consent signed before areas were asked one by one covered: its text named the lower abdomen,
+# the front of the hip and the upper inner thigh.
+LEGACY_ABDOMINAL_AREAS = frozenset({SensitiveArea.ABDOMEN, SensitiveArea.FRONT_HIP})
+
+
+class SignedBy(models.TextChoices):
+    CLIENT = "client", _("The client")
+    SDM = "sdm", _("A substitute decision-maker")
+
+
+class SdmAuthority(models.TextChoices):
+    """Who may decide for a client who cannot, in the order of Ontario's Health Care Consent Act (s. 20)."""
+
+    GUARDIAN = "guardian", _("Guardian of the person")
+    ATTORNEY = "attorney", _("Attorney for personal care")
+    BOARD_REPRESENTATIVE = "board_representative", _("Representative appointed by the Consent and Capacity Board")
+    SPOUSE_PARTNER = "spouse_partner", _("Spouse or partner")
+    PARENT = "parent", _("Parent (or child) with custody, or a children's aid society")
+    PARENT_ACCESS = "parent_access", _("Parent with a right of access only")
+    SIBLING = "sibling", _("Brother or sister")
+    RELATIVE = "relative", _("Another relative")
+    PUBLIC_GUARDIAN = "public_guardian", _("Public Guardian and Trustee")
+    OTHER = "other", _("Other (say which in the relationship)")
+
+
+class ClientAssent(models.TextChoices):
+    YES = "yes", _("Yes, the client agrees")
+    NO = "no", _("No, the client does not agree")
+    NOT_ABLE = "not_able", _("The client is not able to say")
 
 
 class ConsentTextQuerySet(models.QuerySet):
@@ -58,6 +99,24 @@ class ConsentQuerySet(AuditedQuerySet):
     def latest_for(self, client, kind: str):
         return self.filter(client=client, kind=kind).select_related("text").order_by("-signed_at", "-id").first()
 
+    def agreed_areas(self, client) -> set[str]:
+        """The sensitive areas the client agrees to now: those of their latest consent of each kind, if active."""
+        latest = {}
+        for consent in self.filter(client=client).only("kind", "areas", "withdrawn_at").order_by("-signed_at", "-id"):
+            latest.setdefault(consent.kind, consent)
+        return {area for consent in latest.values() if consent.is_active for area in consent.agreed_areas}
+
+    def not_agreed(self, client, treated_areas) -> set[str]:
+        """Of these areas treated (AreaTreated.Area codes), the sensitive ones the client does not agree to now.
+        Reads the consents only when a sensitive area is among them."""
+        from notes.models.treatment import AreaTreated
+
+        sensitive = {area for area in treated_areas if area in AreaTreated.SENSITIVE}
+        if not sensitive:
+            return set()
+        agreed = self.agreed_areas(client)
+        return {area for area in sensitive if AreaTreated.SENSITIVE[area] not in agreed}
+
     def latest_per_kind(self, client) -> dict:
         """The client's latest consent of each kind, as its status shows it (not the signed text or the drawn
         signature), with its text's version and `current_text_id`, the current version of that kind's text.
@@ -89,6 +148,18 @@ class Consent(CachedChoiceLabels, models.Model):
     signature_drawing = models.TextField(blank=True, help_text="Optional drawn signature, as a PNG data URL.")
     signed_at = models.DateTimeField(default=timezone.now)
     collected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The agreed sensitive areas' codes (SensitiveArea); None on a consent signed before they were asked one by one.
+    areas = models.JSONField(null=True, blank=True)
+    support_person_offered = models.BooleanField(_("a support person was offered"), null=True)
+    support_person_present = models.BooleanField(_("a support person was present"), default=False)
+    signed_by = models.CharField(_("who signs"), max_length=10, choices=SignedBy.choices, default=SignedBy.CLIENT)
+    sdm_name = models.CharField(_("substitute decision-maker's full name"), max_length=200, blank=True)
+    sdm_relationship = models.CharField(_("relationship to the client"), max_length=200, blank=True)
+    sdm_authority = models.CharField(_("authority"), max_length=30, choices=SdmAuthority.choices, blank=True)
+    client_assent = models.CharField(
+        _("the client's own assent"), max_length=10, choices=ClientAssent.choices, blank=True
+    )
+    client_assent_note = models.CharField(_("note on the client's assent"), max_length=500, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -113,3 +184,22 @@ class Consent(CachedChoiceLabels, models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+    @property
+    def agreed_areas(self) -> frozenset[str]:
+        if self.areas is None:
+            return LEGACY_ABDOMINAL_AREAS if self.kind == ConsentKind.ABDOMINAL else frozenset()
+        return frozenset(self.areas)
+
+    @property
+    def asks_areas(self) -> bool:
+        return self.areas is not None
+
+    def area_choices(self) -> list[tuple[str, str, bool]]:
+        """Each sensitive area, its label and whether it is agreed: what the consent page and exports show."""
+        agreed = self.agreed_areas
+        return [(code, label, code in agreed) for code, label in SensitiveArea.choices]
+
+    @property
+    def signed_by_sdm(self) -> bool:
+        return self.signed_by == SignedBy.SDM

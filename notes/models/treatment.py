@@ -36,10 +36,12 @@ class AreaTreated(PartOfSession):
         UPPER_BACK = "upper_back", _("Upper back")
         LOW_BACK = "low_back", _("Low back")
         ARM_HAND = "arm_hand", _("Arm and hand")
-        CHEST = "chest", _("Chest")
+        CHEST = "chest", _("Chest wall")
+        BREAST = "breast", _("Breast (at the client's request)")
         ABDOMEN = "abdomen", _("Abdomen")
         GLUTEALS = "gluteals", _("Gluteals")
-        HIP = "hip", _("Hip")
+        HIP = "hip", _("Hip (side and back)")
+        FRONT_HIP = "front_hip", _("Front of the hip / upper inner thigh")
         THIGH = "thigh", _("Thigh")
         LOWER_LEG_FOOT = "lower_leg_foot", _("Lower leg and foot")
         OTHER = "other", _("Other")
@@ -49,6 +51,15 @@ class AreaTreated(PartOfSession):
         RIGHT = "right", _("Right")
         BOTH = "both", _("Both")
         CENTRAL = "central", _("Central")
+
+    # The sensitive area (notes.models.SensitiveArea) an area treated reaches: charted only when the client agrees.
+    SENSITIVE = {
+        Area.ABDOMEN: "abdomen",
+        Area.FRONT_HIP: "front_hip",
+        Area.GLUTEALS: "gluteal",
+        Area.CHEST: "chest_wall",
+        Area.BREAST: "breast",
+    }
 
     session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="areas")
     position = models.PositiveSmallIntegerField(default=0)
