@@ -14,7 +14,7 @@ from clinic import local_time
 from clinic.models import Client
 from intake import health_history, labels
 from intake.models import ClinicalJudgement, HealthCheck, PhysicianClearance, Screening, current_judgement
-from notes import disposal
+from notes import disposal, feedback_log
 from notes.charts import pain_trend_svg
 from notes.history import complaints_with_outcome_data, pain_series
 from notes.models import (
@@ -185,6 +185,7 @@ def _gather_session(session: TreatmentSession, checks: dict, stretches: list) ->
     session.stretches = stretches
     for segment in session.stretches:
         segment.entry_list = entries[segment.pk]
+        segment.feedback_log = describe_feedback(segment.entry_list)
     session.stopped = any(s.end_reason == AbdominalSegment.EndReason.STOP for s in session.stretches) or any(
         e.response == FeedbackEntry.Response.STOP for e in session.entries.all()
     )
@@ -212,6 +213,21 @@ def describe_health_check(check: HealthCheck) -> dict:
         (_("Anything else"), check.note or _("None")),
     ]
     return {"check": check, "answers": answers}
+
+
+def describe_feedback(entries: list) -> feedback_log.FeedbackLog:
+    """A stretch's feedback entries as the PDF shows them: a line each, in columns under a header."""
+    header = [_("Time"), _("Side"), _("Technique"), _("Pressure (1-5)"), _("Pain"), _("Breath, hold")]
+    header += [_("Response"), _("Note")]
+    clock, held = local_time.clock_labeller(), _("held %(s)s s")
+    rows = []
+    for e in entries:
+        breath = [e.get_breath_phase_display().lower()] if e.breath_phase else []
+        breath += [held % {"s": e.hold_seconds}] if e.hold_seconds is not None else []
+        cells = [clock(e.at), e.get_side_display(), e.get_technique_display(), str(e.pressure), str(e.pain)]
+        cells += [", ".join(breath), e.get_response_display(), e.note]
+        rows.append((cells, e.response == FeedbackEntry.Response.STOP))
+    return feedback_log.aligned(header, rows)
 
 
 SIGNATURE_PREFIX = "data:image/png;base64,"
