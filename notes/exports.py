@@ -244,8 +244,17 @@ def signature_image(drawing: str) -> str:
     return drawing
 
 
+# A record of this many signed sessions or more is laid out in parts at the same time, one process each, as many as
+# EXPORT_PDF_PROCESSES (notes/pdf_parts.py): a part must hold enough to pay for its process (tens of milliseconds).
+PARTS_FROM_SESSIONS = 30
+# What the pieces between the part breaks cost to lay out, in sessions (valgrind instruction counts of the complete
+# chart of bench/pdf_length.py: a session 0.1 G, the front matter 2.9 G, the outcomes of 100 sessions 0.6 G). The
+# front matter counts for a little less: the process that lays it out has gathered the record and its HTML first.
+FRONT_MATTER_WEIGHT, OUTCOMES_WEIGHT = 25, 5
+
+
 def client_record_pdf(client: Client, *, base_url: str, drafts: int | None = None) -> bytes:
-    from weasyprint import HTML  # heavy: import only when exporting
+    from notes import pdf_parts  # heavy (WeasyPrint): imported only when exporting
 
     record = record_for_export(client, drafts=drafts)
     html = render_to_string(
@@ -257,6 +266,11 @@ def client_record_pdf(client: Client, *, base_url: str, drafts: int | None = Non
             "chart": mark_safe(pain_trend_svg(record["series"], width=680, height=280)),  # noqa: S308  # nosec B308 B703
             "clinic_name": settings.CLINIC_NAME,
             "exported_at": timezone.localtime(),
+            # A constant HTML comment where a part of the PDF may begin.
+            "part_break": mark_safe(pdf_parts.PART_BREAK),  # noqa: S308  # nosec B308 B703
         },
     )
-    return HTML(string=html, base_url=base_url).write_pdf()
+    sessions = len(record["sessions"])
+    processes = settings.EXPORT_PDF_PROCESSES if sessions >= PARTS_FROM_SESSIONS else 1
+    weights = [FRONT_MATTER_WEIGHT, *[1] * sessions, OUTCOMES_WEIGHT]  # the pieces between the template's part breaks
+    return pdf_parts.write_pdf(html, base_url=base_url, processes=processes, weights=weights)
