@@ -215,6 +215,10 @@ def describe_health_check(check: HealthCheck) -> dict:
     return {"check": check, "answers": answers}
 
 
+# The characters of the PDF's feedback lines that fit across the page (8 pt DejaVu Sans Mono, 178 mm: about 104).
+FEEDBACK_LINE_CHARACTERS = 100
+
+
 def describe_feedback(entries: list) -> feedback_log.FeedbackLog:
     """A stretch's feedback entries as the PDF shows them: a line each, in columns under a header."""
     header = [_("Time"), _("Side"), _("Technique"), _("Pressure (1-5)"), _("Pain"), _("Breath, hold")]
@@ -227,7 +231,7 @@ def describe_feedback(entries: list) -> feedback_log.FeedbackLog:
         cells = [clock(e.at), e.get_side_display(), e.get_technique_display(), str(e.pressure), str(e.pain)]
         cells += [", ".join(breath), e.get_response_display(), e.note]
         rows.append((cells, e.response == FeedbackEntry.Response.STOP))
-    return feedback_log.aligned(header, rows)
+    return feedback_log.aligned(header, rows, width=FEEDBACK_LINE_CHARACTERS)
 
 
 SIGNATURE_PREFIX = "data:image/png;base64,"

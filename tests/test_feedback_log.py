@@ -10,7 +10,7 @@ ROWS = [
 
 
 def test_every_value_starts_where_its_column_header_does():
-    log = aligned(HEADER, [(ROWS[0], False), (ROWS[1], True)])
+    log = aligned(HEADER, [(ROWS[0], False), (ROWS[1], True)], width=200)
 
     starts = [log.header.index(title) for title in HEADER]
     for line, row in zip(log.lines, ROWS, strict=True):
@@ -19,7 +19,17 @@ def test_every_value_starts_where_its_column_header_does():
 
 
 def test_a_note_written_on_several_lines_prints_on_one():
-    log = aligned(HEADER, [(["14:05:09", "Left", "Other", "1", "0", "Tender", "Ticklish;\n\tlaughed"], False)])
+    row = ["14:05:09", "Left", "Other", "1", "0", "Tender", "Ticklish;\n\tlaughed"]
+
+    log = aligned(HEADER, [(row, False)], width=80)
 
     assert log.lines[0].text.endswith("Tender    Ticklish; laughed")
     assert "\n" not in log.lines[0].text
+
+
+def test_a_note_too_long_for_the_line_goes_under_its_entry():
+    note = "Breathing slowed, eased under the hand"
+
+    log = aligned(HEADER, [(["14:05:09", "Left", "Other", "1", "0", "Tender", note], False)], width=60)
+
+    assert log.lines[0].text.split("\n") == ["14:05:09  Left  Other      1               0     Tender", note]
