@@ -51,9 +51,9 @@ class Page:
     url: object  # (world, browser) -> the address to measure; may POST first (a search, a hand-over)
     # The request made before the measured one, when not the page itself (the PDF takes seconds to lay out).
     warm_up: object = None
-    # Replace WeasyPrint (HTML parsing and layout: CPU only, no SQL) with a stub; the page's template is still
-    # rendered for real. At the large size WeasyPrint takes 10-40 s on these machines, and what this file measures
-    # is SQL; tests/test_exports.py checks the real PDF.
+    # Replace WeasyPrint (HTML parsing and layout, in one process or in parts: CPU only, no SQL) with a stub; the
+    # page's template is still rendered for real. At the large size WeasyPrint takes 10-40 s on these machines, and
+    # what this file measures is SQL; tests/test_exports.py checks the real PDF.
     stub_pdf_layout: bool = False
     # Settings for this page's requests (the PDF's inline limit).
     overrides: tuple = ()
@@ -352,8 +352,8 @@ def measure(page: Page, world: World) -> Measurement:
     browser = Browser()
     if page.role is not None:
         browser.force_login(world.users[page.role])
-    stub = {"return_value.write_pdf.return_value": b"%PDF-1.7 stub"}
-    layout = mock.patch("weasyprint.HTML", **stub) if page.stub_pdf_layout else nullcontext()
+    stub = mock.patch("notes.pdf_parts.write_pdf", return_value=b"%PDF-1.7 stub")
+    layout = stub if page.stub_pdf_layout else nullcontext()
     try:
         with layout, override_settings(**dict(page.overrides)):
             url = page.url(world, browser)
