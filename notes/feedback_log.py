@@ -25,15 +25,16 @@ class FeedbackLog:
 
 def aligned(header: list[str], rows: list[tuple[list[str], bool]], *, width: int) -> FeedbackLog:
     """The header and each row (its cells, and whether it is a stop) as lines whose columns line up; the last
-    column (free text, a note) is not padded, and goes under its row, after a line break, when the line would be
-    longer than `width` characters. The whitespace within a cell is squeezed to single spaces."""
+    column (free text, a note) is not padded, and goes under its row (after a line break, under the second column)
+    when the line would be longer than `width` characters. The whitespace within a cell is squeezed to single
+    spaces."""
     cells = [[" ".join(cell.split()) for cell in row] for row, _stop in rows]
     widths = [max(len(row[i]) for row in [header, *cells]) for i in range(len(header) - 1)]
 
     def line(row: list[str]) -> str:
         columns = GAP.join(cell.ljust(size) for cell, size in zip(row, widths, strict=False))
         if len(columns) + len(GAP) + len(row[-1]) > width and row[-1]:
-            return f"{columns.rstrip()}\n{row[-1]}"
+            return f"{columns.rstrip()}\n{' ' * (widths[0] + len(GAP))}{row[-1]}"
         return f"{columns}{GAP}{row[-1]}".rstrip()
 
     return FeedbackLog(

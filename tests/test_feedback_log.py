@@ -32,4 +32,6 @@ def test_a_note_too_long_for_the_line_goes_under_its_entry():
 
     log = aligned(HEADER, [(["14:05:09", "Left", "Other", "1", "0", "Tender", note], False)], width=60)
 
-    assert log.lines[0].text.split("\n") == ["14:05:09  Left  Other      1               0     Tender", note]
+    entry, under = log.lines[0].text.split("\n")
+    assert entry == "14:05:09  Left  Other      1               0     Tender"
+    assert under == f"          {note}"  # under the second column
