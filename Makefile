@@ -64,10 +64,13 @@ audit: venv
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .test-media
 
-# Benchmarks on PostgreSQL (not part of `make test`): seeds the database clinic_bench (kept between runs: the
-# second run measures at once; drop it to start over), writes bench/RESULTS.md.
+# Benchmarks (not part of `make test`): first the PDF export against the length of the record (bench/pdf_length.py,
+# on a throwaway database: SQLite unless DATABASE_URL says otherwise; writes bench/PDF_LENGTH.md), then the pages on
+# PostgreSQL: seeds the database clinic_bench (kept between runs: the second run measures at once; drop it to start
+# over), writes bench/RESULTS.md.
 BENCH_DB ?= clinic_bench
 bench: venv
+	$(PY) bench/pdf_length.py
 	$(PY) -c "import psycopg; c = psycopg.connect('postgres://postgres@127.0.0.1:5432/postgres', autocommit=True); c.execute('CREATE DATABASE $(BENCH_DB)') if not c.execute(\"SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'\").fetchone() else None"
 	DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) $(PY) manage.py migrate --noinput -v0
 	STATEMENT_TIMEOUT_MS=0 DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) $(PY) bench/run.py

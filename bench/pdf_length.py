@@ -1,7 +1,8 @@
 """The PDF export's cost against the length of the record: a fully filled chart with one signed session beside the
 same chart with 99 more signed sessions (each with its pains and a stretch of abdominal work with two feedback
 entries), rendered one after the other (HTML and WeasyPrint's layout, as the export view does). The target: the
-100-session record under 3x the one-session record. Writes bench/PDF_LENGTH.md.
+100-session record under 3x the one-session record; the long record is laid out in parts at the same time, in
+EXPORT_PDF_PROCESSES processes (notes/pdf_parts.py). Writes bench/PDF_LENGTH.md; `make bench` runs it first.
 
 Standalone (no big seed): `python bench/pdf_length.py` builds a throwaway SQLite database (or the database of
 DATABASE_URL, which it must be allowed to create a test database in) and removes it afterwards. BENCH_REPEAT sets
@@ -28,6 +29,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
@@ -73,6 +75,9 @@ def pages(pdf_size_client) -> int:
 
 
 def main() -> None:
+    from notes.exports import PARTS_FROM_SESSIONS
+
+    load = os.getloadavg()[0]
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
@@ -88,9 +93,12 @@ def main() -> None:
             "# PDF export against the length of the record",
             "",
             f"- Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"{connection.vendor}",
+            f"{connection.vendor}; load average {load:.2f} before the run (other work on the machine slows both).",
             f"- Each figure: the median over 3 alternating rounds of the median of {REPEAT} renders "
             "(HTML and WeasyPrint layout, as the export view renders a short record).",
+            f"- The 100-session record is laid out in parts at the same time, in {settings.EXPORT_PDF_PROCESSES} "
+            f"processes (notes/pdf_parts.py: EXPORT_PDF_PROCESSES, from {PARTS_FROM_SESSIONS} sessions); the "
+            "1-session record in one.",
             "",
             "| record | pages | median ms |",
             "|---|---:|---:|",

@@ -357,6 +357,10 @@ def main():
         f"- A record of 5 sessions renders while the person waits: median {small_pdf[1]:.0f} ms, "
         f"{small_pdf[0]} queries ({small_pdf[1] / floor:.0f}x the floor: laying out a PDF is work no page does).",
     ]
+    pdf_length = ROOT / "bench" / "PDF_LENGTH.md"
+    if pdf_length.exists():  # bench/pdf_length.py, which `make bench` runs just before this
+        lines += ["", "### Against the length of the record (bench/pdf_length.py, bench/PDF_LENGTH.md)"]
+        lines += pdf_length.read_text().splitlines()[1:]
     lines += [
         "",
         "## What each middleware costs the floor page",

@@ -72,11 +72,13 @@ def on_care_team(user, client_id: int) -> bool:
     return Client.care_team.through.objects.filter(client_id=client_id, user_id=user.pk).exists()
 
 
-def get_exportable_client_for(user, public_id) -> Client:
-    """A client whose whole record the user may export: emergency access reads, it does not take copies."""
+def get_exportable_client_for(user, public_id, *, among=None) -> Client:
+    """A client whose whole record the user may export: emergency access reads, it does not take copies. `among`:
+    the clients to load it from (annotated with what the export needs, say); all of them by default."""
+    clients = Client.objects.all() if among is None else among
     if user.is_clinic_admin:
-        return get_object_or_404(Client, public_id=public_id)
-    clients = Client.objects.in_care_of(user) if user.is_therapist else Client.objects.none()
+        return get_object_or_404(clients, public_id=public_id)
+    clients = clients.in_care_of(user) if user.is_therapist else clients.none()
     return get_object_or_404(clients, public_id=public_id)
 
 

@@ -303,6 +303,10 @@ CLINIC_NAME = os.environ.get("CLINIC_NAME", "Clinic records")
 # one or many) takes it: the same on SQLite in the demo and on PostgreSQL in production.
 EXPORT_INLINE_MAX_SESSIONS = env_int("EXPORT_INLINE_MAX_SESSIONS", 40)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A long record's PDF is laid out in parts at the same time, in as many processes as this (notes/pdf_parts.py):
+# by default the processors this process may run on, at most 4; 1 lays every PDF out in the process that asks.
+_PROCESSORS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+EXPORT_PDF_PROCESSES = env_int("EXPORT_PDF_PROCESSES", min(4, _PROCESSORS))
 # A second factor (TOTP) for /admin/ and /audit/: on unless DEBUG (so the demo runs without an authenticator
 # app). When off here, a clinic admin may still turn it on for the clinic (clinic/two_factor.py).
 REQUIRE_2FA_FOR_ADMIN = env_bool("REQUIRE_2FA_FOR_ADMIN", not DEBUG)

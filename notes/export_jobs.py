@@ -17,7 +17,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_tasks import task
 
@@ -31,14 +32,18 @@ KEPT_FOR = timedelta(hours=1)
 STALE_AFTER = timedelta(minutes=2)
 
 
-def session_counts(client: Client) -> tuple[int, int]:
-    """The client's signed sessions and drafts, in one query: whether the PDF renders while the person waits
-    (EXPORT_INLINE_MAX_SESSIONS signed sessions at most), and what it says of the drafts it leaves out."""
-    counts = TreatmentSession.objects.for_client(client).aggregate(
-        signed=Count("pk", filter=Q(status=TreatmentSession.Status.SIGNED)),
-        drafts=Count("pk", filter=Q(status=TreatmentSession.Status.DRAFT)),
+def with_session_counts(clients: QuerySet) -> QuerySet:
+    """The clients, each with its signed sessions and drafts counted (`signed_sessions`, `draft_sessions`) in the
+    query that loads it: whether its PDF renders while the person waits (EXPORT_INLINE_MAX_SESSIONS signed sessions
+    at most), and what the PDF says of the drafts it leaves out."""
+
+    def counted(status):
+        sessions = TreatmentSession.objects.filter(client=OuterRef("pk"), status=status).order_by()
+        return Coalesce(Subquery(sessions.values("client").annotate(n=Count("pk")).values("n")), 0)
+
+    return clients.annotate(
+        signed_sessions=counted(TreatmentSession.Status.SIGNED), draft_sessions=counted(TreatmentSession.Status.DRAFT)
     )
-    return counts["signed"], counts["drafts"]
 
 
 def renders_inline(signed_sessions: int) -> bool:

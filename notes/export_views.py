@@ -7,6 +7,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from clinic.access import get_exportable_client_for, role_required
 from clinic.audit import record_export
+from clinic.models import Client
 from clinic.roles import CLINIC_ADMIN, THERAPIST
 from notes import export_jobs, exports
 from notes.models import RecordExport
@@ -22,10 +23,9 @@ def _pdf_response(client, pdf: bytes) -> HttpResponse:
 @require_safe
 @role_required(THERAPIST, CLINIC_ADMIN)
 def client_export_pdf(request, public_id):
-    client = get_exportable_client_for(request.user, public_id)
-    signed, drafts = export_jobs.session_counts(client)
-    if export_jobs.renders_inline(signed):
-        pdf = exports.client_record_pdf(client, base_url=request.build_absolute_uri("/"), drafts=drafts)
+    client = get_exportable_client_for(request.user, public_id, among=export_jobs.with_session_counts(Client.objects))
+    if export_jobs.renders_inline(client.signed_sessions):
+        pdf = exports.client_record_pdf(client, base_url=request.build_absolute_uri("/"), drafts=client.draft_sessions)
         return _pdf_response(client, pdf)
     export = export_jobs.request_export(client=client, by=request.user, base_url=request.build_absolute_uri("/"))
     return redirect(export)

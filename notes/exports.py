@@ -14,7 +14,7 @@ from clinic import local_time
 from clinic.models import Client
 from intake import health_history, labels
 from intake.models import ClinicalJudgement, HealthCheck, PhysicianClearance, Screening, current_judgement
-from notes import disposal
+from notes import disposal, feedback_log
 from notes.charts import pain_trend_svg
 from notes.history import complaints_with_outcome_data, pain_series
 from notes.models import (
@@ -194,6 +194,7 @@ def _gather_session(session: TreatmentSession, checks: dict, stretches: list) ->
     session.stretches = stretches
     for segment in session.stretches:
         segment.entry_list = entries[segment.pk]
+        segment.feedback_log = describe_feedback(segment.entry_list)
     session.stopped = any(s.end_reason == AbdominalSegment.EndReason.STOP for s in session.stretches) or any(
         e.response == FeedbackEntry.Response.STOP for e in session.entries.all()
     )
@@ -223,6 +224,25 @@ def describe_health_check(check: HealthCheck) -> dict:
     return {"check": check, "answers": answers}
 
 
+# The characters of the PDF's feedback lines that fit across the page (8 pt DejaVu Sans Mono, 178 mm: about 104).
+FEEDBACK_LINE_CHARACTERS = 100
+
+
+def describe_feedback(entries: list) -> feedback_log.FeedbackLog:
+    """A stretch's feedback entries as the PDF shows them: a line each, in columns under a header."""
+    header = [_("Time"), _("Side"), _("Technique"), _("Pressure (1-5)"), _("Pain"), _("Breath, hold")]
+    header += [_("Response"), _("Note")]
+    clock, held = local_time.clock_labeller(), _("held %(s)s s")
+    rows = []
+    for e in entries:
+        breath = [e.get_breath_phase_display().lower()] if e.breath_phase else []
+        breath += [held % {"s": e.hold_seconds}] if e.hold_seconds is not None else []
+        cells = [clock(e.at), e.get_side_display(), e.get_technique_display(), str(e.pressure), str(e.pain)]
+        cells += [", ".join(breath), e.get_response_display(), e.note]
+        rows.append((cells, e.response == FeedbackEntry.Response.STOP))
+    return feedback_log.aligned(header, rows, width=FEEDBACK_LINE_CHARACTERS)
+
+
 SIGNATURE_PREFIX = "data:image/png;base64,"
 
 
@@ -237,8 +257,17 @@ def signature_image(drawing: str) -> str:
     return drawing
 
 
+# A record of this many signed sessions or more is laid out in parts at the same time, one process each, as many as
+# EXPORT_PDF_PROCESSES (notes/pdf_parts.py): a part must hold enough to pay for its process (tens of milliseconds).
+PARTS_FROM_SESSIONS = 30
+# What the pieces between the part breaks cost to lay out, in sessions (valgrind instruction counts of the complete
+# chart of bench/pdf_length.py: a session 0.1 G, the front matter 2.9 G, the outcomes of 100 sessions 0.6 G). The
+# front matter counts for a little less: the process that lays it out has gathered the record and its HTML first.
+FRONT_MATTER_WEIGHT, OUTCOMES_WEIGHT = 25, 5
+
+
 def client_record_pdf(client: Client, *, base_url: str, drafts: int | None = None) -> bytes:
-    from weasyprint import HTML  # heavy: import only when exporting
+    from notes import pdf_parts  # heavy (WeasyPrint): imported only when exporting
 
     record = record_for_export(client, drafts=drafts)
     html = render_to_string(
@@ -250,6 +279,11 @@ def client_record_pdf(client: Client, *, base_url: str, drafts: int | None = Non
             "chart": mark_safe(pain_trend_svg(record["series"], width=680, height=280)),  # noqa: S308  # nosec B308 B703
             "clinic_name": settings.CLINIC_NAME,
             "exported_at": timezone.localtime(),
+            # A constant HTML comment where a part of the PDF may begin.
+            "part_break": mark_safe(pdf_parts.PART_BREAK),  # noqa: S308  # nosec B308 B703
         },
     )
-    return HTML(string=html, base_url=base_url).write_pdf()
+    sessions = len(record["sessions"])
+    processes = settings.EXPORT_PDF_PROCESSES if sessions >= PARTS_FROM_SESSIONS else 1
+    weights = [FRONT_MATTER_WEIGHT, *[1] * sessions, OUTCOMES_WEIGHT]  # the pieces between the template's part breaks
+    return pdf_parts.write_pdf(html, base_url=base_url, processes=processes, weights=weights)

@@ -80,6 +80,18 @@ def test_the_pdf_holds_the_client_and_the_signed_note_with_its_addendum(pdf_resp
     assert "Page 1 of" in text
 
 
+def test_the_pdf_keeps_the_lines_of_a_note_as_the_therapist_wrote_them(as_user, therapist, front_desk, care_client):
+    h.take_intake(care_client, by=front_desk)
+    h.give_consent(care_client, by=front_desk)
+    h.signed_session(care_client, therapist=therapist, subjective="Groin ache after long drives\nBetter after a walk")
+
+    reader, _ = pdf_text(as_user(therapist).get(pdf_url(care_client)))
+
+    lines = [line.strip() for page in reader.pages for line in page.extract_text().splitlines()]
+    assert "S: Groin ache after long drives" in lines
+    assert "Better after a walk" in lines
+
+
 def test_the_pdf_holds_intake_screening_consents_and_clearance(pdf_response):
     _, text = pdf_text(pdf_response)
 

@@ -35,6 +35,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from notes import export_jobs
 from notes.models import RecordDisposal, RecordExport
+from tests import history_helpers as h
 from tests.query_count_world import SEARCHED_NAME, SIZES, World, build_world, census
 
 MAX_QUERIES = 16  # 15 until the history page and the exports read the client's questionnaires (one query)
@@ -54,9 +55,9 @@ class Page:
     url: object  # (world, browser) -> the address to measure; may POST first (a search, a hand-over)
     # The request made before the measured one, when not the page itself (the PDF takes seconds to lay out).
     warm_up: object = None
-    # Replace WeasyPrint (HTML parsing and layout: CPU only, no SQL) with a stub; the page's template is still
-    # rendered for real. At the large size WeasyPrint takes 10-40 s on these machines, and what this file measures
-    # is SQL; tests/test_exports.py checks the real PDF.
+    # Replace WeasyPrint (HTML parsing and layout, in one process or in parts: CPU only, no SQL) with a stub; the
+    # page's template is still rendered for real. At the large size WeasyPrint takes 10-40 s on these machines, and
+    # what this file measures is SQL; tests/test_exports.py checks the real PDF.
     stub_pdf_layout: bool = False
     # Settings for this page's requests (the PDF's inline limit).
     overrides: tuple = ()
@@ -122,6 +123,13 @@ def client_form_page(world, browser):
 def forms_handover_page(world, browser):
     browser.post(f"/clients/{world.client.public_id}/forms/handover/")
     return "/handover/forms/"
+
+
+def planned_client_export(world, browser):
+    """The PDF of a client with a treatment plan in two versions (the plan is read only for a client who has one)."""
+    for goals in ("Walk 30 minutes without hip pain", "Walk an hour without hip pain"):
+        h.write_plan(world.client, by=world.users["therapist"], goals=goals)
+    return f"/clients/{world.client.public_id}/export.pdf"
 
 
 def client_url(suffix=""):
@@ -248,6 +256,15 @@ PAGES = [
         overrides=(("EXPORT_INLINE_MAX_SESSIONS", 10**6),),
     ),
     Page(
+        "export PDF, client with a treatment plan",
+        "notes:client-export-pdf",
+        "therapist",
+        planned_client_export,
+        warm_up=lambda w, b: f"/clients/{w.client.public_id}/export.fhir.json",
+        stub_pdf_layout=True,
+        overrides=(("EXPORT_INLINE_MAX_SESSIONS", 10**6),),
+    ),
+    Page(
         "export PDF, asked for a long record",
         "notes:client-export-pdf",
         "therapist",
@@ -349,9 +366,12 @@ EXPECTED_QUERIES = {
     # questionnaires' trends (one query)
     "history, clinic admin": 16,
     # 15 still with each visit's health check (one query more), its retention from the client as loaded (one less),
-    # and its stretches of abdominal work read through their feedback entries
-    "export PDF, rendered at once": 16,  # 15 until it held the questionnaires (one query)
-    "export PDF, asked for a long record": 8,
+    # and its stretches of abdominal work read through their feedback entries; 14 since the client's sessions are
+    # counted in the query that loads the client, 15 with the questionnaires (one query)
+    "export PDF, rendered at once": 15,
+    # the plan's versions are one query more, for a client who has a plan (known from the sessions' query)
+    "export PDF, client with a treatment plan": 16,
+    "export PDF, asked for a long record": 7,  # 8 until the sessions were counted with the client
     "export PDF, downloaded once prepared": 6,
     # 12 until it read the record as the PDF does (addenda, clearances, health checks, care team); 14 until it held
     # the questionnaires (one query)
@@ -404,8 +424,8 @@ def measure(page: Page, world: World) -> Measurement:
     browser = Browser()
     if page.role is not None:
         browser.force_login(world.users[page.role])
-    stub = {"return_value.write_pdf.return_value": b"%PDF-1.7 stub"}
-    layout = mock.patch("weasyprint.HTML", **stub) if page.stub_pdf_layout else nullcontext()
+    stub = mock.patch("notes.pdf_parts.write_pdf", return_value=b"%PDF-1.7 stub")
+    layout = stub if page.stub_pdf_layout else nullcontext()
     try:
         with layout, override_settings(**dict(page.overrides)):
             url = page.url(world, browser)
