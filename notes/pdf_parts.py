@@ -25,7 +25,7 @@ Knows nothing of Django: the document comes as HTML text.
 
 import logging
 import os
-import subprocess
+import subprocess  # nosec B404 - helper processes of this interpreter, no shell
 import sys
 import threading
 from io import BytesIO
@@ -167,7 +167,7 @@ class _Helper:
         to_helper_r, self._to_helper_w = os.pipe()
         self._from_helper_r, from_helper_w = os.pipe()
         command = f"from notes.pdf_parts import serve; serve({to_helper_r}, {from_helper_w})"
-        self.process = subprocess.Popen(  # noqa: S603 - this interpreter, this module: no outside input
+        self.process = subprocess.Popen(  # noqa: S603  # nosec B603 - this interpreter, this module: no outside input
             [sys.executable, "-c", command], cwd=ROOT, pass_fds=(to_helper_r, from_helper_w), stdin=subprocess.DEVNULL
         )
         os.close(to_helper_r)
