@@ -21,7 +21,10 @@ SERVER = "postgres://postgres@127.0.0.1:5432"
 
 
 def serve_env(**values) -> dict:
-    environ = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
+    # The test run's own settings stay out (the browser tests allow Django's async-unsafe calls, which
+    # `check --deploy` rightly refuses).
+    test_only = {"DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environ = {k: v for k, v in os.environ.items() if k not in test_only}
     return {**environ, **values}
 
 
@@ -119,7 +122,8 @@ def test_serve_runs_gunicorn_and_the_worker_on_postgresql_with_debug_off(databas
         with psycopg.connect(database) as conn:
             assert conn.execute("SELECT count(*) FROM django_migrations").fetchone()[0] > 30
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=60)
     time.sleep(2)  # gunicorn's workers finish their requests
     with pytest.raises(OSError):

@@ -22,12 +22,20 @@ def protect_consents_again(apps, schema_editor):
         schema_editor.execute(statement)
 
 
+def drop_the_consent_update_trigger(apps, schema_editor):
+    """Going back: the trigger names the new columns, and SQLite refuses to drop a column a trigger names. The first
+    operation, reversed last, makes the protections again over the columns that remain."""
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("DROP TRIGGER IF EXISTS notes_consent_no_update")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("notes", "0019_questionnaire_responses_never_deleted"),
     ]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, protect_consents_again),
         migrations.AddField(
             model_name="consent",
             name="areas",
@@ -149,5 +157,5 @@ class Migration(migrations.Migration):
                 max_length=20,
             ),
         ),
-        migrations.RunPython(protect_consents_again, migrations.RunPython.noop),
+        migrations.RunPython(protect_consents_again, drop_the_consent_update_trigger),
     ]
