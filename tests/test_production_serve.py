@@ -90,6 +90,7 @@ def test_serve_runs_gunicorn_and_the_worker_on_postgresql_with_debug_off(databas
         WEB_CONCURRENCY="2",
         TRUST_X_FORWARDED_FOR="1",
         STATIC_ROOT=str(tmp_path / "static"),
+        PYTHONUNBUFFERED="1",  # each process's lines reach the log as they are written
     )
     log = tmp_path / "serve.log"
     with log.open("w") as out:
@@ -117,6 +118,9 @@ def test_serve_runs_gunicorn_and_the_worker_on_postgresql_with_debug_off(databas
         stylesheet = re.search(rb'href="(/static/[^"]+\.css)"', body)[1].decode()
         static_status, static_type, _ = fetch(f"http://127.0.0.1:{port}{stylesheet}")
         assert static_status == 200 and static_type.startswith("text/css")
+        while "Starting worker" not in output and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(1)  # the task worker starts beside gunicorn, not before it
+            output = log.read_text()
         assert "System check identified no issues" in output
         assert "Starting gunicorn" in output and "Starting worker" in output
         with psycopg.connect(database) as conn:
