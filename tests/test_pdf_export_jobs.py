@@ -36,9 +36,14 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 
 
 def run_worker(**options) -> str:
-    """What `manage.py db_worker` does with the tasks waiting, then stop (--batch)."""
+    """What `manage.py db_worker` does with the tasks waiting, then stop (--batch).
+
+    The worker calls `close_old_connections()` on each wake-up; inside a test's transaction that closes the test's
+    own connection on PostgreSQL (autocommit differs from the settings'), so it is held off here, as Django's test
+    client holds it off for requests."""
     out = io.StringIO()
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, stdout=out, stderr=out, **options)
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, stdout=out, stderr=out, **options)
     return out.getvalue()
 
 

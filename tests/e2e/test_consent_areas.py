@@ -57,6 +57,8 @@ def test_a_guardian_signs_area_by_area_with_a_drawn_signature(signed_in_page, li
     expect(page.locator('[data-area="breast"]')).to_have_text("Not agreed: Breast")
     image = page.locator("img.signature-image")
     expect(image).to_be_visible()
+    # The image is fetched after the page shows: wait for it to finish loading, then it must have decoded.
+    image.evaluate("img => img.complete || new Promise(done => { img.onload = img.onerror = done; })")
     assert image.evaluate("img => img.naturalWidth") > 0
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/detail-{size['width']}.png", full_page=True)
