@@ -32,6 +32,7 @@ class NotesConfig(AppConfig):
             AbdominalSegment,
             Addendum,
             AdverseEffect,
+            AreaConfirmation,
             AreaTreated,
             ComplaintPain,
             Consent,
@@ -50,6 +51,7 @@ class NotesConfig(AppConfig):
         auditlog.register(Addendum)
         auditlog.register(AreaTreated)
         auditlog.register(PulseEvent)
+        auditlog.register(AreaConfirmation, exclude_fields=["initials_drawing"])
         auditlog.register(AdverseEffect)
         auditlog.register(TreatmentPlan)
         # Who asked, who approved, when and how many rows went; never the clinical content.
@@ -63,6 +65,7 @@ class NotesConfig(AppConfig):
         keeps_record_written(FeedbackEntry, lambda entry: (entry.session.client_id, entry.at))
         keeps_record_written(Addendum, lambda addendum: (addendum.session.client_id, addendum.at))
         keeps_record_written(PulseEvent, lambda event: (event.session.client_id, event.at))
+        keeps_record_written(AreaConfirmation, lambda row: (row.session.client_id, row.confirmed_at))
         keeps_record_written(AdverseEffect, lambda effect: (effect.session.client_id, effect.reported_at))
         keeps_record_written(TreatmentPlan, lambda plan: (plan.client_id, plan.written_at))
         keeps_record_written(

@@ -162,17 +162,24 @@ class ConsentForm(forms.Form):
             )
 
     def clean_signature_drawing(self):
-        drawing = self.cleaned_data["signature_drawing"].strip()
-        if not drawing:
-            return ""
-        match = PNG_DATA_URL.match(drawing)
-        try:
-            raw = base64.b64decode(match[1], validate=True) if match else b""
-        except (binascii.Error, ValueError):
-            raw = b""
-        if not raw.startswith(b"\x89PNG\r\n\x1a\n") or len(raw) > MAX_DRAWING_BYTES:
-            raise forms.ValidationError(_("The drawn signature could not be read. Clear it and sign again."))
-        return drawing
+        return checked_drawing(
+            self.cleaned_data["signature_drawing"], _("The drawn signature could not be read. Clear it and sign again.")
+        )
+
+
+def checked_drawing(value: str, message: str) -> str:
+    """A drawing from the tablet's pad: "" or a PNG data URL of at most MAX_DRAWING_BYTES, else `message`."""
+    drawing = value.strip()
+    if not drawing:
+        return ""
+    match = PNG_DATA_URL.match(drawing)
+    try:
+        raw = base64.b64decode(match[1], validate=True) if match else b""
+    except (binascii.Error, ValueError):
+        raw = b""
+    if not raw.startswith(b"\x89PNG\r\n\x1a\n") or len(raw) > MAX_DRAWING_BYTES:
+        raise forms.ValidationError(message)
+    return drawing
 
 
 class WithdrawConsentForm(forms.Form):

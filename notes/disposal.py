@@ -227,6 +227,11 @@ def _delete_clinical_record(disposal: RecordDisposal) -> dict[str, int]:
             "(SELECT id FROM notes_treatmentsession WHERE client_id = %s)",
         ),
         (
+            "agreements to areas at visits",
+            "DELETE FROM notes_areaconfirmation WHERE session_id IN "
+            "(SELECT id FROM notes_treatmentsession WHERE client_id = %s)",
+        ),
+        (
             "areas treated",
             "DELETE FROM notes_areatreated WHERE session_id IN "
             "(SELECT id FROM notes_treatmentsession WHERE client_id = %s)",

@@ -11,6 +11,7 @@ from intake import labels, screening
 from notes.models import (
     AbdominalSegment,
     Addendum,
+    AreaConfirmation,
     AreaTreated,
     Consent,
     FeedbackEntry,
@@ -287,21 +288,33 @@ class BaseAreasFormSet(forms.BaseFormSet):
 
     def clean(self):
         """Only areas the client agrees to may be charted: a sensitive area (the abdomen, the front of the hip, ...)
-        needs it agreed on the client's active consent. One the draft already holds stays (charted while agreed)."""
+        needs it agreed on the client's active consent and at this visit (initials on the tablet, or out loud where
+        the rules allow). One the draft already holds stays (charted while agreed)."""
         if any(self.errors) or self.session is None:
             return
         already = {row["area"] for row in self.initial or []}
         new = {form.cleaned_data.get("area") for form in self.forms} - already - {"", None}
         refused = Consent.objects.not_agreed(self.session.client, new)
+        unconfirmed = AreaConfirmation.objects.not_confirmed(self.session, new - refused)
         for form in self.forms:
-            if form.cleaned_data.get("area") in refused:
+            area = form.cleaned_data.get("area")
+            if area in refused:
                 form.add_error(
                     "area",
                     _(
                         "The client has not agreed to treatment of this area (%(area)s): record their consent to it "
                         "first, or chart only the areas they agreed to."
                     )
-                    % {"area": AreaTreated.Area(form.cleaned_data["area"]).label},
+                    % {"area": AreaTreated.Area(area).label},
+                )
+            elif area in unconfirmed:
+                form.add_error(
+                    "area",
+                    _(
+                        "The client has not agreed to this area (%(area)s) at this visit: hand them the tablet to "
+                        "initial it (“Areas today”, on the session page) before charting it as treated."
+                    )
+                    % {"area": AreaTreated.Area(area).label},
                 )
 
     def areas(self) -> list[dict] | None:

@@ -1,7 +1,8 @@
 """The abdominal-work gate: one function, used by every path that records abdominal work, and by the models.
 
 Abdominal (iliopsoas) work, and every feedback entry of it, is accepted only when:
-1. the client has an active, signed abdominal consent (not withdrawn) that agrees to the abdomen;
+1. the client has an active, signed abdominal consent (not withdrawn) that agrees to the abdomen, and at this visit
+   agreed to the abdomen again by their initials on the tablet (notes/visit_consent.py);
 2. the latest screening does not mark abdominal work contraindicated by a health answer, and any referral has
    been answered by a physician's clearance in force today whose scope includes abdominal work (the cautions of the
    screening still apply: they are reviewed with the client when a stretch opens);
@@ -24,9 +25,10 @@ from clinic import local_time
 from intake.abdominal_status import AbdominalStatus, abdominal_status
 from intake.models import HealthCheck, Screening
 from intake.services import todays_health_check
-from notes.models import AbdominalSegment, Consent, ConsentKind, SensitiveArea, TreatmentSession
+from notes.models import AbdominalSegment, AreaConfirmation, Consent, ConsentKind, SensitiveArea, TreatmentSession
 
 CONSENT = "consent"
+AREA_TODAY = "area_today"
 SCREENING = "screening"
 CONTRAINDICATED = "contraindicated"
 REFERRAL = "referral"
@@ -69,6 +71,8 @@ class GateState:
     status: AbdominalStatus | None
     health_check: HealthCheck | None
     open_segment: AbdominalSegment | None
+    # This visit's latest word on the abdomen (read only when the consent agrees to it).
+    abdomen_today: AreaConfirmation | None = None
     cautions: list[str] = field(default_factory=list)
     blockers: list[Unmet] = field(default_factory=list)
 
@@ -81,9 +85,9 @@ class GateState:
 FRONT_DESK_OR_THERAPIST = gettext_lazy("front desk or the therapist")
 
 
-def gate_state(session: TreatmentSession, *, segments=None) -> GateState:
-    """What abdominal work in this session depends on today. `segments`: the session's segments, when the caller
-    has just loaded them (the session page), to find the open one without another query."""
+def gate_state(session: TreatmentSession, *, segments=None, confirmations=None) -> GateState:
+    """What abdominal work in this session depends on today. `segments` and `confirmations` (this visit's latest
+    word per area): when the caller has just loaded them (the session page), not read again."""
     client = session.client
     screening = Screening.objects.latest_for_client(client)
     today = local_time.local_date(timezone.now())
@@ -91,8 +95,15 @@ def gate_state(session: TreatmentSession, *, segments=None) -> GateState:
     if screening is not None:
         clearances = list(screening.intake.clearances.all()) if screening.refer else []
         status = abdominal_status(screening, day=today, clearances=clearances)
+    consent = Consent.objects.latest_for(client, ConsentKind.ABDOMINAL)
+    abdomen_today = None
+    if consent is not None and consent.is_active and SensitiveArea.ABDOMEN in consent.agreed_areas:
+        if confirmations is None:
+            confirmations = AreaConfirmation.objects.latest_per_area(session)
+        abdomen_today = confirmations.get(SensitiveArea.ABDOMEN)
     state = GateState(
-        consent=Consent.objects.latest_for(client, ConsentKind.ABDOMINAL),
+        consent=consent,
+        abdomen_today=abdomen_today,
         screening=screening,
         status=status,
         health_check=todays_health_check(client),
@@ -140,6 +151,25 @@ def _blockers(state: GateState) -> list[Unmet]:
                 _("The client's consent does not include the abdomen."),
                 _("Abdominal work needs the abdomen agreed on a new signed consent, if the client wishes to give it."),
                 FRONT_DESK_OR_THERAPIST,
+            )
+        )
+    elif state.abdomen_today is None:
+        unmet.append(
+            Unmet(
+                AREA_TODAY,
+                _("The client has not initialled the abdomen for this visit."),
+                _("Hand the tablet to the client to initial each area of today's work (“Areas today”, on this page)."),
+                _("the therapist"),
+            )
+        )
+    elif not state.abdomen_today.agreed:
+        unmet.append(
+            Unmet(
+                AREA_TODAY,
+                _("At this visit the client said “not today” to the abdomen (%(when)s).")
+                % {"when": local_time.clock(state.abdomen_today.confirmed_at)},
+                _("Abdominal work waits until the client initials the abdomen again, if they wish."),
+                _("the therapist"),
             )
         )
     status = state.status

@@ -19,7 +19,8 @@ creation.
 
 **Added later, shown when recorded.** What the chart came to record after keyed seals (the areas treated, a
 stretch's position, approach and landmark, an entry's breath phase and hold, the "pulse felt, hands moved" events,
-adverse effects recorded on the draft) enters a note's content only when it holds something, so the notes sealed
+adverse effects recorded on the draft, the client's word on each sensitive area at the visit, its drawn initials by
+their SHA-256) enters a note's content only when it holds something, so the notes sealed
 before it verify unchanged, without a new `SCHEME`; once there, it is covered like the rest. An adverse effect
 reported after signing is not part of the note: it has a seal of its own, over its content and the note's seal.
 
@@ -35,7 +36,7 @@ import json
 
 from django.conf import settings
 
-from notes.models import Addendum, AdverseEffect, TreatmentSession
+from notes.models import Addendum, AdverseEffect, AreaConfirmation, TreatmentSession
 
 SCHEME = 2
 LEGACY_KEY_ID = ""  # a plain SHA-256 from before keyed seals
@@ -75,6 +76,22 @@ def _effect(effect: AdverseEffect) -> dict:
         "reported_by": effect.reported_by_id,
         "reported_by_name": effect.reported_by_name,
         "reported_at": _when(effect.reported_at),
+    }
+
+
+def _confirmation(row: AreaConfirmation) -> dict:
+    return {
+        "confirmation": str(row.public_id),
+        "consent": row.consent_id,
+        "area": row.area,
+        "agreed": row.agreed,
+        "method": row.method,
+        "initials": row.initials,
+        "initials_drawing_sha256": hashlib.sha256(row.initials_drawing.encode()).hexdigest()
+        if row.initials_drawing
+        else "",
+        "confirmed_at": _when(row.confirmed_at),
+        "recorded_by": row.recorded_by_id,
     }
 
 
@@ -133,6 +150,7 @@ def session_content(session: TreatmentSession) -> dict:
                 for a in session.areas.order_by("position", "id")
             ],
             "pulses": [_when(p.at) for p in session.pulses.order_by("at", "id")],
+            "area_confirmations": [_confirmation(c) for c in session.area_confirmations.order_by("confirmed_at", "id")],
             "adverse_effects": [
                 _effect(e) for e in session.adverse_effects.filter(reported_later=False).order_by("reported_at", "id")
             ],

@@ -17,6 +17,7 @@ from notes.models import (
     AbdominalSegment,
     Addendum,
     AdverseEffect,
+    AreaConfirmation,
     AreaTreated,
     ComplaintPain,
     Consent,
@@ -38,7 +39,8 @@ class SessionNotSigned(Exception):
 
 
 class AreaNotAgreed(Exception):
-    """A sensitive area charted as treated that the client does not agree to (no active consent naming it)."""
+    """A sensitive area charted as treated that the client does not agree to: no active consent names it, or the
+    client has not agreed to it at this visit (notes/visit_consent.py)."""
 
     def __init__(self, areas):
         self.areas = sorted(areas)
@@ -60,7 +62,7 @@ def _lock_session(session: TreatmentSession) -> TreatmentSession:
     return rows.get(pk=session.pk)
 
 
-def _lock_draft(session: TreatmentSession) -> TreatmentSession:
+def lock_draft(session: TreatmentSession) -> TreatmentSession:
     """`_lock_session`, and SessionSigned if the session is signed."""
     locked = _lock_session(session)
     if locked.is_signed:
@@ -176,12 +178,12 @@ def update_session(
     "techniques", "note"}, in order; given, they replace the draft's), refusing a form opened before the last save
     (StaleDraft), a session signed meanwhile (SessionSigned), or a sensitive area newly charted that the client
     does not agree to (AreaNotAgreed)."""
-    current = _lock_draft(session)
+    current = lock_draft(session)
     if current.version != version:
         raise StaleDraft
     if areas is not None:
-        already = set(current.areas.values_list("area", flat=True))
-        refused = Consent.objects.not_agreed(current.client, {a["area"] for a in areas} - already)
+        new = {a["area"] for a in areas} - set(current.areas.values_list("area", flat=True))
+        refused = Consent.objects.not_agreed(current.client, new) | AreaConfirmation.objects.not_confirmed(current, new)
         if refused:
             raise AreaNotAgreed(refused)
     for name, value in fields.items():
@@ -301,7 +303,7 @@ def describe_stretch(
 ) -> AbdominalSegment:
     """Record how the open stretch is worked (position, approach, landmark; each optional), while it is open.
     NoOpenStretch when none is; SessionSigned once signed."""
-    session = _lock_draft(session)
+    session = lock_draft(session)
     segment = gate_state(session).open_segment
     if segment is None:
         raise NoOpenStretch
@@ -315,7 +317,7 @@ def record_pulse_felt(*, session: TreatmentSession, token: uuid.UUID) -> tuple[P
     """ "Pulse felt, hands moved", now, in the open stretch; returns (event, created), one event per token. Never
     refused by the gate while a stretch is open: it records what the hands did for safety. NoOpenStretch when none
     is open; SessionSigned once signed."""
-    session = _lock_draft(session)
+    session = lock_draft(session)
     existing = PulseEvent.objects.filter(session=session, token=token).first()
     if existing is not None:
         return existing, False
@@ -378,7 +380,7 @@ def sign_session(*, session: TreatmentSession, by: User) -> TreatmentSession:
     """Sign: the note becomes read-only, what it shows of the client, the therapist, the complaints and the screening
     is frozen, and its seal is stored (notes/hashing.py). SessionSigned if it already is (signed from another tab,
     or by a request that got the lock first)."""
-    session = _lock_draft(session)
+    session = lock_draft(session)
     for segment in session.segments.filter(ended_at__isnull=True):
         _close_segment(segment, AbdominalSegment.EndReason.FINISHED, at=timezone.now())
     session.ended_at = timeline_end(session)

@@ -30,8 +30,9 @@ from notes.forms import (
     areas_formset,
 )
 from notes.gate import SIGNED, AbdominalWorkRefused, gate_state
-from notes.models import Consent, ConsentKind, FeedbackEntry, TreatmentSession
+from notes.models import AreaConfirmation, Consent, ConsentKind, FeedbackEntry, TreatmentSession
 from notes.timeline import page_number, session_pains, session_timeline
+from notes.visit_consent import areas_today
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -87,7 +88,13 @@ def _session_context(
     # Once, for the gate, the timeline and the record box; with their pulse events counted, so that a session
     # without any reads none.
     segments = list(session.segments.annotate(pulse_count=Count("pulses")))
-    state = None if session.is_signed else gate_state(session, segments=segments)
+    if session.is_signed:
+        state, today = None, []
+        visit_confirmations = list(session.area_confirmations.select_related("recorded_by"))
+    else:
+        confirmations = AreaConfirmation.objects.latest_per_area(session)
+        state = gate_state(session, segments=segments, confirmations=confirmations)
+        today, visit_confirmations = areas_today(session, latest=confirmations), []
     timeline = session_timeline(session, page=page_number(request.GET.get("timeline")), segments=segments)
     is_own_draft = not session.is_signed and session.therapist_id == request.user.pk
     segment = state and state.open_segment
@@ -118,6 +125,10 @@ def _session_context(
         or (StretchDetailsForm(initial=_stretch_details(segment)) if is_own_draft and segment else None),
         "pulse_token": uuid.uuid4() if is_own_draft and segment else None,
         "areas": list(session.areas.all()),
+        # The client's word at this visit on each sensitive area: as things stand (a draft), or all of it (signed).
+        "areas_today": today,
+        "areas_consented": any(area.consented for area in today),
+        "visit_confirmations": visit_confirmations,
         "adverse_effects": list(
             session.adverse_effects.select_related("reported_by").only(
                 "session_id",

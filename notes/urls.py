@@ -8,6 +8,7 @@ from notes import (
     history_views,
     plan_views,
     session_views,
+    visit_consent_views,
 )
 
 app_name = "notes"
@@ -41,6 +42,13 @@ urlpatterns = [
         name="adverse-effect-new",
     ),
     path("clients/<uuid:public_id>/plan/", plan_views.treatment_plan, name="treatment-plan"),
+    path(
+        "sessions/<uuid:public_id>/areas/handover/",
+        visit_consent_views.areas_handover_start,
+        name="areas-handover-start",
+    ),
+    path("areas/handover/", visit_consent_views.areas_handover, name="areas-handover"),
+    path("sessions/<uuid:public_id>/areas/verbal/", visit_consent_views.areas_verbal, name="areas-verbal"),
     path("sessions/<uuid:public_id>/sign/", session_views.session_sign, name="session-sign"),
     path("sessions/<uuid:public_id>/addenda/new/", session_views.addendum_new, name="addendum-new"),
 ]

@@ -16,12 +16,13 @@ from django.utils import timezone
 from clinic.models import Client
 from intake import services as intake_services
 from intake.models import ClearanceScope, Complaint, HealthCheck, Intake, PhysicianClearance, Screening
-from notes import services
+from notes import services, visit_consent
 from notes.history import refresh_outcomes
 from notes.models import (
     AbdominalSegment,
     Addendum,
     AdverseEffect,
+    AreaConfirmation,
     AreaTreated,
     ComplaintPain,
     Consent,
@@ -121,10 +122,18 @@ def refer_and_clear(
 
 
 def draft_session(
-    client, *, therapist, before=6, after=None, subjective="", started_at: datetime | None = None
+    client,
+    *,
+    therapist,
+    before=6,
+    after=None,
+    subjective="",
+    started_at: datetime | None = None,
+    initialled=("abdomen",),
 ) -> TreatmentSession:
     """A session started on the client's latest intake, every complaint rated `before` (None: not rated), and
-    `after` when given."""
+    `after` when given; the client's initials at this visit for those of `initialled` their consent names (the
+    abdomen, by default: `initialled=()` for a visit where they have not initialled anything yet)."""
     complaints = Complaint.objects.filter(intake__client=client, removed_at__isnull=True)
     session = services.start_session(
         client=client, therapist=therapist, pain_before={c.pk: before for c in complaints}, subjective=subjective
@@ -136,6 +145,7 @@ def draft_session(
         session = services.update_session(
             session=session, version=session.version, pain_after={c.pk: after for c in complaints}
         )
+    initial_if_consented(session, *initialled)
     return session
 
 
@@ -152,10 +162,33 @@ def check_in(client, *, by, **changes) -> HealthCheck:
     return intake_services.record_health_check(client=client, by=by, **(answers | changes))
 
 
+def initial_areas(session: TreatmentSession, *areas: str, by, agreed=True, initials="MC") -> list[AreaConfirmation]:
+    """The client's word at this visit on each of `areas` (SensitiveArea codes), by typed initials on the tablet."""
+    return visit_consent.confirm_areas(
+        session=session,
+        by=by,
+        answers=[
+            {"area": area, "agreed": agreed, "method": AreaConfirmation.Method.INITIALS_TYPED, "initials": initials}
+            for area in areas
+        ],
+    )
+
+
+def initial_if_consented(session: TreatmentSession, *areas: str) -> None:
+    """The client initials, at this visit, those of `areas` a consent in force names and not yet agreed today: what
+    the therapist does before the work when the test is about something else."""
+    wanted = set(areas) & set(Consent.objects.in_force_per_area(session.client))
+    wanted -= AreaConfirmation.objects.agreed_areas(session)
+    if wanted:
+        initial_areas(session, *sorted(wanted), by=session.therapist)
+
+
 def open_abdominal_work(session: TreatmentSession, *, by) -> AbdominalSegment:
-    """A stretch of abdominal work opened on the client's spoken re-confirmation, after today's health check."""
+    """A stretch of abdominal work opened on the client's spoken re-confirmation, after today's health check and
+    the client's initials for the abdomen at this visit."""
     if intake_services.todays_health_check(session.client) is None:
         check_in(session.client, by=by)
+    initial_if_consented(session, "abdomen")
     return services.request_abdominal_work(session=session, by=by, reconfirmed=True)
 
 
@@ -184,6 +217,10 @@ def areas_treated(session: TreatmentSession, *areas: dict) -> list[AreaTreated]:
     """The draft's areas treated, saved with its note (each {"area", "techniques", "side"?, "note"?}); by default the
     low back with Swedish and myofascial release."""
     areas = areas or ({"area": "low_back", "side": "both", "techniques": ["swedish", "myofascial"], "note": ""},)
+    # The sensitive ones the client's consent names, initialled at this visit first (as the session page asks).
+    initial_if_consented(
+        session, *(AreaTreated.SENSITIVE[a["area"]] for a in areas if a["area"] in AreaTreated.SENSITIVE)
+    )
     services.update_session(session=session, version=session.version, areas=list(areas))
     return list(session.areas.all())
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def draft(care_client, therapist, front_desk):
     screened_intake(care_client, by=front_desk, complaints=[h.LOW_BACK])
     h.give_consent(care_client, by=front_desk, areas=["abdomen", "front_hip", "gluteal", "chest_wall"])
-    return h.draft_session(care_client, therapist=therapist)
+    return h.draft_session(care_client, therapist=therapist, initialled=("abdomen", "gluteal"))
 
 
 def note_with_areas(session, *rows) -> dict:

@@ -29,6 +29,7 @@ def ready(care_client, therapist, front_desk):
 
 
 def open_abdominal(browser, session, **extra):
+    h.initial_if_consented(session, "abdomen")
     return browser.post(f"/sessions/{session.public_id}/abdominal/", {"reconfirmed": "on", **extra}, follow=True)
 
 

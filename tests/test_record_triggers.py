@@ -246,6 +246,12 @@ def test_an_approved_disposal_lets_deletes_through_for_its_own_client_only(recor
     approved_disposal_under_way(record.client, requested_by=clinic_admin, approved_by=front_desk)
 
     other_refused = refused("DELETE FROM notes_consent WHERE client_id = %s", [other.client.pk])
+    # Children first, as the disposal deletes them: the visits' agreements name the consent.
+    run_sql(
+        "DELETE FROM notes_areaconfirmation WHERE session_id IN "
+        "(SELECT id FROM notes_treatmentsession WHERE client_id = %s)",
+        [record.client.pk],
+    )
     own_deleted = run_sql("DELETE FROM notes_consent WHERE client_id = %s", [record.client.pk])
 
     assert other_refused and own_deleted == 1

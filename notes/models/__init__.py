@@ -27,6 +27,7 @@ from notes.models.sessions import (
     TreatmentSession,
 )
 from notes.models.treatment import AdverseEffect, AreaTreated, PulseEvent, Technique
+from notes.models.visit_consent import AreaConfirmation, AreaConfirmationQuerySet
 from notes.models.whole_record import RecordDisposal, RecordExport
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "AbdominalSegment",
     "Addendum",
     "AdverseEffect",
+    "AreaConfirmation",
+    "AreaConfirmationQuerySet",
     "AreaTreated",
     "ComplaintOutcome",
     "ComplaintPain",

@@ -99,12 +99,21 @@ class ConsentQuerySet(AuditedQuerySet):
     def latest_for(self, client, kind: str):
         return self.filter(client=client, kind=kind).select_related("text").order_by("-signed_at", "-id").first()
 
+    def in_force_per_area(self, client) -> dict[str, "Consent"]:
+        """Each sensitive area the client agrees to now, and the consent that says so: their latest consent of
+        each kind, if active (the newer one where both name an area)."""
+        latest = {}
+        for consent in self.filter(client=client).select_related("text").order_by("-signed_at", "-id"):
+            latest.setdefault(consent.kind, consent)
+        in_force = {}
+        for consent in sorted(latest.values(), key=lambda c: (c.signed_at, c.pk), reverse=True):
+            for area in consent.agreed_areas if consent.is_active else ():
+                in_force.setdefault(area, consent)
+        return in_force
+
     def agreed_areas(self, client) -> set[str]:
         """The sensitive areas the client agrees to now: those of their latest consent of each kind, if active."""
-        latest = {}
-        for consent in self.filter(client=client).only("kind", "areas", "withdrawn_at").order_by("-signed_at", "-id"):
-            latest.setdefault(consent.kind, consent)
-        return {area for consent in latest.values() if consent.is_active for area in consent.agreed_areas}
+        return set(self.in_force_per_area(client))
 
     def not_agreed(self, client, treated_areas) -> set[str]:
         """Of these areas treated (AreaTreated.Area codes), the sensitive ones the client does not agree to now.
