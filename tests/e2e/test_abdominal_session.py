@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("size", [(768, 1024), (390, 844)], ids=["tablet", "phone"])
-def test_therapist_runs_an_abdominal_session_with_a_stop_and_signs(signed_in_page, live_server, size):
+def test_therapist_runs_an_abdominal_session_with_a_stop_and_signs(signed_in_page, live_server, demo_password, size):
     therapist = UserFactory(username="theo", first_name="Theo", last_name="M", roles=[roles.THERAPIST])
     client = ClientFactory(first_name="Maya", last_name="Chen", care_team=[therapist])
     record_intake(
@@ -44,6 +44,17 @@ def test_therapist_runs_an_abdominal_session_with_a_stop_and_signs(signed_in_pag
     page.get_by_role("link", name="record it now").click()
     page.get_by_role("button", name="No change since the last visit").click()
     expect(page.get_by_text("Health check recorded")).to_be_visible()
+
+    # Then the client's initials for the abdomen at this visit, on the tablet handed over (and taken back).
+    expect(page.locator(".gate-unmet")).to_contain_text("The client has not initialled the abdomen for this visit.")
+    page.get_by_role("button", name="Hand the tablet to the client to initial today's areas").click()
+    page.locator('[data-area="abdomen"]').get_by_label("Yes, today").check()
+    page.locator('[data-area="abdomen"]').get_by_label("Your initials").fill("MC")
+    page.locator('[data-area="front_hip"]').get_by_label("Not today").check()
+    page.get_by_role("button", name="Record my answers").click()
+    page.get_by_label("Staff password").fill(demo_password)
+    page.get_by_role("button", name="Return to the app").click()
+    expect(page.get_by_text("The client's answer for each area is recorded.")).to_be_visible()
 
     page.get_by_label("The client confirmed out loud").check()
     page.get_by_role("button", name="Start abdominal work").click()

@@ -45,6 +45,11 @@ def test_the_core_task_takes_21_taps_and_no_typing(signed_in_page, live_server, 
     at.tap(page.get_by_role("link", name="New session"))
     at.choose("Pain now", "6")
     at.tap(page.get_by_role("button", name="Start session"))
+    # The client's initials for the abdomen at this visit: their taps on the handed-over tablet, not the therapist's
+    # (tests/e2e/test_visit_initials.py drives that page).
+    expect(page.get_by_text("Session started.")).to_be_visible()
+    h.initial_areas(TreatmentSession.objects.get(client=client), "abdomen", by=therapist)
+    page.reload()
     at.tap(page.get_by_label("The client confirmed out loud"))
     at.tap(page.get_by_role("button", name="Start abdominal work"))
     expect(page.locator(".segment-open")).to_be_visible()

@@ -41,6 +41,7 @@ def test_every_live_control_is_big_enough_to_tap_and_nothing_scrolls_sideways(
     )
     h.check_in(client, by=therapist)
     session = start_session(client=client, therapist=therapist, pain_before={})
+    h.initial_areas(session, "abdomen", by=therapist)
     page = signed_in_page(therapist)
     page.set_viewport_size({"width": size[0], "height": size[1]})
     page.goto(f"{live_server.url}/sessions/{session.public_id}/")
