@@ -124,6 +124,14 @@ def test_the_form_shows_nothing_of_the_chart(link_path, care_client, front_desk)
 
 
 @pytest.mark.django_db
+def test_the_form_speaks_to_the_client_not_to_staff(link_path):
+    page = phone().get(link_path).content.decode()
+
+    assert "Rather not say" in page  # the worst pain, which the client may leave out
+    assert "Not asked" not in page
+
+
+@pytest.mark.django_db
 def test_a_link_used_once_keeps_what_was_sent_and_changes_nothing_of_the_chart(link_path, care_client):
     response = phone().post(link_path, client_form_data())
 
