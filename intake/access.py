@@ -49,7 +49,9 @@ def get_intake_to_read(user, public_id) -> Intake:
     Loaded by its id, then checked against the client's care team, which the page reads anyway: the same 404s
     as filtering by the clients the user may see, without compiling that filter's subqueries on every view."""
     _require_a_role(user)
-    intake = get_object_or_404(Intake.objects.select_related("client", "taken_by", "assessed_by"), public_id=public_id)
+    # With the client's own forms it came from, if it did (their reviewer too): the page says who filled it in.
+    related = ("client", "taken_by", "assessed_by", "client_submission__reviewed_by")
+    intake = get_object_or_404(Intake.objects.select_related(*related), public_id=public_id)
     if user.is_front_desk or may_read_clinical_record(user, intake.client):
         return intake
     raise Http404

@@ -188,6 +188,8 @@ def intake_detail(request, public_id):
             else None,
             "judgement": standing,
             "judgements": judgements,
+            # Filled in by the client on their own forms, then accepted by a staff member: said so, not "taken by".
+            "from_client": getattr(intake, "client_submission", None),
             "may_judge": latest is not None
             and latest.screened_at == client.screened_at  # the client's latest screening (their summary's)
             and access.may_judge(request.user, client),

@@ -85,9 +85,10 @@ class GateState:
 FRONT_DESK_OR_THERAPIST = gettext_lazy("front desk or the therapist")
 
 
-def gate_state(session: TreatmentSession, *, segments=None, confirmations=None) -> GateState:
-    """What abdominal work in this session depends on today. `segments` and `confirmations` (this visit's latest
-    word per area): when the caller has just loaded them (the session page), not read again."""
+def gate_state(session: TreatmentSession, *, segments=None, confirmations=None, consents=None) -> GateState:
+    """What abdominal work in this session depends on today. `segments`, `confirmations` (this visit's latest word
+    per area) and `consents` (the client's latest of each kind): when the caller has just loaded them (the session
+    page), not read again."""
     client = session.client
     screening = Screening.objects.latest_for_client(client)
     today = local_time.local_date(timezone.now())
@@ -95,7 +96,10 @@ def gate_state(session: TreatmentSession, *, segments=None, confirmations=None) 
     if screening is not None:
         clearances = list(screening.intake.clearances.all()) if screening.refer else []
         status = abdominal_status(screening, day=today, clearances=clearances)
-    consent = Consent.objects.latest_for(client, ConsentKind.ABDOMINAL)
+    if consents is None:
+        consent = Consent.objects.latest_for(client, ConsentKind.ABDOMINAL)
+    else:
+        consent = consents.get(ConsentKind.ABDOMINAL)
     abdomen_today = None
     if consent is not None and consent.is_active and SensitiveArea.ABDOMEN in consent.agreed_areas:
         if confirmations is None:

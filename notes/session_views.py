@@ -93,8 +93,9 @@ def _session_context(
         visit_confirmations = list(session.area_confirmations.select_related("recorded_by"))
     else:
         confirmations = AreaConfirmation.objects.latest_per_area(session)
-        state = gate_state(session, segments=segments, confirmations=confirmations)
-        today, visit_confirmations = areas_today(session, latest=confirmations), []
+        consents = Consent.objects.latest_of_each_kind(session.client)
+        state = gate_state(session, segments=segments, confirmations=confirmations, consents=consents)
+        today, visit_confirmations = areas_today(session, latest=confirmations, consents=consents), []
     timeline = session_timeline(session, page=page_number(request.GET.get("timeline")), segments=segments)
     is_own_draft = not session.is_signed and session.therapist_id == request.user.pk
     segment = state and state.open_segment

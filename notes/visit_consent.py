@@ -42,10 +42,13 @@ class AreaToday:
         return self.confirmation is not None and self.confirmation.agreed
 
 
-def areas_today(session: TreatmentSession, *, latest: dict | None = None) -> list[AreaToday]:
-    """Every sensitive area, with the consent in force naming it and this visit's latest word on it (`latest`, when
-    the caller has read it already). Two queries."""
-    in_force = Consent.objects.in_force_per_area(session.client)
+def areas_today(
+    session: TreatmentSession, *, latest: dict | None = None, consents: dict | None = None
+) -> list[AreaToday]:
+    """Every sensitive area, with the consent in force naming it and this visit's latest word on it. `latest` (the
+    visit's latest word per area) and `consents` (the client's latest of each kind): when the caller has read them.
+    Two queries otherwise."""
+    in_force = Consent.objects.in_force_per_area(session.client, latest=consents)
     if latest is None:
         latest = AreaConfirmation.objects.latest_per_area(session)
     return [

@@ -282,6 +282,18 @@ def test_accepting_updates_the_details_and_adds_a_screened_intake(as_user, front
 
 
 @pytest.mark.django_db
+def test_an_accepted_intake_says_the_client_filled_it_in(as_user, front_desk, submission):
+    as_user(front_desk).post(f"/submissions/{submission.public_id}/accept/")
+    intake = Intake.objects.get()
+
+    page = as_user(front_desk).get(intake.get_absolute_url()).content.decode()
+
+    assert "Filled in by the client on their own forms" in page
+    assert f"accepted by {front_desk.display_name}" in page
+    assert "Taken by" not in page
+
+
+@pytest.mark.django_db
 def test_accepting_twice_changes_nothing_the_second_time(as_user, front_desk, submission):
     as_user(front_desk).post(f"/submissions/{submission.public_id}/accept/")
     again = as_user(front_desk).post(f"/submissions/{submission.public_id}/accept/", follow=True)

@@ -120,6 +120,11 @@ def client_form_page(world, browser):
     return f"/f/{token}/"
 
 
+def areas_handover_page(world, browser):
+    browser.post(f"/sessions/{world.draft.public_id}/areas/handover/")
+    return "/areas/handover/"
+
+
 def forms_handover_page(world, browser):
     browser.post(f"/clients/{world.client.public_id}/forms/handover/")
     return "/handover/forms/"
@@ -212,6 +217,7 @@ PAGES = [
     ),
     Page("consent new", "notes:consent-new", "desk", client_url("consents/new/")),
     Page("consent hand-over", "notes:handover", "desk", handover_page),
+    Page("areas hand-over", "notes:areas-handover", "therapist", areas_handover_page),
     Page("consent detail", "notes:consent-detail", "desk", lambda w, b: f"/consents/{w.consent.public_id}/"),
     Page(
         "consent signature",
@@ -343,16 +349,21 @@ EXPECTED_QUERIES = {
     "questionnaire detail": 5,
     "consent new": 6,  # 4 until it told the front desk, first, that the screening does not allow abdominal work
     "consent hand-over": 4,
+    "areas hand-over": 7,
     "consent detail": 5,
     "consent signature": 4,
     "consent withdraw": 4,
     "session new": 12,  # 11 until it warned of a missing treatment consent and read the clearances' scope
-    "session detail, signed": 11,  # 9 until it showed the areas treated and the adverse effects (one query each)
-    # 12 until the gate asked for today's health check; 13 until it showed the areas treated and the adverse effects
-    "session detail, draft": 15,
+    # 9 until it showed the areas treated and the adverse effects (one query each); 11 until it showed the client's
+    # word on each sensitive area at the visit (one query)
+    "session detail, signed": 12,
+    # 12 until the gate asked for today's health check; 13 until it showed the areas treated and the adverse effects;
+    # 15 until it showed the visit's word on each sensitive area (one query; the consents read once for the gate too)
+    "session detail, draft": 16,
     "session edit": 6,  # 5 until the note recorded the areas treated (their rows, one query)
-    # 11 until the gate asked for today's health check; 12 until it showed the areas treated and adverse effects
-    "session sign": 14,
+    # 11 until the gate asked for today's health check; 12 until it showed the areas treated and adverse effects; 14
+    # until it showed the visit's word on each sensitive area (one query)
+    "session sign": 15,
     "addendum new": 3,
     "adverse effect new": 4,
     "treatment plan": 4,
@@ -388,6 +399,8 @@ NOT_PAGES = {
     "clinic:client-restore": "POST only, from the client page",
     "intake:intake-assess": "POST only, from the intake page",
     "notes:handover-start": "POST only, from the consent page (measured through the hand-over page it opens)",
+    "notes:areas-handover-start": "POST only, from the session page (measured through the hand-over page it opens)",
+    "notes:areas-verbal": "POST only, from the session page",
     "intake:forms-handover-start": "POST only, from the forms link page (measured through the hand-over it opens)",
     "intake:submission-accept": "POST only, from the review page",
     "intake:submission-decline": "POST only, from the review page",
@@ -456,6 +469,8 @@ def get_statuses(world: World) -> dict:
         "clinic:client-restore": ("admin", f"/clients/{pk['client']}/restore/"),
         "intake:intake-assess": ("therapist", f"/intakes/{pk['intake']}/assessment/"),
         "notes:handover-start": ("desk", f"/clients/{pk['client']}/consents/handover/"),
+        "notes:areas-handover-start": ("therapist", f"/sessions/{pk['session']}/areas/handover/"),
+        "notes:areas-verbal": ("therapist", f"/sessions/{pk['session']}/areas/verbal/"),
         "intake:forms-handover-start": ("desk", f"/clients/{pk['client']}/forms/handover/"),
         "intake:submission-accept": ("desk", f"/submissions/{uuid.uuid4()}/accept/"),
         "intake:submission-decline": ("desk", f"/submissions/{uuid.uuid4()}/decline/"),

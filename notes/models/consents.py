@@ -99,12 +99,18 @@ class ConsentQuerySet(AuditedQuerySet):
     def latest_for(self, client, kind: str):
         return self.filter(client=client, kind=kind).select_related("text").order_by("-signed_at", "-id").first()
 
-    def in_force_per_area(self, client) -> dict[str, "Consent"]:
-        """Each sensitive area the client agrees to now, and the consent that says so: their latest consent of
-        each kind, if active (the newer one where both name an area)."""
+    def latest_of_each_kind(self, client) -> dict[str, "Consent"]:
+        """The client's latest consent of each kind (withdrawn or not), with its text: one query."""
         latest = {}
         for consent in self.filter(client=client).select_related("text").order_by("-signed_at", "-id"):
             latest.setdefault(consent.kind, consent)
+        return latest
+
+    def in_force_per_area(self, client, *, latest: dict | None = None) -> dict[str, "Consent"]:
+        """Each sensitive area the client agrees to now, and the consent that says so: their latest consent of
+        each kind, if active (the newer one where both name an area). `latest`: `latest_of_each_kind`, when the
+        caller has read it."""
+        latest = self.latest_of_each_kind(client) if latest is None else latest
         in_force = {}
         for consent in sorted(latest.values(), key=lambda c: (c.signed_at, c.pk), reverse=True):
             for area in consent.agreed_areas if consent.is_active else ():
