@@ -38,6 +38,7 @@ from notes.models import (
     AbdominalSegment,
     Addendum,
     AdverseEffect,
+    AreaConfirmation,
     AreaTreated,
     ComplaintPain,
     Consent,
@@ -373,6 +374,27 @@ TABLES = (
         own("techniques"),
         made("techniques_labels", lambda a: a.technique_labels),
         own("note"),
+    ),
+    table(
+        "area_confirmations.csv",
+        AreaConfirmation,
+        "area_confirmations",
+        _l(
+            "The client's word at each visit on each sensitive area before it was treated: the consent it confirms, "
+            'the area, agreed or not ("no": not today), how (initials typed or drawn on the tablet, or out loud '
+            "where the province's rules allow it), the initials, whether initials were drawn, when, recorded by whom."
+        ),
+        ref("confirmation_id", "public_id", "public_id"),
+        SESSION_ID,
+        made("consent_id", lambda c: c.consent_public_id, "consent"),
+        *coded("area"),
+        own("agreed"),
+        *coded("method"),
+        own("initials"),
+        made("has_drawn_initials", lambda c: c.has_drawing, "initials_drawing"),
+        made("shown", lambda c: c.shown),
+        own("confirmed_at"),
+        staff("recorded_by"),
     ),
     table(
         "adverse_effects.csv",

@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Client, User
@@ -35,6 +35,7 @@ from notes.models import (
     AbdominalSegment,
     Addendum,
     AdverseEffect,
+    AreaConfirmation,
     AreaTreated,
     ComplaintPain,
     Consent,
@@ -160,6 +161,7 @@ def _sessions(client: Client, *, intakes: list, complaints: list) -> dict[str, l
             has_areas=Exists(AreaTreated.objects.filter(session=OuterRef("pk"))),
             has_effects=Exists(AdverseEffect.objects.filter(session=OuterRef("pk"))),
             has_addenda=Exists(Addendum.objects.filter(session=OuterRef("pk"))),
+            has_confirmations=Exists(AreaConfirmation.objects.filter(session=OuterRef("pk"))),
         )
         .order_by("started_at", "id")
     )
@@ -193,7 +195,20 @@ def _sessions(client: Client, *, intakes: list, complaints: list) -> dict[str, l
     areas = _numbered(sorted(areas, key=lambda area: (area.position, area.pk)), session_of, "session")
     effects = recorded("has_effects", AdverseEffect, "reported_by")
     addenda = recorded("has_addenda", Addendum, "author")
-    for record in (*effects, *addenda):
+    confirmations = []
+    if any(session.has_confirmations for session in sessions):
+        confirmations = list(
+            AreaConfirmation.objects.filter(**signed)
+            .select_related("recorded_by")
+            # Whether initials were drawn, not the drawing; the consent it confirms by its public id.
+            .defer("initials_drawing")
+            .annotate(
+                has_drawing=ExpressionWrapper(~Q(initials_drawing=""), output_field=BooleanField()),
+                consent_public_id=F("consent__public_id"),
+            )
+            .order_by("confirmed_at", "id")
+        )
+    for record in (*effects, *addenda, *confirmations):
         record.session = session_of[record.session_id]
     return {
         "sessions": sessions,
@@ -207,6 +222,7 @@ def _sessions(client: Client, *, intakes: list, complaints: list) -> dict[str, l
         "areas_treated": areas,
         "adverse_effects": _in_parent_order(effects, session_of),
         "addenda": _in_parent_order(addenda, session_of),
+        "area_confirmations": _in_parent_order(confirmations, session_of),
         "treatment_plans": _plans(client, sessions),
     }
 

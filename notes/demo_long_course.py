@@ -25,7 +25,15 @@ from intake import services as intake_services
 from intake.models import ClearanceScope, Intake
 from notes import services
 from notes.demo_questionnaires import answer_questionnaires
-from notes.models import AbdominalSegment, Consent, ConsentKind, ConsentText, SensitiveArea, TreatmentSession
+from notes.models import (
+    AbdominalSegment,
+    AreaConfirmation,
+    Consent,
+    ConsentKind,
+    ConsentText,
+    SensitiveArea,
+    TreatmentSession,
+)
 
 # The sensitive areas the demo clients agree to: all but the breast (treated only at a client's own request).
 DEMO_AREAS = [SensitiveArea.ABDOMEN, SensitiveArea.FRONT_HIP, SensitiveArea.GLUTEAL, SensitiveArea.CHEST_WALL]
@@ -286,6 +294,7 @@ def treat(client: Client, visit: int, complaints: list, *, therapist: User, desk
     )
     session.started_at = started
     session.save()
+    initial_areas(session, by=therapist, at=started + timedelta(minutes=5))
     objective, assessment, plan, home_care = PHASES[visit // 4]
     services.update_session(
         session=session,
@@ -312,6 +321,29 @@ def treat(client: Client, visit: int, complaints: list, *, therapist: User, desk
     check.visit_day, check.recorded_at = started.date(), started - timedelta(minutes=10)
     check.save()
     return signed
+
+
+# The sensitive areas of each visit's work (areas(visit): the gluteals, the abdomen), as the consent names them.
+INITIALLED = (SensitiveArea.ABDOMEN, SensitiveArea.GLUTEAL)
+
+
+def initial_areas(session: TreatmentSession, *, by: User, at: datetime) -> None:
+    """The client's initials typed on the tablet at the visit, before the work, for each area of INITIALLED: as
+    notes.visit_consent.confirm_areas writes them (against the consent in force naming the area), at the visit's
+    moment: a confirmation row is never updated (the database refuses it), so it cannot be moved back afterwards."""
+    in_force = Consent.objects.in_force_per_area(session.client)
+    initials = f"{CLIENT['first_name'][0]}{CLIENT['last_name'][0]}"
+    for area in INITIALLED:
+        AreaConfirmation(
+            session=session,
+            consent=in_force[area],
+            area=area,
+            agreed=True,
+            method=AreaConfirmation.Method.INITIALS_TYPED,
+            initials=initials,
+            confirmed_at=at,
+            recorded_by=by,
+        ).save()
 
 
 def work(session: TreatmentSession, stretch: Stretch, *, by: User, opens_at: datetime) -> datetime:

@@ -21,6 +21,7 @@ from notes.models import (
     AbdominalSegment,
     Addendum,
     AdverseEffect,
+    AreaConfirmation,
     AreaTreated,
     ComplaintPain,
     Consent,
@@ -38,6 +39,11 @@ LATER_RECORDS = (
     ("areas", "has_areas"),
     ("pulses", "has_pulses"),
     (Prefetch("adverse_effects", queryset=AdverseEffect.objects.select_related("reported_by")), "has_effects"),
+    # The client's word at each visit on each sensitive area (initials typed or drawn, or out loud).
+    (
+        Prefetch("area_confirmations", queryset=AreaConfirmation.objects.select_related("recorded_by")),
+        "has_confirmations",
+    ),
 )
 
 
@@ -65,6 +71,7 @@ def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
             has_areas=Exists(AreaTreated.objects.filter(session=OuterRef("pk"))),
             has_pulses=Exists(PulseEvent.objects.filter(session=OuterRef("pk"))),
             has_effects=Exists(AdverseEffect.objects.filter(session=OuterRef("pk"))),
+            has_confirmations=Exists(AreaConfirmation.objects.filter(session=OuterRef("pk"))),
         )
         .order_by("started_at", "id")
     )
@@ -114,6 +121,7 @@ def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
     )
     for consent in consents:
         consent.signature_image = signature_image(consent.signature_drawing)
+    _confirmations_of(sessions, consents)
     return {
         "client": client,
         "care_team": client.care_team_members,
@@ -130,6 +138,18 @@ def record_for_export(client: Client, *, drafts: int | None = None) -> dict:
         "retention": disposal.retention_as_loaded(client),
         **questionnaire_context(client),
     }
+
+
+def _confirmations_of(sessions: list, consents: list) -> None:
+    """Each session's `confirmations`: the client's word at the visit on each sensitive area, in the order given,
+    each naming its consent (one of the client's, loaded already) and its drawn initials as an image the PDF may
+    show (`initials_image`, or "")."""
+    consent_of = {consent.pk: consent for consent in consents}
+    for session in sessions:
+        session.confirmations = list(session.area_confirmations.all()) if session.has_confirmations else []
+        for row in session.confirmations:
+            row.consent = consent_of[row.consent_id]
+            row.initials_image = signature_image(row.initials_drawing)
 
 
 def _intakes_with_screenings(client: Client) -> list:

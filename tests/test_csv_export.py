@@ -496,6 +496,7 @@ KEYS = {
     "areas_treated.csv": 2,  # session_id, area_number
     "adverse_effects.csv": 1,
     "addenda.csv": 1,
+    "area_confirmations.csv": 1,
     "outcomes.csv": 1,  # the complaint, by region and side
     "questionnaires.csv": 1,
 }
@@ -524,6 +525,7 @@ JOINS = [
             "areas_treated.csv",
             "adverse_effects.csv",
             "addenda.csv",
+            "area_confirmations.csv",
         )
     ],
     *[
@@ -540,6 +542,7 @@ JOINS = [
         )
     ],
     (("screenings.csv", "health_check_id"), ("health_checks.csv", "health_check_id")),
+    (("area_confirmations.csv", "consent_id"), ("consents.csv", "consent_id")),
     (("screening_reasons.csv", "screening_id"), ("screenings.csv", "screening_id")),
     (("clinical_judgements.csv", "screening_id"), ("screenings.csv", "screening_id")),
     (("treatment_plans.csv", "replaces_plan_id"), ("treatment_plans.csv", "plan_id")),

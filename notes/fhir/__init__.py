@@ -6,6 +6,10 @@ read the bundle back.
 - Patient (family physician, how referred); per intake a QuestionnaireResponse of every answer, a Condition per
   complaint and an Observation of its pain at intake; a RiskAssessment per screening and per clinical judgement; a
   DocumentReference per physician clearance; each Consent with the Provenance of its signature (and withdrawal).
+  The client's word at each visit on each sensitive area: a Consent of its own (active and permit when agreed,
+  rejected and deny when "not today"), its sourceReference the signed Consent it confirms, the visit's Encounter
+  in provision.data, how (typed or drawn initials, out loud) and the initials in extensions; drawn initials as the
+  signature of a Provenance (notes/fhir/signing.py).
 - Per signed session: an Encounter; a Procedure for the treatment, with a Procedure per area treated and per
   stretch of abdominal work; an Observation per pain rating before and after treatment and per feedback entry
   during the work (each rating's category says which: intake, pre, post, during); "pulse felt, hands moved" as an
@@ -97,6 +101,8 @@ def _session(session, patient: dict, condition_ids: dict, ratings: course.Rating
         found += [sessions.pulse(p, session, stretch_ref, patient) for p in pulses if p.segment_id == segment.pk]
     if session.has_effects:
         found += [sessions.adverse_event(effect, session, patient) for effect in session.adverse_effects.all()]
+    for row in session.confirmations:
+        found += signing.visit_confirmation(row, session, patient)
     found += signing.signed_note(session, patient)
     for addendum in session.addenda.all():
         found += signing.addendum(addendum, session, patient)

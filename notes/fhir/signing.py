@@ -1,13 +1,15 @@
 """What was signed, and who signed it: a DocumentReference per signed note and per addendum (its text, its seal),
 a Provenance per signing (the seal as the signature's data); each Consent with its text and a Provenance of its
-signature (the drawn signature as an image, or the typed name) and of its withdrawal."""
+signature (the drawn signature as an image, or the typed name) and of its withdrawal; the client's word at each
+visit on each sensitive area as a Consent of its own (permit or deny) that confirms the signed one, with the
+Provenance of the initials drawn."""
 
 import base64
 import hashlib
 
 from notes.exports import SIGNATURE_PREFIX
 from notes.fhir.codes import LOINC, derived_uuid, ref, when
-from notes.models import Consent, TreatmentSession
+from notes.models import AreaConfirmation, Consent, TreatmentSession
 
 PROGRESS_NOTE = {"system": LOINC, "code": "11506-3", "display": "Progress note"}
 AUTHORS_SIGNATURE = {
@@ -252,3 +254,85 @@ def consent(found: Consent, patient_ref: dict) -> list[dict]:
             withdrawal["reason"] = [{"text": found.withdrawal_reason}]
         found_resources.append(withdrawal)
     return found_resources
+
+
+VISIT_CONFIRMATION = "urn:massage-clinic:visit-confirmation"
+
+
+def visit_confirmation(row: AreaConfirmation, session: TreatmentSession, patient_ref: dict) -> list[dict]:
+    """The client's word at this visit on one sensitive area, before it is treated: a Consent, active when agreed
+    (permit) and rejected when "not today" (deny), naming the area with the code system the signed consents use,
+    confirming the signed consent it rests on (`sourceReference`), for the visit's Encounter (`provision.data`,
+    meaning "related": the visit and what was done in it), with how it was given and the initials (extensions);
+    initials drawn on the tablet as the signature of a Provenance."""
+    label = str(row.get_area_display())
+    how = str(row.get_method_display())
+    extensions = [
+        {
+            "url": f"{VISIT_CONFIRMATION}#method",
+            "valueCoding": {"system": f"{VISIT_CONFIRMATION}-method", "code": row.method, "display": how},
+        },
+        {"url": f"{VISIT_CONFIRMATION}#shown", "valueString": row.shown},
+        {"url": f"{VISIT_CONFIRMATION}#recorded-by", "valueString": row.recorded_by.display_name},
+    ]
+    if row.initials:
+        extensions.append({"url": f"{VISIT_CONFIRMATION}#initials", "valueString": row.initials})
+    resource = {
+        "resourceType": "Consent",
+        "id": str(row.public_id),
+        "status": "active" if row.agreed else "rejected",
+        "scope": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "treatment"}]},
+        "category": [
+            {"coding": [{"system": LOINC, "code": "59284-0", "display": "Patient Consent"}]},
+            {
+                "coding": [
+                    {"system": VISIT_CONFIRMATION, "code": "area-at-visit", "display": "Area confirmed at the visit"}
+                ]
+            },
+        ],
+        "patient": patient_ref,
+        "dateTime": when(row.confirmed_at),
+        "performer": [{"display": _sdm_display(row.consent) if row.consent.signed_by_sdm else row.consent.signed_name}],
+        "policyRule": {"text": f"Confirmed at the visit: {label}, {'agreed' if row.agreed else 'not today'}"},
+        "sourceReference": ref("Consent", row.consent.public_id),
+        "provision": {
+            "type": "permit" if row.agreed else "deny",
+            "period": {"start": when(row.confirmed_at), "end": when(session.ended_at or session.signed_at)},
+            "code": [{"coding": [{"system": SENSITIVE_AREA_SYSTEM, "code": row.area, "display": label}]}],
+            "data": [{"meaning": "related", "reference": ref("Encounter", session.public_id)}],
+        },
+        "extension": extensions,
+    }
+    found = [resource]
+    drawn = getattr(row, "initials_image", "")
+    if drawn:
+        found.append(
+            {
+                "resourceType": "Provenance",
+                "id": str(derived_uuid(row.public_id, "initialled")),
+                "target": [ref("Consent", row.public_id), ref("Encounter", session.public_id)],
+                "occurredDateTime": when(row.confirmed_at),
+                "recorded": when(row.confirmed_at),
+                "activity": {"text": f"Initials drawn on the tablet for {label}"},
+                "agent": [
+                    {
+                        "type": {"coding": [{"system": PARTICIPANT, "code": "informant"}]},
+                        "who": {"display": row.consent.signed_name},
+                    },
+                    {
+                        "type": {"coding": [{"system": PARTICIPANT, "code": "enterer"}]},
+                        "who": {"display": row.recorded_by.display_name},
+                    },
+                ],
+                "signature": [
+                    {
+                        "type": [CONSENT_SIGNATURE],
+                        "when": when(row.confirmed_at),
+                        "who": {"display": row.consent.signed_name},
+                        "sigFormat": "image/png",
+                        "data": drawn.removeprefix(SIGNATURE_PREFIX),
+                    }
+                ],
+            }
+        )
+    return found
