@@ -16,7 +16,9 @@ from intake.views import _engine_check, _intake_fields
 
 # Questionnaires staff may choose for a client's link, by code: the client fills them in with the rest.
 INSTRUMENTS: dict[str, str] = {
-    code: f"{instrument.short_name}: {instrument.name}" for code, instrument in questionnaires.INSTRUMENTS.items()
+    code: f"{instrument.short_name}: {instrument.name}"
+    for code, instrument in questionnaires.INSTRUMENTS.items()
+    if not instrument.paper_only  # its wording is not reproduced: staff enter it from the printed form
 }
 
 

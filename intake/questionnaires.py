@@ -1,7 +1,8 @@
 """Validated questionnaires the client fills in, scored exactly by each instrument's published rule. Pure Python: no
 Django here (like intake/screening), so `manage.py questionnaire score -` and the tests check the rules on their own.
 
-Five instruments that an open-source app may reproduce (their terms in docs/questionnaires.md):
+Six instruments: five that an open-source app may reproduce, one scored from the clinic's printed form (their
+terms in docs/questionnaires.md):
 - **NPRS**: one 0-10 pain rating; higher is worse; MCID a drop of 2 points and/or 30 % (Farrar et al., Pain 2001),
   judged by the clinic's rule like the pain outcome.
 - **PSFS**: 3 to 5 activities the client names, each rated 0 (unable) to 10 (able as before the problem); the score
@@ -17,7 +18,11 @@ Five instruments that an open-source app may reproduce (their terms in docs/ques
   when the total is 3 or less, high when the total is 4 or more and the subscale 4 or more, otherwise medium (Hill et
   al., Arthritis Rheum 2008). A risk group, not an outcome: no MCID.
 
-LEFS is left out: it is reprinted "with permission of APTA", and those terms could not be verified.
+- **LEFS**: 20 activities, each 0 (extreme difficulty or unable) to 4 (no difficulty); the score is the sum, 0-80,
+  higher is better; MCID 9 points (Binkley et al., Phys Ther 1999). No published rule for missing items: complete
+  forms only. Its form is reprinted "with permission of APTA", terms that could not be verified, so its wording is
+  not reproduced here: staff copy the answers from the clinic's own printed form, item by item (`paper_only`), and
+  the client's own forms do not offer it.
 
 `score(code, answers)` checks the answers (a `QuestionnaireInputError` names the field) and returns a `Score`.
 """
@@ -81,6 +86,9 @@ class Instrument:
     source: str
     licence: str
     copyright: str = ""
+    # Scored here from the clinic's own printed form, its wording not reproduced: staff enter it item by item, and
+    # the client's own forms (on their phone) do not offer it.
+    paper_only: bool = False
 
     def item(self, key: str) -> Item | None:
         return next((item for item in self.items if item.key == key), None)
@@ -117,7 +125,7 @@ def _plain(number: float) -> float | int:
     return int(number) if float(number).is_integer() else number
 
 
-NPRS, PSFS, RMDQ, HOOS12, STARTBACK = "nprs", "psfs", "rmdq", "hoos12", "startback"
+NPRS, PSFS, RMDQ, LEFS, HOOS12, STARTBACK = "nprs", "psfs", "rmdq", "lefs", "hoos12", "startback"
 
 _NONE_TO_EXTREME = tuple(Choice(v, t) for v, t in enumerate(("None", "Mild", "Moderate", "Severe", "Extreme")))
 _TICKED = (Choice(0, "Not ticked"), Choice(1, "Ticked"))
@@ -207,6 +215,12 @@ _HOOS12_ITEMS = (
     ),
     Item("12", "In general, how much difficulty do you have with your hip?", _NONE_TO_EXTREME, "qol"),
 )
+_LEFS_ANSWERS = (
+    Choice(0, "0: extreme difficulty or unable"),
+    *(Choice(v, str(v)) for v in (1, 2, 3)),
+    Choice(4, "4: no difficulty"),
+)
+
 HOOS12_SCALES = ("pain", "function", "qol")
 HOOS12_SCALE_NAMES = {"pain": "Pain", "function": "Function", "qol": "Quality of life"}
 HOOS12_MIN_ANSWERED = 2  # of a scale's 4 items
@@ -262,6 +276,27 @@ INSTRUMENTS: dict[str, Instrument] = {
         mcid=Mcid(points=5, percent=30, rule="either"),
         source="Roland & Morris, Spine 1983; Roland & Fairbank, Spine 2000; Ostelo et al., Spine 2008",
         licence="No permission is needed to use the form as printed in Roland & Fairbank, Spine 2000.",
+    ),
+    LEFS: Instrument(
+        code=LEFS,
+        name="Lower Extremity Functional Scale",
+        short_name="LEFS",
+        region="hip, thigh, leg",
+        instructions=(
+            "From the client's printed LEFS form: each item's answer as the client marked it, 0 (extreme difficulty "
+            "or unable) to 4 (no difficulty), by the item's number on the form."
+        ),
+        items=tuple(Item(str(n), f"Item {n} of the printed form", _LEFS_ANSWERS) for n in range(1, 21)),
+        minimum=0,
+        maximum=80,
+        direction=HIGHER_IS_BETTER,
+        mcid=Mcid(points=9),
+        source="Binkley et al., Phys Ther 1999",
+        licence=(
+            "Reprinted with permission of the APTA; those terms could not be verified, so the form's wording is not "
+            "reproduced: answers are copied from the clinic's own printed form."
+        ),
+        paper_only=True,
     ),
     HOOS12: Instrument(
         code=HOOS12,
@@ -380,9 +415,8 @@ def score(code, answers) -> Score:
     if code == PSFS:
         return _score_psfs(instrument, _activities(answers))
     values = _item_answers(instrument, answers)
-    return {NPRS: _score_nprs, RMDQ: _score_rmdq, HOOS12: _score_hoos12, STARTBACK: _score_startback}[code](
-        instrument, values
-    )
+    scorers = {NPRS: _score_nprs, RMDQ: _score_rmdq, LEFS: _score_lefs, HOOS12: _score_hoos12}
+    return (scorers | {STARTBACK: _score_startback})[code](instrument, values)
 
 
 def _result(instrument: Instrument, value, complete: bool, **extra) -> Score:
@@ -407,6 +441,13 @@ def _score_rmdq(instrument, values) -> Score:
     """The count of ticked statements; a statement left blank (or "not applicable") is not ticked, so a form is
     always complete (Roland & Fairbank 2000)."""
     return _result(instrument, sum(v for v in values.values() if v), True)
+
+
+def _score_lefs(instrument, values) -> Score:
+    """The sum of the 20 items (Binkley et al. 1999); no published rule for missing items, so complete forms only."""
+    if any(v is None for v in values.values()):
+        return _result(instrument, None, False)
+    return _result(instrument, sum(values.values()), True)
 
 
 def hoos12_scale(answered: list[int], items: int = 4) -> float | None:

@@ -82,7 +82,7 @@ def test_a_file_is_read_too(tmp_path):
     [
         ("not json", "questionnaire: file: not valid JSON"),
         ("[1, 2]", "questionnaire: file: must be a JSON object"),
-        ('{"instrument": "lefs", "answers": {}}', "questionnaire: instrument: must be one of nprs, psfs, rmdq"),
+        ('{"instrument": "odi", "answers": {}}', "questionnaire: instrument: must be one of nprs, psfs, rmdq, lefs"),
         ('{"instrument": "hoos12", "answers": {"3": 7}}', "questionnaire: answers.3: must be 0 to 4, not 7"),
         ('{"instrument": "rmdq", "answers": {"30": true}}', "questionnaire: answers.30: not an item of rmdq"),
         ('{"instrument": "nprs", "answers": {"rating": "6"}}', "questionnaire: answers.rating: must be a whole number"),

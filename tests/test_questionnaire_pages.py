@@ -95,6 +95,22 @@ def test_hoos12_items_may_be_left_blank_and_each_scale_follows_its_rule(as_user,
     assert stored.score is None and stored.complete is False
 
 
+def test_lefs_is_copied_from_the_printed_form_item_by_item_and_needs_every_item(as_user, front_desk, care_client):
+    browser = as_user(front_desk)
+    marked = [4, 3, 3, 2, 3, 2, 3, 3, 2, 3, 3, 2, 3, 2, 3, 2, 2, 2, 2, 3]
+    data = {"instrument": "lefs", **{f"item_{n}": str(v) for n, v in enumerate(marked, 1)}}
+
+    page = browser.get(new_url(care_client, "lefs")).content.decode()
+    short = browser.post(new_url(care_client), {k: v for k, v in data.items() if k != "item_20"})
+    kept = QuestionnaireResponse.objects.count()
+    browser.post(new_url(care_client), data)
+
+    assert "From the client&#x27;s printed LEFS form" in page and "20. Item 20 of the printed form" in page
+    assert "Nothing was saved" in short.content.decode() and kept == 0
+    stored = QuestionnaireResponse.objects.get()
+    assert (stored.instrument, stored.score, stored.complete) == ("lefs", 52, True)
+
+
 def test_startback_needs_every_answer_and_keeps_what_was_given(as_user, front_desk, care_client):
     data = startback_data()
     del data["item_9"]
@@ -163,7 +179,7 @@ def test_extra_fields_are_ignored(as_user, therapist, care_client):
 
 
 def test_an_unknown_instrument_is_404(as_user, therapist, care_client):
-    assert as_user(therapist).get(new_url(care_client, "lefs")).status_code == 404
+    assert as_user(therapist).get(new_url(care_client, "koos")).status_code == 404
     assert as_user(therapist).post(new_url(care_client), {"instrument": "odi"}).status_code == 404
 
 

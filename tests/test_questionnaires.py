@@ -8,6 +8,7 @@ from intake.questionnaires import (
     HIGHER_IS_WORSE,
     HOOS12,
     INSTRUMENTS,
+    LEFS,
     NPRS,
     PSFS,
     RMDQ,
@@ -238,13 +239,57 @@ def test_nprs_mcid_is_2_points_and_30_percent_by_default(baseline, current, reac
     assert reaches_mcid(INSTRUMENTS[NPRS], baseline, current) is reaches
 
 
+# -- LEFS ---------------------------------------------------------------------------------------------------------
+# Binkley JM et al., Phys Ther 1999;79:371-383: 20 items, each 0 (extreme difficulty or unable) to 4 (no difficulty);
+# "the total score is the sum of the item scores", 0-80, higher is better; MCID 9 points. The paper gives no rule for
+# items left blank, so only a complete form is scored.
+
+
+def test_lefs_is_the_sum_of_its_20_items():
+    answers = {str(n): value for n, value in enumerate([4, 3, 3, 2, 3, 2, 3, 3, 2, 3, 3, 2, 3, 2, 3, 2, 2, 2, 2, 3], 1)}
+
+    assert score(LEFS, answers).as_json() == {
+        "instrument": "lefs",
+        "score": 52,
+        "max": 80,
+        "direction": "higher_is_better",
+        "complete": True,
+    }
+    assert score(LEFS, {str(n): 4 for n in range(1, 21)}).score == 80
+    assert score(LEFS, {str(n): 0 for n in range(1, 21)}).score == 0
+
+
+def test_lefs_with_an_item_left_blank_is_not_scored():
+    answers = {str(n): 3 for n in range(1, 20)}
+
+    result = score(LEFS, answers)
+
+    assert (result.score, result.complete) == (None, False)
+
+
+@pytest.mark.parametrize(("baseline", "current", "reaches"), [(40, 49, True), (40, 48, False), (49, 40, False)])
+def test_lefs_mcid_is_9_points_higher_is_better(baseline, current, reaches):
+    assert reaches_mcid(INSTRUMENTS[LEFS], baseline, current) is reaches
+
+
+def test_lefs_wording_is_not_reproduced_and_the_clients_own_forms_do_not_offer_it():
+    from intake.client_form_forms import INSTRUMENTS as OFFERED_TO_CLIENTS
+
+    lefs = INSTRUMENTS[LEFS]
+    assert lefs.paper_only and len(lefs.items) == 20
+    assert all(item.text == f"Item {item.key} of the printed form" for item in lefs.items)
+    assert LEFS not in OFFERED_TO_CLIENTS and set(OFFERED_TO_CLIENTS) == set(INSTRUMENTS) - {LEFS}
+
+
 # -- Bad input -----------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("instrument", "answers", "field"),
     [
-        ("lefs", {}, "instrument"),
+        ("koos", {}, "instrument"),
+        ("lefs", {"21": 4}, "answers.21"),
+        ("lefs", {"3": 5}, "answers.3"),
         (None, {}, "instrument"),
         (RMDQ, [], "answers"),
         (RMDQ, {"25": True}, "answers.25"),
@@ -283,4 +328,4 @@ def test_the_docs_page_lists_every_instrument_and_says_what_was_left_out():
     for code, instrument in INSTRUMENTS.items():
         assert f"| `{code}` |" in page, code
         assert instrument.source.split()[0] in page, code  # the first author
-    assert "**LEFS**" in page and "HOOS-12 summary score" in page
+    assert "**LEFS**" in page and "not bundled" in page and "HOOS-12 summary score" in page
