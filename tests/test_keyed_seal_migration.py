@@ -14,9 +14,11 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from notes import services
 from notes.models import Addendum, TreatmentSession
 from tests import history_helpers as h
-from tests.record_helpers import clinical_record, run_sql
+from tests.factories import screened_intake
+from tests.record_helpers import GROIN, run_sql
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,9 +60,14 @@ def verify_notes() -> tuple[bool, str]:
 
 @pytest.fixture
 def two_notes(care_client, therapist, front_desk):
-    """Two signed notes of one client: the first with an addendum."""
-    record = clinical_record(care_client, therapist=therapist, front_desk=front_desk)
-    return record.signed, h.signed_session(care_client, therapist=therapist, subjective="Second visit")
+    """Two signed notes of one client, the first with an addendum: notes as they could be before the visits'
+    agreements to areas (notes migration 0022, which migrating back to 0013 removes with its rows), so without
+    abdominal work, which now needs the abdomen initialled at the visit."""
+    screened_intake(care_client, by=front_desk, complaints=[GROIN])
+    first = h.draft_session(care_client, therapist=therapist, before=6, subjective=h.SIGNED_NOTE)
+    first = services.sign_session(session=first, by=therapist)
+    h.add_addendum(first, by=therapist, reason="Typo", text="Pressure was 2, not 3.")
+    return first, h.signed_session(care_client, therapist=therapist, subjective="Second visit")
 
 
 def test_only_notes_that_verify_under_the_old_hash_are_sealed_with_the_key(two_notes):

@@ -22,6 +22,7 @@ from notes import disposal, services
 from notes.models import (
     AbdominalSegment,
     Addendum,
+    AreaConfirmation,
     ComplaintOutcome,
     ComplaintPain,
     ComplaintPeriodMean,
@@ -84,6 +85,7 @@ def clinical_rows(client) -> int:
         AbdominalSegment.objects.filter(session__client=client).count(),
         FeedbackEntry.objects.filter(session__client=client).count(),
         Addendum.objects.filter(session__client=client).count(),
+        AreaConfirmation.objects.filter(session__client=client).count(),
         ComplaintOutcome.objects.filter(complaint__intake__client=client).count(),
         ComplaintPeriodMean.objects.filter(complaint__intake__client=client).count(),
     ]
