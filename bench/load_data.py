@@ -41,8 +41,8 @@ def seed(*, clients: int, sessions: int, entries: int, therapists: int, desks: i
     from clinic import roles, services
     from clinic.models import Client, User
     from intake.services import record_health_check, record_intake
+    from notes.consent_services import record_consent
     from notes.models import ConsentKind, ConsentText, TreatmentSession
-    from notes.services import record_consent
 
     call_command("migrate", verbosity=0)
     call_command(

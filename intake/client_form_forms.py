@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Client
-from intake import questionnaires
+from intake import questionnaire_instruments
 from intake.client_form_services import CONTACT_FIELDS, MIN_DECLINE_REASON
 from intake.forms import PAIN_CHOICES, BaseComplaintFormSet, ComplaintForm, IntakeForm
 from intake.health_history_forms import HealthHistoryForms
@@ -17,7 +17,7 @@ from intake.views import _engine_check, _intake_fields
 # Questionnaires staff may choose for a client's link, by code: the client fills them in with the rest.
 INSTRUMENTS: dict[str, str] = {
     code: f"{instrument.short_name}: {instrument.name}"
-    for code, instrument in questionnaires.INSTRUMENTS.items()
+    for code, instrument in questionnaire_instruments.INSTRUMENTS.items()
     if not instrument.paper_only  # its wording is not reproduced: staff enter it from the printed form
 }
 
@@ -77,9 +77,9 @@ class ClientForms:
         self.health = HealthHistoryForms(data)
         # The questionnaires staff chose for this link, each the staff form's own (the published items).
         self.questionnaires = [
-            QuestionnaireForm(data, instrument=questionnaires.INSTRUMENTS[code], prefix=f"q-{code}")
+            QuestionnaireForm(data, instrument=questionnaire_instruments.INSTRUMENTS[code], prefix=f"q-{code}")
             for code in instruments
-            if code in questionnaires.INSTRUMENTS
+            if code in questionnaire_instruments.INSTRUMENTS
         ]
         self.fields: dict = {}
 

@@ -21,7 +21,7 @@ from clinic import panels
 from clinic.audit import AuditMiddleware, record_view, record_views
 from clinic.guards import refuse_if_archived
 from clinic.models import ClientDisposed
-from intake import access, client_form_services, health_history, labels, questionnaires
+from intake import access, client_form_services, health_history, labels, questionnaire_instruments, questionnaires
 from intake.client_form_forms import ClientForms, DeclineForm, LinkForm
 from intake.client_form_models import TOKEN_BYTES, hash_token
 from intake.models import ClientLink, Screening
@@ -344,7 +344,7 @@ def _questionnaire_rows(sent: dict) -> list[dict]:
     records."""
     rows = []
     for code, answers in sent.items():
-        instrument = questionnaires.INSTRUMENTS[code]
+        instrument = questionnaire_instruments.INSTRUMENTS[code]
         scored = questionnaires.score(code, answers)
         if scored.score is None and scored.subscales:
             parts = scored.subscales.items()

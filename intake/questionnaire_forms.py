@@ -3,8 +3,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from intake import questionnaires
-from intake.questionnaires import HOOS12, PSFS, PSFS_MAX_ACTIVITIES, PSFS_MIN_ACTIVITIES, PSFS_NAME_LENGTH, RMDQ
+from intake.questionnaire_instruments import (
+    HOOS12,
+    NPRS,
+    PSFS,
+    PSFS_MAX_ACTIVITIES,
+    PSFS_MIN_ACTIVITIES,
+    PSFS_NAME_LENGTH,
+    RMDQ,
+    Instrument,
+)
 
 PSFS_RATINGS = [(n, str(n)) for n in range(11)]
 
@@ -29,7 +37,7 @@ class QuestionnaireForm(forms.Form):
     statement left blank is not ticked; NPRS and STarT Back need every answer (STarT Back scores complete forms
     only); PSFS takes up to 5 activities, each named and rated."""
 
-    def __init__(self, *args, instrument: questionnaires.Instrument, activities: list[str] | None = None, **kwargs):
+    def __init__(self, *args, instrument: Instrument, activities: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
         if instrument.code == PSFS:
@@ -51,7 +59,7 @@ class QuestionnaireForm(forms.Form):
             if instrument.code == RMDQ:
                 self.fields[f"item_{item.key}"] = forms.BooleanField(label=f"{item.key}. {item.text}", required=False)
             else:
-                label = item.text if instrument.code == questionnaires.NPRS else f"{item.key}. {item.text}"
+                label = item.text if instrument.code == NPRS else f"{item.key}. {item.text}"
                 choices = [(c.value, c.label) for c in item.choices]
                 self.fields[f"item_{item.key}"] = _rating_field(label, choices, required=instrument.code != HOOS12)
 

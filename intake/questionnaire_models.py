@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic import local_time
 from clinic.models import AuditedQuerySet, Client
-from intake import questionnaires
+from intake import questionnaire_instruments, questionnaires
 from intake.models import ClientRecord
 
 
@@ -35,7 +35,7 @@ class QuestionnaireResponse(ClientRecord):
         CLIENT = "client", _("submitted by the client")
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="questionnaire_responses")
-    instrument = models.CharField(_("questionnaire"), max_length=20, choices=questionnaires.CHOICES)
+    instrument = models.CharField(_("questionnaire"), max_length=20, choices=questionnaire_instruments.CHOICES)
     answers = models.JSONField(_("answers"))
     score = models.FloatField(_("score"), null=True, blank=True, editable=False)
     subscales = models.JSONField(_("subscales"), default=dict, blank=True, editable=False)
@@ -60,8 +60,8 @@ class QuestionnaireResponse(ClientRecord):
         return reverse("intake:questionnaire-detail", kwargs={"public_id": self.public_id})
 
     @property
-    def definition(self) -> questionnaires.Instrument:
-        return questionnaires.INSTRUMENTS[self.instrument]
+    def definition(self) -> questionnaire_instruments.Instrument:
+        return questionnaire_instruments.INSTRUMENTS[self.instrument]
 
     @property
     def short_name(self) -> str:
@@ -82,7 +82,7 @@ class QuestionnaireResponse(ClientRecord):
     def answer_rows(self) -> list[tuple[str, str]]:
         """Each item and its answer in words, as the form asked it; blanks shown as not answered."""
         instrument = self.definition
-        if self.instrument == questionnaires.PSFS:
+        if self.instrument == questionnaire_instruments.PSFS:
             return [
                 (activity["name"], gettext("not rated") if activity["rating"] is None else str(activity["rating"]))
                 for activity in self.answers.get("activities", [])
@@ -90,7 +90,7 @@ class QuestionnaireResponse(ClientRecord):
         rows = []
         for item in instrument.items:
             value = self.answers.get(item.key)
-            if self.instrument == questionnaires.RMDQ:
+            if self.instrument == questionnaire_instruments.RMDQ:
                 answer = gettext("ticked") if value else gettext("not ticked")
             else:
                 chosen = next((c.label for c in item.choices if c.value == value), None)
@@ -108,7 +108,7 @@ class QuestionnaireResponse(ClientRecord):
         self.complete = result.complete
         if result.subscales is not None:
             self.subscales = dict(result.subscales)
-        elif self.instrument == questionnaires.STARTBACK:
+        elif self.instrument == questionnaire_instruments.STARTBACK:
             self.subscales = {"psychosocial": result.psychosocial, "risk": result.risk}
         else:
             self.subscales = {}
@@ -118,16 +118,16 @@ class QuestionnaireResponse(ClientRecord):
 def describe_score(response) -> str:
     """The score in words: "12 of 24", "pain 62.5, function 75, quality of life 50 (of 100)", "7 of 9, high risk"."""
     instrument = response.definition
-    if response.instrument == questionnaires.HOOS12:
+    if response.instrument == questionnaire_instruments.HOOS12:
         parts = [
-            f"{questionnaires.HOOS12_SCALE_NAMES[scale].lower()} {_number(response.subscales.get(scale))}"
-            for scale in questionnaires.HOOS12_SCALES
+            f"{questionnaire_instruments.HOOS12_SCALE_NAMES[scale].lower()} {_number(response.subscales.get(scale))}"
+            for scale in questionnaire_instruments.HOOS12_SCALES
         ]
         return gettext("%(scales)s (of 100)") % {"scales": ", ".join(parts)}
     if response.score is None:
         return gettext("not scored (too few answers)")
     text = gettext("%(score)s of %(max)s") % {"score": _number(response.score), "max": _number(instrument.maximum)}
-    if response.instrument == questionnaires.STARTBACK:
+    if response.instrument == questionnaire_instruments.STARTBACK:
         text += ", " + gettext("psychosocial %(sub)s of 5, %(risk)s risk") % {
             "sub": response.psychosocial,
             "risk": response.risk,

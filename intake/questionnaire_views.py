@@ -12,13 +12,14 @@ from clinic.guards import refuse_if_archived
 from intake import access, questionnaires, services
 from intake.models import QuestionnaireResponse
 from intake.questionnaire_forms import QuestionnaireForm
+from intake.questionnaire_instruments import INSTRUMENTS, PSFS
 
 LISTED = 20  # the client's latest questionnaires shown beside the form
 
 
 def _psfs_activities(client) -> list[str]:
     """The activities of the client's latest PSFS: re-rated at later visits, so the form starts with them."""
-    latest = QuestionnaireResponse.objects.for_client(client).filter(instrument=questionnaires.PSFS).newest_first()
+    latest = QuestionnaireResponse.objects.for_client(client).filter(instrument=PSFS).newest_first()
     latest = latest.only("answers").first()
     if latest is None:
         return []
@@ -43,12 +44,12 @@ def questionnaire_new(request, public_id):
         return render(
             request,
             "intake/questionnaire_choose.html",
-            {"client": client, "instruments": questionnaires.INSTRUMENTS.values(), "recent": recent},
+            {"client": client, "instruments": INSTRUMENTS.values(), "recent": recent},
         )
-    instrument = questionnaires.INSTRUMENTS.get(code)
+    instrument = INSTRUMENTS.get(code)
     if instrument is None:
         raise Http404
-    activities = _psfs_activities(client) if code == questionnaires.PSFS and request.method != "POST" else None
+    activities = _psfs_activities(client) if code == PSFS and request.method != "POST" else None
     form = QuestionnaireForm(request.POST or None, instrument=instrument, activities=activities)
     if request.method == "POST":
         if form.is_valid():

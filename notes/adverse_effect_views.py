@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from clinic.audit import record_view
 from clinic.guards import refuse_if_archived
-from notes import access, services
+from notes import access, course_services
 from notes.course_forms import AdverseEffectForm
 
 
@@ -19,7 +19,7 @@ def adverse_effect_new(request, public_id):
         return refused
     form = AdverseEffectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.record_adverse_effect(session=session, by=request.user, **form.cleaned_data)
+        course_services.record_adverse_effect(session=session, by=request.user, **form.cleaned_data)
         messages.success(request, _("Adverse effect recorded."), extra_tags="draft-saved")
         return redirect(f"{session.get_absolute_url()}#adverse-effects-heading")
     record_view(session)

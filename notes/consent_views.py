@@ -15,7 +15,7 @@ from clinic.guards import refuse_if_archived
 from intake.abdominal_status import status_today
 from intake.access import sees_full_screening
 from intake.models import Screening
-from notes import access, services
+from notes import access, consent_services
 from notes.consent_forms import ConsentForm, WithdrawConsentForm
 from notes.models import ConsentKind, ConsentText, SensitiveArea
 
@@ -97,7 +97,7 @@ def _record_from_post(request, client, *, handover: bool):
     form = ConsentForm(request.POST, client=client, current_text=text)
     if not form.is_valid():
         return None, _consent_page(request, client, kind, handover=handover, form=form)
-    consent = services.record_consent(
+    consent = consent_services.record_consent(
         client=client,
         kind=kind,
         text=text,
@@ -190,7 +190,7 @@ def consent_withdraw(request, public_id):
         if not consent.is_active:
             messages.info(request, _("This consent was already withdrawn."))
         else:
-            services.withdraw_consent(consent=consent, by=request.user, reason=form.cleaned_data["reason"])
+            consent_services.withdraw_consent(consent=consent, by=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, _("Consent withdrawn. It stays in the record, marked withdrawn."))
         return redirect(consent)
     record_view(consent)

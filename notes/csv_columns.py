@@ -1,5 +1,6 @@
 """What a CSV file of the record export is made of: its columns, each a value of a row and the model fields it
-carries, and the cell each value is written as. The files themselves are listed in notes/csv_export.py."""
+carries, the cell each value is written as, and the ids most files join on. The files themselves are defined in
+notes/csv_intake_tables.py and notes/csv_course_tables.py."""
 
 import csv
 import io
@@ -118,3 +119,9 @@ def made(name: str, value: Callable[[Any], Any], *fields: str) -> Column:
 def plain(*names: str) -> list[Column]:
     """The values of rows made from JSON (notes.csv_rows), in columns of their names."""
     return [Column(name, lambda row, name=name: getattr(row, name)) for name in names]
+
+
+# The ids most files join on.
+CLIENT_ID = ref("client_id", "client.public_id", "client")
+INTAKE_ID = ref("intake_id", "intake.public_id", "intake")
+SESSION_ID = ref("session_id", "session.public_id", "session")

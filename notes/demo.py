@@ -1,7 +1,7 @@
 """Demo consents and sessions for `manage.py seed_demo`: ready to run the whole flow from the demo data."""
 
 from clinic.models import Client, User
-from notes import services
+from notes import consent_services, services
 from notes.demo_long_course import DEMO_AREAS, seed_long_course
 from notes.models import ConsentKind, ConsentText, TreatmentSession
 
@@ -17,7 +17,7 @@ def seed_demo_notes(*, users: dict[str, User]) -> str:
         if client is None or client.consents.exists():
             continue
         for kind in ConsentKind.values:
-            services.record_consent(
+            consent_services.record_consent(
                 client=client,
                 kind=kind,
                 text=ConsentText.objects.current(kind),

@@ -23,7 +23,7 @@ from clinic.models import Client, User
 from intake import labels
 from intake import services as intake_services
 from intake.models import ClearanceScope, Intake
-from notes import services
+from notes import course_services, services
 from notes.demo_questionnaires import answer_questionnaires
 from notes.models import (
     AbdominalSegment,
@@ -213,7 +213,7 @@ def seed_long_course(*, users: dict[str, User]) -> int:
     client = clinic_services.create_client(created_by=desk, care_team=[therapist], **CLIENT)
     intake = take_intake(client, desk=desk, therapist=therapist)
     for kind in ConsentKind.values:
-        # As services.record_consent writes it, with the day it was signed: a consent row is never updated (the
+        # As consent_services.record_consent writes it, with the day it was signed: a consent row is never updated (the
         # database refuses it), so it cannot be moved back afterwards.
         Consent(
             client=client,
@@ -310,7 +310,7 @@ def treat(client: Client, visit: int, complaints: list, *, therapist: User, desk
     for stretch in stretches(visit, groin=before[1]):
         moment = work(session, stretch, by=therapist, opens_at=moment) + timedelta(minutes=3)
     if visit == NAUSEA_VISIT:
-        services.record_adverse_effect(
+        course_services.record_adverse_effect(
             session=session,
             by=therapist,
             kind="nausea",
@@ -396,7 +396,7 @@ def after_the_course(client: Client, sessions: list, *, therapist: User, desk: U
         client=client, by=desk, no_change=True, anticoagulant=False, pregnant=False, menstruating_today=False
     )
     last = sessions[-1]
-    services.record_adverse_effect(
+    course_services.record_adverse_effect(
         session=last,
         by=therapist,
         kind="soreness_48h",
@@ -410,7 +410,7 @@ def after_the_course(client: Client, sessions: list, *, therapist: User, desk: U
         text="Home care given was the half-kneeling hip flexor stretch only; the ball release had stopped a week "
         "before. Confirmed with the client at the twelve-week reassessment.",
     )
-    services.write_treatment_plan(
+    course_services.write_treatment_plan(
         client=client,
         by=therapist,
         goals="Sit through a working day and walk 30 minutes without low back pain; climb stairs without groin "

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from clinic.audit import record_views
 from clinic.guards import refuse_if_archived
-from notes import access, services
+from notes import access, course_services
 from notes.course_forms import TreatmentPlanForm
 from notes.models import TreatmentPlan
 
@@ -23,7 +23,7 @@ def treatment_plan(request, public_id):
     initial = {name: getattr(current, name) for name in TreatmentPlanForm.Meta.fields} if current else None
     form = TreatmentPlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.write_treatment_plan(client=client, by=request.user, **form.plan())
+        course_services.write_treatment_plan(client=client, by=request.user, **form.plan())
         messages.success(request, _("Treatment plan saved."), extra_tags="draft-saved")
         return redirect(client)
     record_views(versions)

@@ -15,7 +15,16 @@ from django.utils.safestring import mark_safe
 
 from intake import questionnaires
 from intake.models import QuestionnaireResponse
-from intake.questionnaires import HOOS12, NPRS, STARTBACK, Instrument, Mcid
+from intake.questionnaire_instruments import (
+    HOOS12,
+    HOOS12_SCALE_NAMES,
+    HOOS12_SCALES,
+    INSTRUMENTS,
+    NPRS,
+    STARTBACK,
+    Instrument,
+    Mcid,
+)
 from notes.charts import questionnaire_sparkline_svg
 from notes.outcomes import clinic_day
 
@@ -93,11 +102,11 @@ def trends(responses, *, zone: tzinfo, nprs_mcid: Mcid | None = None) -> list[Tr
     """One trend per instrument the client answered (per scale for HOOS-12), in the instruments' order.
     `nprs_mcid`: the clinic's pain MCID (PAIN_MCID_*), used for NPRS in place of the published default."""
     found = []
-    for code, instrument in questionnaires.INSTRUMENTS.items():
+    for code, instrument in INSTRUMENTS.items():
         mcid = nprs_mcid if code == NPRS else None
         if code == HOOS12:
-            for scale in questionnaires.HOOS12_SCALES:
-                name = questionnaires.HOOS12_SCALE_NAMES[scale].lower()
+            for scale in HOOS12_SCALES:
+                name = HOOS12_SCALE_NAMES[scale].lower()
                 label = f"{instrument.short_name} {name}"
                 found.append(_trend(instrument, label, _series(responses, code, scale), zone=zone, mcid=mcid))
         else:

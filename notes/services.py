@@ -1,7 +1,7 @@
-"""Writes of consent and treatment sessions. Each is one transaction; the gate guards every abdominal write."""
+"""Writes of treatment sessions. Each is one transaction; the gate guards every abdominal write. Consent is written
+by notes/consent_services.py, the course of treatment beside the notes by notes/course_services.py."""
 
 import uuid
-from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -16,16 +16,12 @@ from notes.history import refresh_outcomes
 from notes.models import (
     AbdominalSegment,
     Addendum,
-    AdverseEffect,
     AreaConfirmation,
     AreaTreated,
     ComplaintPain,
     Consent,
-    ConsentKind,
-    ConsentText,
     FeedbackEntry,
     PulseEvent,
-    TreatmentPlan,
     TreatmentSession,
 )
 
@@ -70,67 +66,11 @@ def lock_draft(session: TreatmentSession) -> TreatmentSession:
     return locked
 
 
-class ConsentAlreadyWithdrawn(Exception):
-    pass
-
-
 class NoOpenStretch(Exception):
     """Nothing is recorded against a stretch of abdominal work when none is open."""
 
 
 SESSION_FIELDS = ("subjective", "objective", "objective_tests", "assessment", "plan", "home_care", "abdominal_planned")
-
-
-# -- Consent ------------------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def record_consent(
-    *,
-    client: Client,
-    kind: str,
-    text: ConsentText,
-    signed_name: str,
-    collected_by: User,
-    signature_drawing: str = "",
-    areas: list[str] | None = None,
-    **details,
-) -> Consent:
-    """Record a signed consent. `areas`: the sensitive areas agreed (SensitiveArea codes), for a text that asks
-    them; `details`: the support person's offer and presence, who signed (a substitute decision-maker's name,
-    relationship and authority) and the client's own assent."""
-    consent = Consent(
-        client=client,
-        kind=kind,
-        text=text,
-        signed_name=signed_name,
-        signature_drawing=signature_drawing,
-        collected_by=collected_by,
-        areas=areas,
-        **details,
-    )
-    consent.save()
-    return consent
-
-
-@transaction.atomic
-def withdraw_consent(*, consent: Consent, by: User, reason: str = "") -> Consent:
-    """Withdraw a consent; abdominal work open in any of the client's draft sessions ends at once."""
-    if not consent.is_active:
-        raise ConsentAlreadyWithdrawn
-    consent.withdrawn_at = timezone.now()
-    consent.withdrawn_by = by
-    consent.withdrawal_reason = reason
-    consent.save()
-    if consent.kind == ConsentKind.ABDOMINAL:
-        open_segments = AbdominalSegment.objects.filter(
-            session__client=consent.client,
-            session__status=TreatmentSession.Status.DRAFT,
-            ended_at__isnull=True,
-        ).select_related("session__client")
-        for segment in open_segments:
-            _close_segment(segment, AbdominalSegment.EndReason.WITHDRAWN, at=consent.withdrawn_at)
-    return consent
 
 
 # -- Sessions -----------------------------------------------------------------------------------------------------
@@ -410,61 +350,6 @@ def add_addendum(*, session: TreatmentSession, author: User, reason: str, text: 
     hashing.seal_addendum(addendum, session=session, previous=session.content_hash if previous is None else previous)
     addendum.save()
     return addendum
-
-
-@transaction.atomic
-def record_adverse_effect(
-    *, session: TreatmentSession, by: User, kind: str, note: str = "", onset_on: date | None = None
-) -> AdverseEffect:
-    """An adverse effect after treatment. On a draft it is part of the note (sealed with it when signed); on a signed
-    session it is reported later, beside the note, sealed on its own over the note's seal (notes/hashing.py). Who
-    may do which is the view's access helper's to say."""
-    session = _lock_session(session)
-    effect = AdverseEffect(
-        session=session,
-        kind=kind,
-        note=note,
-        onset_on=onset_on,
-        reported_by=by,
-        reported_by_name=by.display_name,
-        reported_later=session.is_signed,
-    )
-    if effect.reported_later:
-        hashing.seal_adverse_effect(effect, session=session)
-    effect.save()
-    return effect
-
-
-@transaction.atomic
-def write_treatment_plan(
-    *,
-    client: Client,
-    by: User,
-    goals: str,
-    reassess_on: date,
-    visits: int | None = None,
-    per: str = "",
-    for_weeks: int | None = None,
-    frequency_note: str = "",
-) -> TreatmentPlan:
-    """A new version of the client's treatment plan, replacing the latest (kept as its history). The client's row
-    is locked so that two therapists' versions follow one another."""
-    Client.objects.select_for_update().filter(pk=client.pk).first()
-    latest = TreatmentPlan.objects.filter(client=client).order_by("-id").first()
-    plan = TreatmentPlan(
-        client=client,
-        goals=goals,
-        reassess_on=reassess_on,
-        visits=visits,
-        per=per,
-        for_weeks=for_weeks,
-        frequency_note=frequency_note,
-        written_by=by,
-        written_by_name=by.display_name,
-        replaces=latest,
-    )
-    plan.save()
-    return plan
 
 
 def complaint_pains(session: TreatmentSession) -> list[ComplaintPain]:

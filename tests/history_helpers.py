@@ -16,7 +16,7 @@ from django.utils import timezone
 from clinic.models import Client
 from intake import services as intake_services
 from intake.models import ClearanceScope, Complaint, HealthCheck, Intake, PhysicianClearance, Screening
-from notes import services, visit_consent
+from notes import consent_services, course_services, services, visit_consent
 from notes.history import refresh_outcomes
 from notes.models import (
     AbdominalSegment,
@@ -63,7 +63,7 @@ def give_consent(
 ) -> Consent:
     """A consent signed by the client; `areas`: the sensitive areas agreed (None: as a consent signed before areas
     were asked one by one)."""
-    consent = services.record_consent(
+    consent = consent_services.record_consent(
         client=client,
         kind=kind,
         text=ConsentText.objects.current(kind),
@@ -79,7 +79,7 @@ def give_consent(
 
 
 def withdraw(consent: Consent, *, by, reason="Changed their mind") -> Consent:
-    return services.withdraw_consent(consent=consent, by=by, reason=reason)
+    return consent_services.withdraw_consent(consent=consent, by=by, reason=reason)
 
 
 def clear(
@@ -229,7 +229,7 @@ def adverse_effect(
     session: TreatmentSession, *, by, kind="bruising", note="Small bruise, left iliac fossa", onset_on=None
 ) -> AdverseEffect:
     """An adverse effect: in the note on a draft, reported later (beside the note) on a signed session."""
-    return services.record_adverse_effect(session=session, by=by, kind=kind, note=note, onset_on=onset_on)
+    return course_services.record_adverse_effect(session=session, by=by, kind=kind, note=note, onset_on=onset_on)
 
 
 def write_plan(
@@ -239,7 +239,7 @@ def write_plan(
     in six weeks unless `reassess_on` is given."""
     frequency = {"visits": 1, "per": "week", "for_weeks": 6} | frequency
     reassess_on = reassess_on or timezone.localdate() + timedelta(weeks=6)
-    return services.write_treatment_plan(client=client, by=by, goals=goals, reassess_on=reassess_on, **frequency)
+    return course_services.write_treatment_plan(client=client, by=by, goals=goals, reassess_on=reassess_on, **frequency)
 
 
 def abdominal_work(session: TreatmentSession, *, by, pains=(3,), response="tender") -> None:
@@ -405,7 +405,7 @@ def complete_chart(client, *, therapist, desk) -> dict:
         judgement="not_indicated" if screening.iliopsoas == "consider" else "consider",
         reason=JUDGEMENT_REASON,
     )
-    drawn = services.record_consent(
+    drawn = consent_services.record_consent(
         client=client,
         kind="abdominal",
         text=ConsentText.objects.current("abdominal"),

@@ -22,7 +22,7 @@ from clinic.models import Client, User
 from intake import health_history, labels
 from intake import services as intake_services
 from intake.models import Complaint, Intake, Screening
-from notes import services
+from notes import consent_services, services
 from notes.csv_export import INTERNAL, TABLES
 from notes.demo_long_course import seed_long_course
 from notes.models import (
@@ -257,7 +257,7 @@ def diane(settings, tmp_path, front_desk, therapist, clinic_admin):
         menstruating_today=False,
         note="Weight loss since the new medication, to mention to Dr. Bell",
     )
-    consent = services.record_consent(
+    consent = consent_services.record_consent(
         client=client,
         kind="treatment",
         text=ConsentText.objects.current("treatment"),
@@ -266,7 +266,7 @@ def diane(settings, tmp_path, front_desk, therapist, clinic_admin):
         signature_drawing=h.SIGNATURE_PNG,
     )
     h.withdraw(consent, by=front_desk, reason="Signed again with the new wording")
-    services.record_consent(
+    consent_services.record_consent(
         client=client,
         kind="abdominal",
         text=ConsentText.objects.current("abdominal"),

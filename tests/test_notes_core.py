@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
-from notes import services
+from notes import consent_services, services
 from notes.models import FeedbackEntry, SignedSessionIsReadOnly, TreatmentSession
 from tests import history_helpers as h
 from tests.factories import feedback_form_data, screened_intake
@@ -68,7 +68,7 @@ def test_each_unmet_condition_refuses_abdominal_work_and_says_how_to_meet_it(
     if arrange != "no_consent":
         given = h.give_consent(care_client, by=front_desk)
         if arrange == "withdrawn":
-            services.withdraw_consent(consent=given, by=front_desk)
+            consent_services.withdraw_consent(consent=given, by=front_desk)
     h.check_in(care_client, by=front_desk)
     session = h.draft_session(care_client, therapist=therapist)
 
@@ -214,7 +214,7 @@ def test_a_signed_session_page_shows_what_was_done_not_todays_gate(as_user, ther
     open_abdominal(browser, session)
     draft_page = browser.get(f"/sessions/{session.public_id}/").content.decode()
     browser.post(f"/sessions/{session.public_id}/sign/")
-    services.withdraw_consent(consent=ready.consents.get(kind="abdominal"), by=front_desk)
+    consent_services.withdraw_consent(consent=ready.consents.get(kind="abdominal"), by=front_desk)
 
     signed_page = browser.get(f"/sessions/{session.public_id}/").content.decode()
     untouched = h.draft_session(ready, therapist=therapist)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from intake.questionnaires import Mcid
+from intake.questionnaire_instruments import Mcid
 from notes.questionnaire_trends import trends
 from tests.factories import ClientFactory
 

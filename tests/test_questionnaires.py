@@ -3,7 +3,7 @@ examples. Pure Python: no database."""
 
 import pytest
 
-from intake.questionnaires import (
+from intake.questionnaire_instruments import (
     HIGHER_IS_BETTER,
     HIGHER_IS_WORSE,
     HOOS12,
@@ -13,11 +13,8 @@ from intake.questionnaires import (
     PSFS,
     RMDQ,
     STARTBACK,
-    QuestionnaireInputError,
-    reaches_mcid,
-    score,
-    startback_risk,
 )
+from intake.questionnaires import QuestionnaireInputError, reaches_mcid, score, startback_risk
 
 
 def psfs(*ratings, names=None):

@@ -1,11 +1,20 @@
-"""The validated questionnaires (intake/questionnaires.py) in the bundle: a Questionnaire per instrument the client
-answered (its canonical URL, its items and answer options, its source and terms), a QuestionnaireResponse per
-response, and its score as an Observation derived from it (HOOS-12's scales and STarT Back's subscale and risk
-group as components)."""
+"""The validated questionnaires (intake/questionnaire_instruments.py) in the bundle: a Questionnaire per
+instrument the client answered (its canonical URL, its items and answer options, its source and terms), a
+QuestionnaireResponse per response, and its score as an Observation derived from it (HOOS-12's scales and STarT
+Back's subscale and risk group as components)."""
 
 from django.utils.translation import gettext as _
 
-from intake import questionnaires
+from intake.questionnaire_instruments import (
+    HOOS12,
+    HOOS12_SCALE_NAMES,
+    HOOS12_SCALES,
+    INSTRUMENTS,
+    NPRS,
+    PSFS,
+    RMDQ,
+    STARTBACK,
+)
 from notes.fhir.codes import APP, UCUM, concept, derived_uuid, item, ref, when
 
 CANONICAL = f"{APP}:questionnaire"
@@ -16,11 +25,11 @@ def canonical(code: str) -> str:
 
 
 def _item_type(instrument) -> str:
-    return {questionnaires.RMDQ: "boolean", questionnaires.NPRS: "integer"}.get(instrument.code, "choice")
+    return {RMDQ: "boolean", NPRS: "integer"}.get(instrument.code, "choice")
 
 
 def questionnaire(instrument, bundle_base) -> dict:
-    if instrument.code == questionnaires.PSFS:
+    if instrument.code == PSFS:
         items = [
             {
                 "linkId": "activities",
@@ -60,7 +69,7 @@ def questionnaire(instrument, bundle_base) -> dict:
 
 def _answers(response) -> list[dict]:
     instrument = response.definition
-    if instrument.code == questionnaires.PSFS:
+    if instrument.code == PSFS:
         return [
             item(
                 "activities",
@@ -72,7 +81,7 @@ def _answers(response) -> list[dict]:
     found = []
     for question in instrument.items:
         value = response.answers.get(question.key)
-        if instrument.code == questionnaires.RMDQ:
+        if instrument.code == RMDQ:
             value = bool(value)
         elif value is not None and _item_type(instrument) == "choice":
             label = next(c.label for c in question.choices if c.value == value)
@@ -118,16 +127,16 @@ def score_observation(response, patient: dict) -> dict:
     if response.score is not None:
         observation["valueQuantity"] = _quantity(response.score)
     components = []
-    if instrument.code == questionnaires.HOOS12:
-        for scale in questionnaires.HOOS12_SCALES:
-            part = {"code": concept("hoos12-scale", scale, questionnaires.HOOS12_SCALE_NAMES[scale])}
+    if instrument.code == HOOS12:
+        for scale in HOOS12_SCALES:
+            part = {"code": concept("hoos12-scale", scale, HOOS12_SCALE_NAMES[scale])}
             value = response.subscales.get(scale)
             if value is None:
                 part["dataAbsentReason"] = {"text": _("fewer than 2 of its 4 items answered")}
             else:
                 part["valueQuantity"] = _quantity(value)
             components.append(part)
-    if instrument.code == questionnaires.STARTBACK and response.score is not None:
+    if instrument.code == STARTBACK and response.score is not None:
         components = [
             {
                 "code": concept("startback", "psychosocial", _("Psychosocial subscale")),
@@ -147,7 +156,7 @@ def score_observation(response, patient: dict) -> dict:
 
 def resources(responses, client, patient: dict) -> list[dict]:
     used = dict.fromkeys(response.instrument for response in responses)
-    found = [questionnaire(questionnaires.INSTRUMENTS[code], client.public_id) for code in used]
+    found = [questionnaire(INSTRUMENTS[code], client.public_id) for code in used]
     for response in responses:
         found += [questionnaire_response(response, patient), score_observation(response, patient)]
     return found

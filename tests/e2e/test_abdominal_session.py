@@ -5,8 +5,8 @@ from playwright.sync_api import expect
 
 from clinic import roles
 from intake.services import record_intake
+from notes.consent_services import record_consent
 from notes.models import ConsentText, FeedbackEntry, TreatmentSession
-from notes.services import record_consent
 from tests.factories import ClientFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

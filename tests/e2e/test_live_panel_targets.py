@@ -6,8 +6,9 @@ from playwright.sync_api import expect
 
 from clinic import roles
 from intake.services import record_intake
+from notes.consent_services import record_consent
 from notes.models import ConsentText
-from notes.services import record_consent, start_session
+from notes.services import start_session
 from tests import history_helpers as h
 from tests.factories import ClientFactory, UserFactory
 

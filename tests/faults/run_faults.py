@@ -72,6 +72,7 @@ def seed() -> dict:
     from clinic.models import User
     from intake.services import record_intake
     from notes import services as notes
+    from notes.consent_services import record_consent
     from notes.models import ConsentKind, ConsentText
 
     therapists = []
@@ -98,7 +99,7 @@ def seed() -> dict:
             aggravating=["hip_extension"],
         )
         for kind in ConsentKind.values:
-            notes.record_consent(
+            record_consent(
                 client=client,
                 kind=kind,
                 text=ConsentText.objects.current(kind),
