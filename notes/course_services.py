@@ -2,9 +2,10 @@
 of the client's treatment plan. Each is one transaction; an adverse effect takes the session's lock first, as every
 write to a session does (notes/services.py)."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from clinic.models import Client, User
 from notes import hashing
@@ -14,13 +15,21 @@ from notes.services import _lock_session
 
 @transaction.atomic
 def record_adverse_effect(
-    *, session: TreatmentSession, by: User, kind: str, note: str = "", onset_on: date | None = None
+    *,
+    session: TreatmentSession,
+    by: User,
+    kind: str,
+    note: str = "",
+    onset_on: date | None = None,
+    at: datetime | None = None,
 ) -> AdverseEffect:
     """An adverse effect after treatment. On a draft it is part of the note (sealed with it when signed); on a signed
     session it is reported later, beside the note, sealed on its own over the note's seal (notes/hashing.py). Who
-    may do which is the view's access helper's to say."""
+    may do which is the view's access helper's to say. `at`: when it was reported, now unless given (the demo's
+    past visits; never from a request)."""
     session = _lock_session(session)
     effect = AdverseEffect(
+        reported_at=at or timezone.now(),
         session=session,
         kind=kind,
         note=note,

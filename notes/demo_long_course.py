@@ -316,8 +316,12 @@ def treat(client: Client, visit: int, complaints: list, *, therapist: User, desk
             kind="nausea",
             note="Brief nausea during right psoas work; settled in side-lying within ten minutes.",
             onset_on=started.date(),
+            at=moment,
         )
-    signed = services.sign_session(session=TreatmentSession.objects.get(pk=session.pk), by=therapist)
+    # Signed at the end of the visit, as the therapist did that day (not the day the demo was seeded).
+    signed = services.sign_session(
+        session=TreatmentSession.objects.get(pk=session.pk), by=therapist, at=moment + timedelta(minutes=10)
+    )
     check.visit_day, check.recorded_at = started.date(), started - timedelta(minutes=10)
     check.save()
     return signed

@@ -33,6 +33,7 @@ a migration that does the same.
 import hashlib
 import hmac
 import json
+from datetime import UTC
 
 from django.conf import settings
 
@@ -47,7 +48,9 @@ class UnknownKey(LookupError):
 
 
 def _when(value) -> str | None:
-    return value.isoformat() if value else None
+    """A moment as the seal writes it: in UTC, as the database gives it back (a moment given in another zone, as
+    the demo's visits are, seals the same as when read again)."""
+    return value.astimezone(UTC).isoformat() if value else None
 
 
 def canonical(content: dict) -> bytes:

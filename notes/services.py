@@ -2,6 +2,7 @@
 by notes/consent_services.py, the course of treatment beside the notes by notes/course_services.py."""
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -285,10 +286,10 @@ def _close_segment(segment: AbdominalSegment, reason: str, *, at) -> None:
     segment.save()
 
 
-def timeline_end(session: TreatmentSession):
-    """When the session's timeline ends: its last entry or stretch of abdominal work, else now."""
+def timeline_end(session: TreatmentSession, *, otherwise: datetime | None = None):
+    """When the session's timeline ends: its last entry or stretch of abdominal work, else `otherwise` (now)."""
     moments = [e.at for e in session.entries.all()] + [s.ended_at or s.reconfirmed_at for s in session.segments.all()]
-    return max(moments) if moments else timezone.now()
+    return max(moments) if moments else (otherwise or timezone.now())
 
 
 def _frozen_values(session: TreatmentSession) -> dict:
@@ -316,15 +317,17 @@ def _frozen_values(session: TreatmentSession) -> dict:
 
 
 @transaction.atomic
-def sign_session(*, session: TreatmentSession, by: User) -> TreatmentSession:
+def sign_session(*, session: TreatmentSession, by: User, at: datetime | None = None) -> TreatmentSession:
     """Sign: the note becomes read-only, what it shows of the client, the therapist, the complaints and the screening
     is frozen, and its seal is stored (notes/hashing.py). SessionSigned if it already is (signed from another tab,
-    or by a request that got the lock first)."""
+    or by a request that got the lock first). `at`: the moment of signing, now unless given (the demo's past visits,
+    signed the day they happened; never from a request)."""
+    at = at or timezone.now()
     session = lock_draft(session)
     for segment in session.segments.filter(ended_at__isnull=True):
-        _close_segment(segment, AbdominalSegment.EndReason.FINISHED, at=timezone.now())
-    session.ended_at = timeline_end(session)
-    session.signed_at = timezone.now()
+        _close_segment(segment, AbdominalSegment.EndReason.FINISHED, at=at)
+    session.ended_at = timeline_end(session, otherwise=at)
+    session.signed_at = at
     session.signed_as = _frozen_values(session)
     hashing.seal_session(session)
     session.status = TreatmentSession.Status.SIGNED

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from auditlog.models import LogEntry
 from django.core.management import call_command
+from django.utils import timezone
 
 from clinic.models import Client, User
 from intake.models import ClearanceScope, HealthCheck, Intake, PhysicianClearance
@@ -102,6 +103,18 @@ def test_the_long_course_client_has_twelve_signed_sessions_over_three_months(kow
     assert [s.status for s in sessions] == ["signed"] * 12
     assert timedelta(days=80) <= sessions[-1].started_at - sessions[0].started_at <= timedelta(days=95)
     assert all(s.segments.exists() and s.entries.exists() and s.areas.exists() for s in sessions)
+
+
+def test_each_long_course_visit_is_signed_and_initialled_the_day_it_happened(kowalski):
+    sessions = list(TreatmentSession.objects.for_client(kowalski).order_by("started_at"))
+    in_notes = AdverseEffect.objects.filter(session__client=kowalski, reported_later=False)
+
+    for session in sessions:
+        day = timezone.localdate(session.started_at)
+        assert timezone.localdate(session.signed_at) == day, session
+        assert session.started_at <= session.ended_at <= session.signed_at, session
+        assert {timezone.localdate(row.confirmed_at) for row in session.area_confirmations.all()} == {day}
+    assert all(timezone.localdate(e.reported_at) == timezone.localdate(e.session.started_at) for e in in_notes)
 
 
 def test_the_long_course_chart_holds_every_kind_of_record(kowalski):
