@@ -33,11 +33,10 @@ class User(AbstractUser):
         loaded = getattr(self, "_password_when_loaded", None)  # None: not loaded (a deferred field)
         return loaded is not None and loaded != self.password and self.password.startswith(UNUSABLE_PASSWORD_PREFIX)
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        user = super().from_db(db, field_names, values)
-        user._password_when_loaded = user.__dict__.get("password")
-        return user
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The password as loaded (None when the field is deferred): save() tells a password made unusable by it.
+        self._password_when_loaded = self.__dict__.get("password")
 
     @classmethod
     def name_fields(cls, relation: str) -> tuple[str, ...]:
