@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from clinic.models import Client
 from intake import questionnaire_instruments
 from intake.client_form_services import CONTACT_FIELDS, MIN_DECLINE_REASON
-from intake.forms import PAIN_CHOICES, BaseComplaintFormSet, ComplaintForm, IntakeForm
+from intake.forms import ComplaintFormSet, IntakeForm
 from intake.health_history_forms import HealthHistoryForms
 from intake.questionnaire_forms import QuestionnaireForm
 from intake.views import _engine_check, _intake_fields
@@ -47,33 +47,14 @@ class ContactForm(forms.ModelForm):
         """Validate the fields only: this form never builds or checks a Client (no uniqueness, no instance)."""
 
 
-class ClientComplaintForm(ComplaintForm):
-    """A complaint in the client's own words: the worst pain may be left out ("Rather not say"), where the staff's
-    form says the question was not asked."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["pain_worst"].choices = [("", _("Rather not say")), *PAIN_CHOICES]
-
-
-ClientComplaintFormSet = forms.formset_factory(
-    ClientComplaintForm,
-    formset=BaseComplaintFormSet,
-    extra=1,
-    max_num=10,
-    validate_max=True,
-    absolute_max=20,
-    can_delete=True,
-)
-
-
 class ClientForms:
     """Everything the client fills in, validated together; errors stay beside their fields, answers stay filled."""
 
     def __init__(self, data=None, *, instruments=()):
         self.contact = ContactForm(data)
         self.form = IntakeForm(data)
-        self.formset = ClientComplaintFormSet(data, prefix="complaints")
+        # The worst pain may be left out in the client's words, not the staff's "Not asked".
+        self.formset = ComplaintFormSet(data, prefix="complaints", form_kwargs={"worst_left_out": _("Rather not say")})
         self.health = HealthHistoryForms(data)
         # The questionnaires staff chose for this link, each the staff form's own (the published items).
         self.questionnaires = [

@@ -76,6 +76,13 @@ class ComplaintForm(forms.Form):
     )
     onset = forms.ChoiceField(label=_("When did it start?"), choices=list(labels.ONSETS.items()), required=False)
 
+    def __init__(self, *args, worst_left_out=None, **kwargs):
+        """`worst_left_out`: what the worst pain's empty choice says ("Not asked" on the staff's form; the client's
+        own form says "Rather not say")."""
+        super().__init__(*args, **kwargs)
+        if worst_left_out is not None:
+            self.fields["pain_worst"].choices = [("", worst_left_out), *PAIN_CHOICES]
+
     @classmethod
     def initial_from(cls, complaint: Complaint) -> dict:
         return {
