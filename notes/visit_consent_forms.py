@@ -22,7 +22,7 @@ class AreasTodayForm(forms.Form):
             self.fields[f"word_{area.code}"] = forms.ChoiceField(
                 label=area.label,
                 choices=WORDS,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "btn-check"}),
                 error_messages={"required": _("Choose “Yes, today” or “Not today” for this area.")},
             )
             self.fields[f"initials_{area.code}"] = forms.CharField(

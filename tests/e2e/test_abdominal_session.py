@@ -48,9 +48,9 @@ def test_therapist_runs_an_abdominal_session_with_a_stop_and_signs(signed_in_pag
     # Then the client's initials for the abdomen at this visit, on the tablet handed over (and taken back).
     expect(page.locator(".gate-unmet")).to_contain_text("The client has not initialled the abdomen for this visit.")
     page.get_by_role("button", name="Hand the tablet to the client to initial today's areas").click()
-    page.locator('[data-area="abdomen"]').get_by_label("Yes, today").check()
+    page.locator('[data-area="abdomen"]').locator("label", has_text="Yes, today").click()
     page.locator('[data-area="abdomen"]').get_by_label("Your initials").fill("MC")
-    page.locator('[data-area="front_hip"]').get_by_label("Not today").check()
+    page.locator('[data-area="front_hip"]').locator("label", has_text="Not today").click()
     page.get_by_role("button", name="Record my answers").click()
     page.get_by_label("Staff password").fill(demo_password)
     page.get_by_role("button", name="Return to the app").click()

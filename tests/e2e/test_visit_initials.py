@@ -41,9 +41,9 @@ def test_the_client_initials_each_area_on_the_tablet_before_abdominal_work(
     expect(page.get_by_role("heading", name="Your agreement today, area by area")).to_be_visible()
     assert page_problems(page, csp_errors) == []
     abdomen, gluteal, chest = (page.locator(f'[data-area="{code}"]') for code in ("abdomen", "gluteal", "chest_wall"))
-    abdomen.get_by_label("Yes, today").check()
+    abdomen.locator("label", has_text="Yes, today").click()
     abdomen.get_by_label("Your initials").fill("MC")
-    gluteal.get_by_label("Yes, today").check()
+    gluteal.locator("label", has_text="Yes, today").click()
     pad = gluteal.locator("canvas.initials-pad")
     pad.scroll_into_view_if_needed()
     box = pad.bounding_box()
@@ -52,7 +52,7 @@ def test_the_client_initials_each_area_on_the_tablet_before_abdominal_work(
     page.mouse.move(box["x"] + 60, box["y"] + 70, steps=6)
     page.mouse.move(box["x"] + 110, box["y"] + 15, steps=6)
     page.mouse.up()
-    chest.get_by_label("Not today").check()
+    chest.locator("label", has_text="Not today").click()
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/tablet-{size['width']}.png", full_page=True)
     page.get_by_role("button", name="Record my answers").click()
