@@ -90,6 +90,7 @@ def test_agreeing_without_initials_is_refused_beside_the_area_and_nothing_is_kep
 
     page = response.content.decode()
     assert response.status_code == 200
+    assert "Nothing was recorded yet: please see the message beside each area below." in page
     assert "Type or draw your initials to agree to abdomen today." in page
     assert "Choose “Yes, today” or “Not today” for this area." in page  # the chest wall, unanswered
     assert 'value="MC"' in page  # what was typed stays
