@@ -32,7 +32,7 @@ run: seed
 		$(RUN_ENV) $(PY) manage.py runserver $(HOST)
 
 # Production on this machine: DEBUG off, gunicorn and the task worker, migrations and static files first
-# (deploy/serve.py). Needs SECRET_KEY, ALLOWED_HOSTS, NOTE_SIGNING_KEYS and a PostgreSQL DATABASE_URL.
+# (deploy/serve.py). Needs SECRET_KEY, ALLOWED_HOSTS and a PostgreSQL DATABASE_URL.
 serve: venv
 	$(PY) deploy/serve.py
 

@@ -1,13 +1,12 @@
 """Settings for the clinic, read from environment variables (twelve-factor).
 
-Safe by default: DEBUG is off unless set, and with DEBUG off a SECRET_KEY and the notes' signing keys must be given.
+Safe by default: DEBUG is off unless set, and with DEBUG off a SECRET_KEY must be given.
 Every variable is listed in the README's production section.
 """
 
 import hashlib
 import json
 import os
-import re
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -16,26 +15,9 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from clinic.environment import env_bool, env_int, env_list, key_derived_from, note_signing_keys
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    return int(value) if value else default
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -51,30 +33,24 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105  # nosec B105
 
 
-def note_signing_keys(value: str) -> dict[str, bytes]:
-    """NOTE_SIGNING_KEYS: `id:secret` pairs, comma-separated (`2026a:...,2025b:...`). Each signed note and addendum
-    keeps the id of the key that sealed it; old keys stay listed to verify what they sealed (notes/hashing.py)."""
-    keys = {}
-    for item in value.split(","):
-        key_id, _colon, secret = item.strip().partition(":")
-        if not re.fullmatch(r"[A-Za-z0-9._-]{1,20}", key_id) or len(secret) < 32:
-            raise ImproperlyConfigured(
-                "NOTE_SIGNING_KEYS: each item is id:secret, the id 1-20 letters, digits, '.', '_' or '-', the secret "
-                "at least 32 characters (e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
-            )
-        keys[key_id] = secret.encode()
-    return keys
+# Old secret keys kept to check what they signed (Django's SECRET_KEY_FALLBACKS), comma-separated.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 
 # The keys of the signed notes' seals (HMAC-SHA256), never stored in the database: someone who can write to it
-# cannot seal a changed note again. With DEBUG off they must be given; in development a key is derived from
-# SECRET_KEY (id "dev"), which seals nothing a clinic keeps.
+# cannot seal a changed note again. NOTE_SIGNING_KEYS gives them apart from SECRET_KEY (so either can be rotated
+# alone). Without it, the key is derived from SECRET_KEY: in development with the id "dev"; with DEBUG off with an
+# id naming that secret key ("sk-" and 8 hex digits of the derived key's SHA-256), and each of SECRET_KEY_FALLBACKS
+# gives one more key, so notes sealed before a rotation of SECRET_KEY still verify while the old key is listed.
 if os.environ.get("NOTE_SIGNING_KEYS", "").strip():
     NOTE_SIGNING_KEYS = note_signing_keys(os.environ["NOTE_SIGNING_KEYS"])
 elif DEBUG or OFFLINE_TOOL:
-    NOTE_SIGNING_KEYS = {"dev": hashlib.sha256(b"clinic note signing key:" + SECRET_KEY.encode()).hexdigest().encode()}
+    NOTE_SIGNING_KEYS = {"dev": key_derived_from(SECRET_KEY)}
 else:
-    raise ImproperlyConfigured("NOTE_SIGNING_KEYS must be set when DEBUG is off (README, Production).")
+    NOTE_SIGNING_KEYS = {
+        f"sk-{hashlib.sha256(key).hexdigest()[:8]}": key
+        for key in map(key_derived_from, [SECRET_KEY, *SECRET_KEY_FALLBACKS])
+    }
 # The key that seals new notes and addenda: the first listed unless named.
 NOTE_SIGNING_KEY_ID = os.environ.get("NOTE_SIGNING_KEY_ID", "").strip() or next(iter(NOTE_SIGNING_KEYS))
 if NOTE_SIGNING_KEY_ID not in NOTE_SIGNING_KEYS:

@@ -1,7 +1,8 @@
 """`make serve`: run the app as a clinic runs it in production, on the machine it is on.
 
-Refuses to start, naming each missing variable on a line of its own, without SECRET_KEY, ALLOWED_HOSTS, a
-PostgreSQL DATABASE_URL and NOTE_SIGNING_KEYS. Then, with DEBUG off: applies the migrations, collects the static
+Refuses to start, naming each missing variable on a line of its own, without SECRET_KEY, ALLOWED_HOSTS and a
+PostgreSQL DATABASE_URL (NOTE_SIGNING_KEYS is optional: without it the notes' seals use a key derived from
+SECRET_KEY, clinic/settings.py). Then, with DEBUG off: applies the migrations, collects the static
 files (served by WhiteNoise), runs `check --deploy`, starts the task worker (`manage.py db_worker`, the long PDF
 exports) beside gunicorn (gunicorn.conf.py: workers from the core count unless WEB_CONCURRENCY says), and stops
 both together. A service manager can run the same pieces apart (deploy/*.service).
@@ -19,7 +20,6 @@ REQUIRED = {
     "SECRET_KEY": "a long random string (python -c 'import secrets; print(secrets.token_urlsafe(50))')",
     "ALLOWED_HOSTS": "the host names the clinic reaches the app by, comma-separated (clinic.example.org)",
     "DATABASE_URL": "a PostgreSQL database, postgres://user:password@host:5432/name",
-    "NOTE_SIGNING_KEYS": "the keys that seal signed notes, id:secret pairs (README, Production)",
 }
 
 

@@ -20,7 +20,7 @@ PRODUCTION_ENV = {
 
 def manage(*args, env_overrides, timeout=60):
     drop = ("DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    drop += ("NOTE_SIGNING_KEYS", "NOTE_SIGNING_KEY_ID")
+    drop += ("NOTE_SIGNING_KEYS", "NOTE_SIGNING_KEY_ID", "SECRET_KEY_FALLBACKS")
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(env_overrides)
     env["DJANGO_SETTINGS_MODULE"] = "clinic.settings"
@@ -46,12 +46,11 @@ def test_secret_key_is_required_when_debug_is_off():
 @pytest.mark.parametrize(
     ("keys", "key_id", "message"),
     [
-        ("", "", "NOTE_SIGNING_KEYS must be set when DEBUG is off"),
         ("2026a:too-short", "", "NOTE_SIGNING_KEYS: each item is id:secret"),
         (PRODUCTION_ENV["NOTE_SIGNING_KEYS"], "2025z", "NOTE_SIGNING_KEY_ID '2025z' is not one of NOTE_SIGNING_KEYS"),
     ],
 )
-def test_the_note_signing_keys_are_required_when_debug_is_off(keys, key_id, message):
+def test_malformed_note_signing_keys_stop_the_app(keys, key_id, message):
     result = manage("check", env_overrides={**PRODUCTION_ENV, "NOTE_SIGNING_KEYS": keys, "NOTE_SIGNING_KEY_ID": key_id})
 
     assert result.returncode != 0
@@ -73,6 +72,33 @@ def test_the_note_signing_key_is_the_first_listed_unless_named():
 
     assert first.stdout.strip() == "2026a ['2025z', '2026a']", first.stderr
     assert named.stdout.strip() == "2025z ['2025z', '2026a']", named.stderr
+
+
+def test_without_note_signing_keys_the_seal_key_is_derived_from_the_secret_key_and_its_fallbacks():
+    code = (
+        "from django.conf import settings; "
+        "print(settings.NOTE_SIGNING_KEY_ID); print(*sorted(settings.NOTE_SIGNING_KEYS)); "
+        "print(settings.SECRET_KEY.encode() in settings.NOTE_SIGNING_KEYS.values())"
+    )
+    no_keys = {**PRODUCTION_ENV, "NOTE_SIGNING_KEYS": ""}
+    old_secret = "an-older-production-secret-key-rotated-out-" + "Hq3Wz8Lr5Tn2Vb7K" * 3
+
+    def seal_keys(**env):
+        result = manage("shell", "-v", "0", "-c", code, env_overrides={**no_keys, **env})
+        assert result.returncode == 0, result.stderr
+        key_id, listed, secret_used_as_is = result.stdout.splitlines()
+        return key_id, listed.split(), secret_used_as_is
+
+    key_id, listed, secret_used_as_is = seal_keys()
+    assert key_id.startswith("sk-") and len(key_id) == 11
+    assert listed == [key_id]
+    assert secret_used_as_is == "False"  # a key derived from SECRET_KEY, never SECRET_KEY itself
+    assert seal_keys() == (key_id, listed, "False")  # the same secret key gives the same seal key at every start
+    old_id, _listed, _ = seal_keys(SECRET_KEY=old_secret)
+    assert old_id != key_id
+    # After a rotation the new key seals, and the old one, kept as a fallback, still verifies what it sealed.
+    assert seal_keys(SECRET_KEY_FALLBACKS=old_secret) == (key_id, sorted([key_id, old_id]), "False")
+    assert manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=no_keys).returncode == 0
 
 
 def test_seed_demo_refuses_to_run_with_debug_off():
