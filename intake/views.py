@@ -14,9 +14,9 @@ from clinic.audit import reads_audited_together, record_view, record_views
 from clinic.guards import refuse_if_archived
 from intake import access, health_history, labels, services
 from intake.abdominal_status import status_today
+from intake.clearance_forms import ClearanceForm
 from intake.forms import (
     AssessmentForm,
-    ClearanceForm,
     ClinicalJudgementForm,
     ComplaintForm,
     ComplaintFormSet,
