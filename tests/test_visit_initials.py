@@ -108,6 +108,9 @@ def test_initials_drawn_on_the_tablet_are_kept_as_an_image(as_user, therapist, v
 
     row = AreaConfirmation.objects.get(area="abdomen")
     assert (row.agreed, row.method, row.initials_drawing) == (True, "initials_drawn", h.SIGNATURE_PNG)
+    tablet.post("/handover/exit/", {"password": PASSWORD})
+    draft_page = tablet.get(visit.get_absolute_url()).content.decode()
+    assert f'src="{h.SIGNATURE_PNG}" alt="Initials drawn for Abdomen"' in draft_page  # the drawing, on the draft too
 
 
 def test_a_drawing_that_is_not_a_png_is_refused(as_user, therapist, visit):
