@@ -295,7 +295,7 @@ def main():  # noqa: PLR0915
             f"- Virtual users (closed loop, no think time): {len(plan['desks'])} front desk, "
             f"{len(plan['therapists'])} therapists, {len(plan['admins'])} clinic admin; each signs in through "
             "the login form (the admin then passes the TOTP second factor). Therapists run live sessions (start, "
-            "verbal re-confirmation, "
+            "the client's initials for the abdomen on the tablet handed over and back, verbal re-confirmation, "
             f"{args.entries_per_visit} feedback entries through htmx with a stop and a new re-confirmation every "
             "10, sign) and read their clients' pages, signed sessions and history between entries.",
             "- gunicorn sync workers, DEBUG off, static files collected (WhiteNoise), sessions in PostgreSQL.",

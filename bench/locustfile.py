@@ -36,6 +36,7 @@ PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text()) if os.environ.get("
 TOKEN = re.compile(r'name="token" value="([0-9a-f-]{36})"')
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SESSION_URL = re.compile(r"/sessions/([0-9a-f-]{36})/$")
+AREA = re.compile(r'class="card mb-3 area-today" data-area="([a-z_]+)"')
 SEARCHES = ["okonk", "chen", "nakam", "maya", "tremb", "Singh", "Loadtest"]
 
 # What the users saw, written to the plan's results file when the run stops.
@@ -247,7 +248,30 @@ class Therapist(Person):
         SEEN["sessions"].add(public_id)
         self.session = f"/sessions/{public_id}/"
         self.posted = self.window = 0
+        self.initial_areas()
         self.reconfirm()
+
+    def initial_areas(self):
+        """The tablet handed to the client, who initials the abdomen for today (every other area: not today), and
+        handed back with the therapist's password: abdominal work waits for it."""
+        self.request("areas hand-over", f"{self.session}areas/handover/", {}, expect=302)
+        page = self.request(
+            "areas tablet page",
+            "/areas/handover/",
+            check=lambda r: None if 'data-area="abdomen"' in r.text else "the tablet does not ask about the abdomen",
+        )
+        answers = {}
+        for area in AREA.findall(page.text):
+            answers[f"word_{area}"] = "agreed" if area == "abdomen" else "not_today"
+            answers[f"initials_{area}"] = "LT" if area == "abdomen" else ""
+        self.request("areas initialled", "/areas/handover/", answers, expect=302)
+        self.request(
+            "tablet handed back",
+            "/handover/exit/",
+            {"password": PLAN["password"]},
+            expect=302,
+            check=lambda r: None if r.headers.get("Location") == self.session else "not back on the session",
+        )
 
     def reconfirm(self):
         """The client's verbal re-confirmation, then the session page: the segment must show open."""
