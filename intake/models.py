@@ -31,6 +31,14 @@ class IntakeQuerySet(AuditedQuerySet):
     def for_client(self, client):
         return self.filter(client=client)
 
+    def with_latest_screening(self):
+        """Each intake with its `latest_screening` (ScreeningQuerySet.newest_first's first) joined in the same query;
+        an intake never screened has no such attribute (Django sets none for a filtered relation that found no
+        row)."""
+        newest = Screening.objects.filter(intake=models.OuterRef("pk")).newest_first().values("pk")[:1]
+        latest = models.FilteredRelation("screenings", condition=models.Q(screenings__pk=models.Subquery(newest)))
+        return self.annotate(latest_screening=latest).select_related("latest_screening")
+
     def listed(self):
         """Newest first, as lists show them: when, who took them (by name), whether assessed; not the answers."""
         return (

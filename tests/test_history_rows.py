@@ -1,8 +1,7 @@
 """The history timeline's session rows, written as escaped f-strings (notes/templatetags/history_tags.py), are the
-markup format_html wrote before, hostile names included."""
-
-import uuid
-from datetime import timedelta
+markup format_html wrote before, hostile names included: the sessions as the history page reads them (real
+TreatmentSession rows, notes.history.timeline_page), drafts and signed, rated or not, with addenda and abdominal
+work."""
 
 import pytest
 from django.utils import timezone
@@ -10,8 +9,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from notes.history import Event, Named, SessionRow
+from notes.history import timeline_page
+from notes.models import ComplaintPain
 from notes.templatetags.history_tags import history_rows
+from tests import factories
+from tests import history_helpers as h
 from tests.hostile_payloads import TEXT
 
 
@@ -25,6 +27,11 @@ def _within_session(before, after) -> str:
     return format_html(" ({} {})", f"{after - before:+d}", _("immediately after treatment"))
 
 
+def _region(pain) -> str:
+    """The complaint's region as its own label says it, read afresh."""
+    return ComplaintPain.objects.select_related("complaint").get(pk=pain.pk).complaint.get_region_display()
+
+
 def format_html_session(r) -> str:
     """A session's description as the tag wrote it with format_html, before the f-string (with each complaint's
     change immediately after treatment since outcomes compare visits)."""
@@ -33,7 +40,7 @@ def format_html_session(r) -> str:
         "{} {} → {}{}",
         (
             (region, _rating(before), _rating(after), _within_session(before, after))
-            for region, before, after in r.pain_rows
+            for region, before, after in ((_region(pain), pain.before, pain.after) for pain in r.pains.all())
         ),
     )
     status = (
@@ -69,29 +76,37 @@ def format_html_rows(events) -> str:
     )
 
 
-NAMES = ["Theo Okafor", *TEXT.values(), 'Dana "Dee" O\'Neil & <b>co</b>']
+def _storable(text: str) -> bool:
+    """A name a database can hold (the forms refuse NUL and lone surrogates before anything is saved)."""
+    return "\x00" not in text and not any(0xD800 <= ord(c) <= 0xDFFF for c in text)
 
 
+NAMES = ["Theo Okafor", *filter(_storable, TEXT.values()), 'Dana "Dee" O\'Neil & <b>co</b>']
+COMPLAINTS = [
+    {"region": "low_back", "side": "central", "pain_now": 6},
+    {"region": "anterior_hip_groin", "side": "right", "pain_now": 5},
+    {"region": "knee", "side": "left", "pain_now": 2},
+]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("name", NAMES)
-def test_session_rows_are_what_format_html_wrote(name):
-    at = timezone.now().replace(second=0, microsecond=0) - timedelta(days=3)
-    rows = [
-        SessionRow(
-            1,
-            uuid.uuid4(),
-            at,
-            "signed",
-            Named(name),
-            [("Low back", 6, 3), ("Front of hip", None, 2), ("Knee", 2, 5)],
-            1,
-            2,
-        ),
-        SessionRow(2, uuid.uuid4(), at, "draft", Named(name), [], 0, 0),
-        SessionRow(3, uuid.uuid4(), at, "signed", Named(name), [("<i>x</i>", 4, None)], 3, 1),
-    ]
-    events = [Event(at=row.started_at - timedelta(hours=row.pk), kind="session", record=row) for row in rows]
+def test_session_rows_are_what_format_html_wrote(name, front_desk):
+    therapist = factories.therapist_user(username="theo", first_name=name)
+    client = factories.ClientFactory(first_name="Maya", last_name="Chen", care_team=[therapist])
+    factories.screened_intake(client, by=front_desk, complaints=COMPLAINTS)
+    h.give_consent(client, by=front_desk)
+    h.check_in(client, by=front_desk)
+    worked = h.signed_session(client, therapist=therapist, before=6, after=3, abdominal=True)
+    h.add_addendum(worked, by=therapist)
+    h.signed_session(client, therapist=therapist, before=None, after=2)
+    h.draft_session(client, therapist=therapist, before=4)
 
+    _page, events = timeline_page(client, kinds={"session"})
     mine = history_rows(events)
 
+    assert [event.kind for event in events] == ["session"] * 3
     assert mine == format_html_rows(events)
     assert "<script" not in mine and "<i>" not in mine and "<b>" not in mine
+    assert "6 → 3 (-3 immediately after treatment)" in mine and "? → 2" in mine and "1 addendum" in mine
+    assert mine.count("no abdominal work") == 2 and mine.count("text-bg-warning") == 1

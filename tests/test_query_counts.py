@@ -371,12 +371,11 @@ EXPECTED_QUERIES = {
     "treatment plan": 4,
     "disposal new": 5,
     "disposal detail": 4,
-    # the page's intakes and their screenings: two QuerySets, not one hand-built SQL row; 14 until it showed the
-    # questionnaires' trends (one query)
+    # the page's intakes read through their latest screenings (one QuerySet) and its sessions with their ratings
+    # (two: no row built by hand); 14 until it showed the questionnaires' trends (one query)
     "history, therapist": 15,
-    # 14 until its audit entries asked, as /audit/ does, whether the clinic requires the second factor; the page's
-    # intakes and their screenings: two QuerySets, not one hand-built SQL row; 15 until it showed the
-    # questionnaires' trends (one query)
+    # 14 until its audit entries asked, as /audit/ does, whether the clinic requires the second factor; intakes and
+    # sessions as for the therapist; 15 until it showed the questionnaires' trends (one query)
     "history, clinic admin": 16,
     # 15 still with each visit's health check (one query more), its retention from the client as loaded (one less),
     # and its stretches of abdominal work read through their feedback entries; 14 since the client's sessions are

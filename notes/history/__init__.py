@@ -1,13 +1,12 @@
 """A client's whole course of care: the history page's timeline (events), the pain chart and the outcomes kept
 for it (outcome_store), and the few reads and writes that stay SQL, each with its measured reason (sql)."""
 
-from notes.history.events import EVENTS_PER_PAGE, Event, SessionRow, session_rows, timeline_page
+from notes.history.events import EVENTS_PER_PAGE, Event, intake_rows, timeline_page
 from notes.history.outcome_store import (
     PERIODS,
     clinic_outcome,
     complaint_label,
     complaints_with_outcome_data,
-    intakes_with_latest_screening,
     outcomes_of,
     refresh_outcomes,
 )
@@ -19,7 +18,7 @@ from notes.history.pain_chart import (
     _rated_pains,
     pain_series,
 )
-from notes.history.sql import KINDS, Named, intake_rows
+from notes.history.sql import KINDS
 
 __all__ = [
     "CHART_EXACT_SESSIONS",
@@ -28,8 +27,6 @@ __all__ = [
     "KINDS",
     "PERIODS",
     "Event",
-    "Named",
-    "SessionRow",
     "_means_by_period",
     "_means_in_database",
     "_rated_pains",
@@ -37,10 +34,8 @@ __all__ = [
     "complaint_label",
     "complaints_with_outcome_data",
     "intake_rows",
-    "intakes_with_latest_screening",
     "outcomes_of",
     "pain_series",
     "refresh_outcomes",
-    "session_rows",
     "timeline_page",
 ]

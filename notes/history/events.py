@@ -1,18 +1,16 @@
 """A client's whole course of care as one timeline of intakes, consents, sessions, clearances and adverse effects
 after treatment, paginated in the database: a client with 500 sessions costs the same queries as one with 5."""
 
-import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.paginator import Paginator
+from django.db.models import Count
 
-from clinic.choices import choice_labels
 from clinic.models import Client, User
-from intake.models import Complaint, PhysicianClearance
+from intake.models import ClinicalJudgement, Intake, PhysicianClearance, current_judgement
 from notes.history import sql
-from notes.history.sql import Named
 from notes.models import AdverseEffect, Consent, TreatmentSession
 
 EVENTS_PER_PAGE = 25
@@ -38,51 +36,24 @@ class _CountedPaginator(Paginator):
         return self._count
 
 
-@dataclass
-class SessionRow:
-    """A session as the timeline shows it, with its therapist's name and each complaint's ratings."""
-
-    pk: int
-    public_id: uuid.UUID
-    started_at: datetime
-    status: str
-    therapist: Named
-    pain_rows: list = field(default_factory=list)  # (region label, before, after)
-    addenda_count: int = 0
-    segment_count: int = 0
-
-    @property
-    def is_signed(self) -> bool:
-        return self.status == TreatmentSession.Status.SIGNED
-
-    get_absolute_url = TreatmentSession.get_absolute_url  # the session's own address, by its public id
-
-
-# What a session's row shows, with each complaint's ratings in the complaints' order: one query, the sessions
-# repeated once per rated complaint.
-SESSION_ROW_VALUES = ("pk", "public_id", "started_at", "status", "therapist__username", "therapist__first_name")
-SESSION_ROW_VALUES += ("therapist__last_name", "pains__complaint__region", "pains__before", "pains__after")
-
-
-def session_rows(ids: list[int]) -> dict[int, SessionRow]:
-    """The sessions with these ids, each with its therapist's name and `pain_rows`."""
+def intake_rows(ids: list[int], *, with_judgements: bool = False) -> dict[int, Intake]:
+    """The intakes with these ids, each with its taker's name and `latest_screening` (absent if never screened): one
+    QuerySet."""
     if not ids:
         return {}
-    region_label = choice_labels(Complaint._meta.get_field("region"))
-    rows = (
-        TreatmentSession.objects.filter(pk__in=ids)
-        .order_by("pk", "pains__complaint__position", "pains__complaint_id")
-        .values_list(*SESSION_ROW_VALUES)
-    )
-    sessions: dict[int, SessionRow] = {}
-    for pk, public_id, started, status, username, first, last, region, before, after in rows:
-        session = sessions.get(pk)
-        if session is None:
-            therapist = Named(User.name_from(first, last, username))
-            session = sessions[pk] = SessionRow(pk, public_id, started, status, therapist)
-        if region is not None:
-            session.pain_rows.append((str(region_label.get(region, region)), before, after))
-    return sessions
+    intakes = {
+        intake.pk: intake
+        for intake in Intake.objects.filter(pk__in=ids)
+        .with_latest_screening()
+        .select_related("taken_by")
+        .only("public_id", "client_id", "taken_at", "taken_by_id", *User.name_fields("taken_by"))
+    }
+    # The clinical judgement standing beside each latest screening, if any: one query for the page's intakes, only
+    # for a client ever judged otherwise (Client.last_judgement_at).
+    judgements = list(ClinicalJudgement.objects.for_intakes(ids)) if with_judgements else []
+    for intake in intakes.values():
+        intake.judgement = current_judgement(getattr(intake, "latest_screening", None), judgements)
+    return intakes
 
 
 def timeline_page(client: Client, *, kinds: set[str], start=None, end=None, page_number=None):
@@ -112,13 +83,17 @@ def timeline_page(client: Client, *, kinds: set[str], start=None, end=None, page
         ),
     }
     records = {kind: {r.pk: r for r in queryset} if ids[kind] else {} for kind, queryset in loaded.items()}
-    # What a session's row shows, not its note: the SOAP texts are read on the session's own page.
-    records["session"] = session_rows(ids["session"])
-    records["intake"] = sql.intake_rows(ids["intake"], with_judgements=client.last_judgement_at is not None)
-    for row in rows:
-        if row.kind == "session" and row.pk in records["session"]:
-            records["session"][row.pk].addenda_count = row.addenda
-            records["session"][row.pk].segment_count = row.segments
+    # What a session's row shows, not its note (the SOAP texts are read on the session's own page): when, by whom,
+    # draft or signed, its addenda and stretches of abdominal work counted, and each complaint's ratings (two
+    # queries).
+    sessions = (
+        TreatmentSession.objects.filter(pk__in=ids["session"])
+        .listed()
+        .annotate(addenda_count=Count("addenda", distinct=True), segment_count=Count("segments", distinct=True))
+        .with_ratings()
+    )
+    records["session"] = {session.pk: session for session in sessions} if ids["session"] else {}
+    records["intake"] = intake_rows(ids["intake"], with_judgements=client.last_judgement_at is not None)
     events = [
         Event(at=row.at, kind=row.kind, record=records["consent" if row.kind == "withdrawal" else row.kind].get(row.pk))
         for row in rows

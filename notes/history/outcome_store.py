@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from clinic.models import Client
-from intake.models import Complaint, Intake, Screening
+from intake.models import Complaint
 from notes.history import sql
 from notes.models import TreatmentSession
 from notes.outcomes import Outcome, Rating, outcome
@@ -31,20 +31,6 @@ def refresh_outcomes(first_client: int | None = None, last_client: int | None = 
         first_client=first_client,
         last_client=last_client,
     )
-
-
-def intakes_with_latest_screening(*, client: Client) -> dict[int, Intake]:
-    """The client's intakes that were screened, each with `latest_screening`, in one query: read through their
-    screenings, newest first (the app screens every intake when it saves it). For the export, which shows them
-    whole."""
-    screenings = Screening.objects.select_related("intake__taken_by").filter(intake__client=client)
-    intakes: dict[int, Intake] = {}
-    for screening in screenings.order_by("intake_id", "-screened_at", "-id"):  # each intake's newest first
-        if screening.intake_id not in intakes:
-            intake = screening.intake
-            intake.latest_screening = screening
-            intakes[intake.pk] = intake
-    return intakes
 
 
 def complaints_with_outcome_data(client: Client, *, rated: list[tuple] | None = None) -> list[Complaint]:

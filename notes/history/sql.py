@@ -1,5 +1,4 @@
-"""The history page's reads and the outcome store's writes that stay SQL, each for a measured reason; and a page's
-intakes with their latest screening, in plain QuerySets (a second query: the SQL row built by hand is gone).
+"""The history page's reads and the outcome store's writes that stay SQL, each for a measured reason.
 
 - The timeline's page of events: a union of five kinds of record, filtered, counted and paginated in one statement.
   The ORM's union of five querysets with a window count cost more to compile than to run: on 20,000 clients /
@@ -20,9 +19,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db import connection
 from django.utils import timezone
 
-from clinic.models import User
-from intake.models import ClinicalJudgement, Intake, Screening, current_judgement
-
 KINDS = ("intake", "consent", "withdrawal", "session", "clearance", "adverse_effect")
 
 # Each kind of event: its moment, by client.
@@ -39,16 +35,10 @@ EVENT_SOURCES = {
     "adverse_effect": "SELECT 'adverse_effect' AS event_kind, e.id AS pk, e.reported_at AS at "
     "FROM notes_adverseeffect e JOIN notes_treatmentsession s ON s.id = e.session_id WHERE s.client_id = %(client)s",
 }
-# A session's counts, for the page's rows only (evaluated after the LIMIT).
+# One page of events, newest first, with the number of events in all.
 PAGE_OF_EVENTS = """
-SELECT e.event_kind, e.pk, e.at, e.total,
-  CASE WHEN e.event_kind = 'session' THEN (SELECT COUNT(*) FROM notes_addendum a WHERE a.session_id = e.pk) END,
-  CASE WHEN e.event_kind = 'session' THEN (SELECT COUNT(*) FROM notes_abdominalsegment g WHERE g.session_id = e.pk) END
-FROM (
-  SELECT event_kind, pk, at, COUNT(*) OVER () AS total FROM ({events}) events {where}
-  ORDER BY at DESC, pk DESC LIMIT %(limit)s OFFSET %(offset)s
-) e
-ORDER BY e.at DESC, e.pk DESC
+SELECT event_kind, pk, at, COUNT(*) OVER () AS total FROM ({events}) events {where}
+ORDER BY at DESC, pk DESC LIMIT %(limit)s OFFSET %(offset)s
 """
 
 
@@ -57,8 +47,6 @@ class EventRow:
     kind: str
     pk: int
     at: datetime
-    addenda: int | None
-    segments: int | None
 
 
 def aware(moment) -> datetime | None:
@@ -98,46 +86,13 @@ def page_of_events(client_id: int, statement, number: int, per_page: int) -> tup
         cursor.execute(PAGE_OF_EVENTS.format(events=events, where=where), params)
         fetched = cursor.fetchall()
         if fetched:
-            rows = [EventRow(kind, pk, aware(at), addenda, segments) for kind, pk, at, _n, addenda, segments in fetched]
+            rows = [EventRow(kind, pk, aware(at)) for kind, pk, at, _total in fetched]
             return rows, fetched[0][3]
         if number == 1:
             return [], 0
         # Past the last page: the count alone.
         cursor.execute(f"SELECT COUNT(*) FROM ({events}) events {where}", params)  # noqa: S608  # nosec B608
         return [], cursor.fetchone()[0]
-
-
-@dataclass(frozen=True)
-class Named:
-    display_name: str
-
-
-def intake_rows(ids: list[int], *, with_judgements: bool = False) -> dict[int, Intake]:
-    """The intakes with these ids, each with its taker's name and `latest_screening` (None if never screened): two
-    plain QuerySets, the screenings of the page's intakes read newest first."""
-    if not ids:
-        return {}
-    intakes = {
-        intake.pk: intake
-        for intake in Intake.objects.filter(pk__in=ids)
-        .select_related("taken_by")
-        .only("public_id", "client_id", "taken_at", "taken_by_id", *User.name_fields("taken_by"))
-    }
-    for intake in intakes.values():
-        intake.latest_screening = None
-    judged = Screening.objects.filter(intake_id__in=ids).only(
-        "intake_id", "screened_at", "iliopsoas", "abdominal_work", "refer", "score", "threshold", "reasons"
-    )
-    for screening in judged.newest_first():
-        intake = intakes[screening.intake_id]
-        if intake.latest_screening is None:
-            intake.latest_screening = screening
-    # The clinical judgement standing beside each latest screening, if any: one query for the page's intakes, only
-    # for a client ever judged otherwise (Client.last_judgement_at).
-    judgements = list(ClinicalJudgement.objects.for_intakes(ids)) if with_judgements else []
-    for intake in intakes.values():
-        intake.judgement = current_judgement(intake.latest_screening, judgements)
-    return intakes
 
 
 # Per complaint and period: the first moment, and the ratings before and after summed and counted, kept in

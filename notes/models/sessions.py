@@ -44,6 +44,14 @@ class SessionQuerySet(AuditedQuerySet):
             .order_by("-started_at", "-id")
         )
 
+    def with_ratings(self):
+        """Each session with its complaints' ratings before and after (`pains`, in the complaints' order, each with
+        its complaint's `region` code): one query more, for all the sessions."""
+        pains = ComplaintPain.objects.annotate(region=models.F("complaint__region")).only(
+            "session_id", "before", "after"
+        )
+        return self.prefetch_related(models.Prefetch("pains", queryset=pains))
+
 
 class TreatmentSession(CachedChoiceLabels, models.Model):
     class Status(models.TextChoices):

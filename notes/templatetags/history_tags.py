@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clinic import local_time
+from clinic.choices import choice_labels
+from intake.models import Complaint
 from notes.outcomes import within_session_change
 
 register = template.Library()
@@ -100,9 +102,11 @@ def _session(r, address) -> str:
     """A session's row. An f-string with every piece of text escaped as format_html escapes it (html.escape,
     quotes included), at a fraction of its cost; tests/test_history_rows.py holds the two to the same markup."""
     after_treatment = _escape(_("immediately after treatment"))
+    region_label = choice_labels(Complaint._meta.get_field("region"))
     pains = ", ".join(
-        f"{_escape(str(region))} {_rating(before)} → {_rating(after)}{_within_session(before, after, after_treatment)}"
-        for region, before, after in r.pain_rows
+        f"{_escape(str(region_label.get(pain.region, pain.region)))} {_rating(pain.before)} → {_rating(pain.after)}"
+        f"{_within_session(pain.before, pain.after, after_treatment)}"
+        for pain in r.pains.all()
     )
     if r.is_signed:
         status = f'<span class="badge text-bg-success">{_escape(_("signed"))}</span>'
