@@ -72,6 +72,39 @@ def costs(user, url: str, repeat: int = 200) -> list[tuple[str, float]]:
     return [(names[index], statistics.median(times) * 1000 if times else 0.0) for index, times in spans.items()]
 
 
+# What `django-admin startproject` writes: the least a Django site with sessions and signed-in users runs.
+DJANGO_DEFAULT_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+
+def against_django_defaults(user, url: str, repeat: int = 1000) -> tuple[float, float]:
+    """(the app's median ms, Django's default middleware's median ms) for `url`, the two requests alternating: what
+    the app's own middleware adds to a page, beside the least Django itself costs (the same session and user
+    reads, the same view and template)."""
+    apps = Browser()
+    apps.force_login(user)
+    apps.get(url)
+    with override_settings(MIDDLEWARE=DJANGO_DEFAULT_MIDDLEWARE):
+        defaults = Browser()  # its handler loads these middleware at its first request, and keeps them
+        defaults.force_login(user)
+        defaults.get(url)
+    times: dict[str, list[float]] = {"app": [], "django": []}
+    for index in range(repeat + 10):
+        for name, browser in (("app", apps), ("django", defaults)):
+            started = time.perf_counter()
+            browser.get(url)
+            if index >= 10:  # after a warm-up
+                times[name].append(time.perf_counter() - started)
+    return statistics.median(times["app"]) * 1000, statistics.median(times["django"]) * 1000
+
+
 def table(rows: list[tuple[str, float]]) -> list[str]:
     total = sum(ms for _name, ms in rows)
     lines = ["| middleware (outermost first) | median ms |", "|---|---:|"]
@@ -95,3 +128,5 @@ if __name__ == "__main__":
     who = User.objects.filter(is_active=True, held_roles__isnull=False).exclude(held_roles=[]).order_by("pk").first()
     with override_settings(ROOT_URLCONF="bench.urls", ALLOWED_HOSTS=["testserver"]):
         sys.stdout.write("\n".join(table(costs(who, "/bench/floor/"))) + "\n")
+        app_ms, django_ms = against_django_defaults(who, "/bench/floor/")
+        sys.stdout.write(f"\nfloor: the app's middleware {app_ms:.2f} ms, Django's defaults {django_ms:.2f} ms\n")

@@ -305,6 +305,7 @@ def main():
             growth.append((name, sizes, (small_queries, small_median), (queries, large_median)))
         small_pdf = measure(admin_browser, f"/clients/{short.public_id}/export.pdf", repeat=5)
         per_middleware = middleware_costs.costs(therapist, FLOOR_URL)
+        app_floor, django_floor = middleware_costs.against_django_defaults(therapist, FLOOR_URL)
     floor = rows[0][2]  # the floor view's own median, for the PDF's sentence
     sizes = (
         f"{Client.objects.count():,} clients, {TreatmentSession.objects.count():,} sessions, "
@@ -370,6 +371,15 @@ def main():
         "queries land on its row.",
         "",
         *middleware_costs.table(per_middleware),
+        "",
+        "The same floor page with only the middleware `django-admin startproject` writes (security, sessions,",
+        "common, CSRF, authentication, messages, clickjacking), the two requests alternating, 1,000 each: what the",
+        "app's own middleware adds, beside the least a Django site with signed-in users costs.",
+        "",
+        "| middleware | floor median ms |",
+        "|---|---:|",
+        f"| the app's ({len(settings.MIDDLEWARE)}) | {app_floor:.2f} |",
+        f"| Django's defaults ({len(middleware_costs.DJANGO_DEFAULT_MIDDLEWARE)}) | {django_floor:.2f} |",
     ]
     load = ROOT / "bench" / "LOAD.md"
     if load.exists():  # `make load`'s last figures (gunicorn on loopback), kept beside these
