@@ -3,7 +3,6 @@
 import uuid
 
 from django.contrib import messages
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,12 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
-from clinic.access import on_care_team
 from clinic.audit import reads_audited_together, record_view, record_views
 from clinic.guards import refuse_if_archived, refuse_unless
 from clinic.local_time import minute
-from clinic.models import User
-from intake import labels
 from intake.abdominal_status import status_today
 from intake.models import Screening
 from notes import access, services
@@ -29,10 +25,9 @@ from notes.forms import (
     StretchDetailsForm,
     areas_formset,
 )
-from notes.gate import SIGNED, AbdominalWorkRefused, gate_state
-from notes.models import AreaConfirmation, Consent, ConsentKind, FeedbackEntry, TreatmentSession
-from notes.timeline import page_number, session_pains, session_timeline
-from notes.visit_consent import areas_today
+from notes.gate import SIGNED, AbdominalWorkRefused
+from notes.models import Consent, ConsentKind, TreatmentSession
+from notes.session_page import session_context
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -77,90 +72,6 @@ def session_new(request, public_id):
     )
 
 
-ADDENDUM_AUTHOR = User.name_fields("author")
-REPORTER = User.name_fields("reported_by")
-
-
-def _session_context(
-    request, session, *, feedback_form=None, abdominal_form=None, same_as_last=False, stretch_form=None
-):
-    # A signed session is a locked record: its page shows what happened, not today's consent and screening.
-    # Once, for the gate, the timeline and the record box; with their pulse events counted, so that a session
-    # without any reads none.
-    segments = list(session.segments.annotate(pulse_count=Count("pulses")))
-    if session.is_signed:
-        state, today = None, []
-        visit_confirmations = list(session.area_confirmations.select_related("recorded_by"))
-    else:
-        confirmations = AreaConfirmation.objects.latest_per_area(session)
-        consents = Consent.objects.latest_of_each_kind(session.client)
-        state = gate_state(session, segments=segments, confirmations=confirmations, consents=consents)
-        today, visit_confirmations = areas_today(session, latest=confirmations, consents=consents), []
-    timeline = session_timeline(session, page=page_number(request.GET.get("timeline")), segments=segments)
-    is_own_draft = not session.is_signed and session.therapist_id == request.user.pk
-    segment = state and state.open_segment
-    last_segment = max(segments, key=lambda s: (s.reconfirmed_at, s.pk), default=None)
-    return {
-        "session": session,
-        "client": session.client,
-        "gate": state,
-        "timeline": timeline,
-        "pains": session_pains(session),
-        "addenda": list(  # .session: `session`; of the author, the name
-            session.addenda.select_related("author").only(
-                "session_id", "at", "reason", "text", "author_name", *ADDENDUM_AUTHOR
-            )
-        ),
-        "is_own_draft": is_own_draft,
-        "is_own": session.therapist_id == request.user.pk,
-        "segment_elapsed": (timezone.now() - segment.reconfirmed_at) if segment else None,
-        "segment_count": len(segments),
-        # Closed: why (the last stretch's end), or never opened in this session.
-        "closed_segment": None if segment else last_segment,
-        # The live forms, for the therapist writing the draft (nobody else sees them).
-        "feedback_form": feedback_form
-        or (FeedbackForm.fresh(timeline.newest_entry, same_as_last=same_as_last) if is_own_draft else None),
-        "abdominal_form": abdominal_form or (AbdominalRequestForm() if is_own_draft else None),
-        # How the open stretch is worked, changeable while it is open; the pulse button's one-time token.
-        "stretch_form": stretch_form
-        or (StretchDetailsForm(initial=_stretch_details(segment)) if is_own_draft and segment else None),
-        "pulse_token": uuid.uuid4() if is_own_draft and segment else None,
-        "areas": list(session.areas.all()),
-        # The client's word at this visit on each sensitive area: as things stand (a draft), or all of it (signed).
-        "areas_today": today,
-        "areas_consented": any(area.consented for area in today),
-        "visit_confirmations": visit_confirmations,
-        "adverse_effects": list(
-            session.adverse_effects.select_related("reported_by").only(
-                "session_id",
-                "kind",
-                "note",
-                "onset_on",
-                "reported_at",
-                "reported_later",
-                "reported_by_name",
-                *REPORTER,
-            )
-        ),
-        # On the draft, its therapist; once signed, any therapist of the care team (reported later).
-        "may_report_adverse_effect": (is_own_draft or (session.is_signed and _reader_on_care_team(request, session)))
-        and not session.client.is_archived,
-        "duration": (session.ended_at or timeline.last_moment or timezone.now()) - session.started_at,
-        "response_choices": FeedbackEntry.Response.choices,
-        "objective_tests": labels.describe_tests(session.objective_tests),
-    }
-
-
-def _reader_on_care_team(request, session) -> bool:
-    """As the access helper read it for this request (`get_session_for`), or asked now."""
-    known = getattr(session, "reader_on_care_team", None)
-    return on_care_team(request.user, session.client_id) if known is None else known
-
-
-def _stretch_details(segment) -> dict:
-    return {"position": segment.position, "approach": segment.approach, "landmark": segment.landmark}
-
-
 def _load_session(request, public_id, *, own: bool):
     getter = access.get_own_session_for if own else access.get_session_for
     return getter(request.user, public_id)
@@ -170,7 +81,7 @@ def _load_session(request, public_id, *, own: bool):
 @reads_audited_together
 def session_detail(request, public_id):
     session = _load_session(request, public_id, own=False)
-    context = _session_context(request, session)
+    context = session_context(request, session)
     record_views([session, *context["addenda"], *context["adverse_effects"]])
     return render(request, "notes/session_detail.html", context)
 
@@ -194,7 +105,7 @@ def session_abdominal(request, public_id):
         )
     except AbdominalWorkRefused as refusal:
         # Shown beside the control that was tapped, with the ticks as they were: not at the top of the page.
-        context = _session_context(request, session, abdominal_form=form)
+        context = session_context(request, session, abdominal_form=form)
         context["abdominal_refusal"] = refusal.unmet
         return render(request, "notes/session_detail.html", context)
     return redirect(f"{session.get_absolute_url()}#gate-heading")  # the panel says it is open, since when
@@ -221,7 +132,7 @@ def session_pulse(request, public_id):
         messages.error(request, refusal)
         return redirect(session)
     session = _load_session(request, public_id, own=True)
-    context = _session_context(request, session)
+    context = session_context(request, session)
     context["pulse_refusal"] = refusal
     return render(request, "notes/_live_panel.html", context)
 
@@ -239,7 +150,7 @@ def session_stretch(request, public_id):
         except services.SessionSigned:
             messages.error(request, _("The note is signed: nothing can be changed in it."))
         return redirect(f"{session.get_absolute_url()}#gate-heading")
-    context = _session_context(request, session, stretch_form=form)
+    context = session_context(request, session, stretch_form=form)
     return render(request, "notes/session_detail.html", context, status=400)
 
 
@@ -301,7 +212,7 @@ def session_feedback(request, public_id):
         keep = False
     # Refused or incomplete: said beside the form that was tapped (the live panel), the form kept as it was posted.
     session = _load_session(request, public_id, own=True)
-    context = _session_context(request, session, feedback_form=form, same_as_last=keep)
+    context = session_context(request, session, feedback_form=form, same_as_last=keep)
     context["refusal"] = refusal
     return render(request, "notes/_live_panel.html" if request.htmx else "notes/session_detail.html", context)
 
@@ -383,7 +294,7 @@ def session_sign(request, public_id):
         messages.success(request, _("Session signed. It can now be corrected only by an addendum."))
         return redirect(session)
     record_view(session)
-    return render(request, "notes/session_sign.html", _session_context(request, session))
+    return render(request, "notes/session_sign.html", session_context(request, session))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
