@@ -34,7 +34,7 @@ def _region(pain) -> str:
 
 def format_html_session(r) -> str:
     """A session's description as the tag wrote it with format_html, before the f-string (with each complaint's
-    change immediately after treatment since outcomes compare visits)."""
+    change immediately after treatment since outcomes compare visits), from the session's records read afresh."""
     pains = format_html_join(
         ", ",
         "{} {} → {}{}",
@@ -49,15 +49,15 @@ def format_html_session(r) -> str:
         else format_html('<span class="badge text-bg-warning">{}</span>', _("draft"))
     )
     addenda = ""
-    if r.addenda_count:
-        n = r.addenda_count
+    if r.addenda.exists():
+        n = r.addenda.count()
         addenda = format_html(" · {}", ngettext("%(n)s addendum", "%(n)s addenda", n) % {"n": n})
     return format_html(
         '<a href="{}">{}</a> · {} ·\n        {} ·\n        {} ·\n        {}\n        {}',
         r.get_absolute_url(),
         _("Session"),
         r.therapist.display_name,
-        _("abdominal work") if r.segment_count else _("no abdominal work"),
+        _("abdominal work") if r.segments.exists() else _("no abdominal work"),
         pains,
         status,
         addenda,

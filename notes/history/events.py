@@ -2,16 +2,15 @@
 after treatment, paginated in the database: a client with 500 sessions costs the same queries as one with 5."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.paginator import Paginator
-from django.db.models import Count
 
 from clinic.models import Client, User
 from intake.models import ClinicalJudgement, Intake, PhysicianClearance, current_judgement
 from notes.history import sql
-from notes.models import AdverseEffect, Consent, TreatmentSession
+from notes.models import AdverseEffect, ComplaintPain, Consent, TreatmentSession
 
 EVENTS_PER_PAGE = 25
 MAX_PAGE = 1_000_000
@@ -22,6 +21,11 @@ class Event:
     at: datetime
     kind: str
     record: object
+    # A session's addenda and stretches of abdominal work, counted by the page's query, and each complaint's
+    # ratings before and after (ComplaintPain, in the complaints' order, with `region`).
+    addenda: int = 0
+    segments: int = 0
+    pains: list = field(default_factory=list)
 
 
 class _CountedPaginator(Paginator):
@@ -86,16 +90,21 @@ def timeline_page(client: Client, *, kinds: set[str], start=None, end=None, page
     # What a session's row shows, not its note (the SOAP texts are read on the session's own page): when, by whom,
     # draft or signed, its addenda and stretches of abdominal work counted, and each complaint's ratings (two
     # queries).
-    sessions = (
-        TreatmentSession.objects.filter(pk__in=ids["session"])
-        .listed()
-        .annotate(addenda_count=Count("addenda", distinct=True), segment_count=Count("segments", distinct=True))
-        .with_ratings()
-    )
+    sessions = TreatmentSession.objects.filter(pk__in=ids["session"]).listed()
     records["session"] = {session.pk: session for session in sessions} if ids["session"] else {}
+    pains = defaultdict(list)
+    for pain in ComplaintPain.objects.filter(session_id__in=ids["session"]).with_region() if ids["session"] else ():
+        pains[pain.session_id].append(pain)
     records["intake"] = intake_rows(ids["intake"], with_judgements=client.last_judgement_at is not None)
     events = [
-        Event(at=row.at, kind=row.kind, record=records["consent" if row.kind == "withdrawal" else row.kind].get(row.pk))
+        Event(
+            at=row.at,
+            kind=row.kind,
+            record=records["consent" if row.kind == "withdrawal" else row.kind].get(row.pk),
+            addenda=row.addenda or 0,
+            segments=row.segments or 0,
+            pains=pains.get(row.pk, []) if row.kind == "session" else [],
+        )
         for row in rows
     ]
     return page, events

@@ -35,10 +35,17 @@ EVENT_SOURCES = {
     "adverse_effect": "SELECT 'adverse_effect' AS event_kind, e.id AS pk, e.reported_at AS at "
     "FROM notes_adverseeffect e JOIN notes_treatmentsession s ON s.id = e.session_id WHERE s.client_id = %(client)s",
 }
-# One page of events, newest first, with the number of events in all.
+# One page of events, newest first, with the number of events in all; for a session, its addenda and stretches of
+# abdominal work counted (for the page's rows only: evaluated after the LIMIT).
 PAGE_OF_EVENTS = """
-SELECT event_kind, pk, at, COUNT(*) OVER () AS total FROM ({events}) events {where}
-ORDER BY at DESC, pk DESC LIMIT %(limit)s OFFSET %(offset)s
+SELECT e.event_kind, e.pk, e.at, e.total,
+  CASE WHEN e.event_kind = 'session' THEN (SELECT COUNT(*) FROM notes_addendum a WHERE a.session_id = e.pk) END,
+  CASE WHEN e.event_kind = 'session' THEN (SELECT COUNT(*) FROM notes_abdominalsegment g WHERE g.session_id = e.pk) END
+FROM (
+  SELECT event_kind, pk, at, COUNT(*) OVER () AS total FROM ({events}) events {where}
+  ORDER BY at DESC, pk DESC LIMIT %(limit)s OFFSET %(offset)s
+) e
+ORDER BY e.at DESC, e.pk DESC
 """
 
 
@@ -47,6 +54,8 @@ class EventRow:
     kind: str
     pk: int
     at: datetime
+    addenda: int | None = None  # a session's; None for other kinds
+    segments: int | None = None
 
 
 def aware(moment) -> datetime | None:
@@ -86,7 +95,7 @@ def page_of_events(client_id: int, statement, number: int, per_page: int) -> tup
         cursor.execute(PAGE_OF_EVENTS.format(events=events, where=where), params)
         fetched = cursor.fetchall()
         if fetched:
-            rows = [EventRow(kind, pk, aware(at)) for kind, pk, at, _total in fetched]
+            rows = [EventRow(kind, pk, aware(at), addenda, segments) for kind, pk, at, _n, addenda, segments in fetched]
             return rows, fetched[0][3]
         if number == 1:
             return [], 0

@@ -44,14 +44,6 @@ class SessionQuerySet(AuditedQuerySet):
             .order_by("-started_at", "-id")
         )
 
-    def with_ratings(self):
-        """Each session with its complaints' ratings before and after (`pains`, in the complaints' order, each with
-        its complaint's `region` code): one query more, for all the sessions."""
-        pains = ComplaintPain.objects.annotate(region=models.F("complaint__region")).only(
-            "session_id", "before", "after"
-        )
-        return self.prefetch_related(models.Prefetch("pains", queryset=pains))
-
 
 class TreatmentSession(CachedChoiceLabels, models.Model):
     class Status(models.TextChoices):
@@ -154,6 +146,13 @@ class PartOfSession(CachedChoiceLabels, models.Model):
         raise SignedSessionIsReadOnly("Records of a session are never deleted.")
 
 
+class ComplaintPainQuerySet(AuditedQuerySet):
+    def with_region(self):
+        """The ratings alone, each with its complaint's `region` code (not the complaint): as a list of sessions
+        shows them, in the complaints' order."""
+        return self.annotate(region=models.F("complaint__region")).only("session_id", "before", "after")
+
+
 class ComplaintPain(PartOfSession):
     """Pain for one complaint of the intake, before and after the session."""
 
@@ -162,7 +161,7 @@ class ComplaintPain(PartOfSession):
     before = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN)
     after = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN)
 
-    objects = AuditedQuerySet.as_manager()
+    objects = ComplaintPainQuerySet.as_manager()
 
     class Meta:
         ordering = ["complaint__position", "complaint_id"]
