@@ -149,11 +149,11 @@ def _adverse_effect(r) -> str:
     )
 
 
+# Each kind's description from its record; a session's from its event (its counts and ratings: _describe).
 DESCRIBE = {
     "intake": _intake,
     "consent": _consent,
     "withdrawal": _withdrawal,
-    "session": _session,
     "clearance": _clearance,
     "adverse_effect": _adverse_effect,
 }
