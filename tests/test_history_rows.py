@@ -77,7 +77,7 @@ def format_html_rows(events) -> str:
 
 
 def _storable(text: str) -> bool:
-    """A name a database can hold (the forms refuse NUL and lone surrogates before anything is saved)."""
+    """A name a database can hold (Django's form fields refuse NUL; a lone surrogate cannot arrive in UTF-8)."""
     return "\x00" not in text and not any(0xD800 <= ord(c) <= 0xDFFF for c in text)
 
 
