@@ -386,6 +386,16 @@ def test_bad_filters_do_not_break_the_page(as_user, therapist, care_client, cour
     assert len(timeline(response)) == 8
 
 
+@pytest.mark.parametrize("query", ["kind=nonsense", "kind=session&kind=bogus", "start=yesterday", "end=2026-13-45"])
+def test_a_filter_that_was_not_applied_says_so_and_why(as_user, therapist, care_client, course, query):
+    response = as_user(therapist).get(history_url(care_client) + "?" + query)
+    page = response.content.decode()
+
+    assert len(timeline(response)) == 8  # every event, and the page says so
+    assert "The filter was not applied: every event is shown." in page
+    assert "Select a valid choice." in page or "Enter a valid date." in page
+
+
 def test_a_start_after_the_end_is_explained(as_user, therapist, care_client, course):
     response = as_user(therapist).get(history_url(care_client, start="2026-03-01", end="2026-02-01"))
 
