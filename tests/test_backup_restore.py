@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
 
 from clinic import local_time
 from clinic.models import Client
@@ -39,7 +40,9 @@ def records(therapist, front_desk, media_root, consent_texts):
     maya = factories.ClientFactory(first_name="Maya", care_team=[therapist])
     factories.ClientFactory(first_name="Jonas", care_team=[therapist])
     intake = take_intake(maya, by=front_desk, red_flags={"night_pain_unrelieved": True})
-    clearance = clear(intake, by=front_desk, cleared_on=intake.taken_at.date(), what="Soft-tissue work", letter=LETTER)
+    clearance = clear(
+        intake, by=front_desk, cleared_on=timezone.localdate(intake.taken_at), what="Soft-tissue work", letter=LETTER
+    )
     give_consent(maya, by=front_desk, kind="abdominal")
     session = signed_session(maya, therapist=therapist, abdominal=True, subjective="Guarding eased")
     return {"maya": maya, "session": session, "letter": clearance.letter.path}

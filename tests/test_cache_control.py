@@ -2,6 +2,7 @@
 `Cache-Control: no-store` and `Pragma: no-cache` (clinic.request_guard.NoStoreMiddleware)."""
 
 import pytest
+from django.utils import timezone
 
 from tests import history_helpers as h
 
@@ -21,7 +22,11 @@ def record(settings, tmp_path, care_client, therapist, front_desk):
     settings.MEDIA_ROOT = tmp_path
     intake = h.take_intake(care_client, by=front_desk, complaints=[GROIN], red_flags={"night_pain_unrelieved": True})
     clearance = h.clear(
-        intake, by=therapist, cleared_on=intake.taken_at.date(), what="Night pain", letter=b"%PDF-1.4\n%%EOF\n"
+        intake,
+        by=therapist,
+        cleared_on=timezone.localdate(intake.taken_at),
+        what="Night pain",
+        letter=b"%PDF-1.4\n%%EOF\n",
     )
     consent = h.give_consent(care_client, by=front_desk)
     session = h.signed_session(care_client, therapist=therapist, abdominal=True)

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 
 from notes import consent_services, services
 from notes.models import FeedbackEntry, SignedSessionIsReadOnly, TreatmentSession
@@ -86,7 +87,7 @@ def test_a_cleared_referral_and_reviewed_precautions_open_the_gate(as_user, ther
     h.clear(
         intake,
         by=therapist,
-        cleared_on=intake.taken_at.date(),
+        cleared_on=timezone.localdate(intake.taken_at),
         clinician_name="Dr. A",
         what="Massage including hip flexors",
     )

@@ -181,5 +181,8 @@ def test_the_client_who_filled_in_her_forms_first_answered_two_questionnaires_wi
     assert {r.instrument for r in with_the_forms} == {"rmdq", "nprs"}
     assert all(r.taken_at == accepted.submitted_at < accepted.reviewed_at for r in with_the_forms)
     since = [r for r in answered if r.taken_at > accepted.submitted_at]
-    assert len({r.taken_at.date() for r in since}) == 2 and {r.instrument for r in since} == {"rmdq", "nprs"}
+    assert len({timezone.localdate(r.taken_at) for r in since}) == 2 and {r.instrument for r in since} == {
+        "rmdq",
+        "nprs",
+    }
     assert [r.score for r in answered if r.instrument == "rmdq"] == [7, 4, 2]
