@@ -4,7 +4,7 @@ from clinic.audit import record_views
 from clinic.panels import Panel
 from intake import access, health_history
 from intake.abdominal_status import status_today
-from intake.models import ClinicalJudgement, Intake, Screening, current_judgement
+from intake.models import Intake, Screening, current_judgement
 
 # What the client page lists of a clearance: not the letter.
 CLEARANCE_ROW_FIELDS = (
@@ -30,9 +30,8 @@ def client_panel(request, client) -> Panel:
     # A clinical judgement is read only when the client's summary says one stands beside the flag.
     judgement = None
     if full and latest is not None and client.iliopsoas_judgement:
-        judgements = list(ClinicalJudgement.objects.for_intake(latest.intake_id))
-        for each in judgements:
-            each.client = client  # known: not read again for the audit entry
+        # Through the client's related manager: each names the client, not read again for the audit entry.
+        judgements = list(client.clinical_judgements.for_intake(latest.intake_id))
         judgement = current_judgement(latest, judgements)
     # What the client page shows of clinical records is a read like any other: audit it.
     record_views([latest, *clearances, judgement])

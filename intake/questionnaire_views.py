@@ -35,11 +35,8 @@ def questionnaire_new(request, public_id):
         return refused
     code = request.POST.get("instrument") if request.method == "POST" else request.GET.get("instrument")
     if not code:
-        recent = list(
-            QuestionnaireResponse.objects.for_client(client).select_related("recorded_by").newest_first()[:LISTED]
-        )
-        for each in recent:
-            each.client = client  # known: not read again for the audit entry
+        # Read through the client's related manager: each names the client, not read again for the audit entry.
+        recent = list(client.questionnaire_responses.select_related("recorded_by").newest_first()[:LISTED])
         record_views(recent)
         return render(
             request,

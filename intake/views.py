@@ -24,7 +24,7 @@ from intake.forms import (
     IntakeForm,
 )
 from intake.health_history_forms import HealthHistoryForms
-from intake.models import ClinicalJudgement, Screening, current_judgement
+from intake.models import Screening, current_judgement
 from intake.screening import ScreeningInputError, validate
 
 COMPLAINT_FIELD = re.compile(r"^complaints\[(\d+)\]\.(\w+)$")
@@ -160,9 +160,8 @@ def intake_detail(request, public_id):
     # Judgements are part of the full screening: read only by those who see it.
     judgements = []
     if full and latest is not None and client.last_judgement_at is not None:  # only for a client ever judged
-        judgements = list(ClinicalJudgement.objects.for_intake(intake))
-    for each in judgements:
-        each.client = client  # known: not read again for the audit entry
+        # Through the client's related manager: each names the client, not read again for the audit entry.
+        judgements = list(client.clinical_judgements.for_intake(intake))
     standing = current_judgement(latest, judgements)
     record_views([intake, latest, *clearances, *judgements])
     return render(

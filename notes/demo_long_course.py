@@ -26,6 +26,7 @@ from notes import course_services, services
 from notes.demo_long_course_work import NAUSEA_VISIT, Stretch, areas, stretches
 from notes.demo_questionnaires import answer_questionnaires
 from notes.models import (
+    AbdominalSegment,
     AreaConfirmation,
     Consent,
     ConsentKind,
@@ -307,7 +308,7 @@ def work(session: TreatmentSession, stretch: Stretch, *, by: User, opens_at: dat
             event.save()
     if not stopped:
         services.finish_abdominal_work(session=session)
-    segment.refresh_from_db()
+    segment = AbdominalSegment.objects.get(pk=segment.pk)  # as finishing left it
     segment.reconfirmed_at = opens_at
     segment.ended_at = moment if stopped else moment + timedelta(minutes=1)
     segment.save()

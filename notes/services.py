@@ -139,7 +139,6 @@ def update_session(
             pain.save()
     if areas is not None:
         _replace_areas(current, areas)
-    session.refresh_from_db()
     return current
 
 

@@ -265,8 +265,8 @@ def session_edit(request, public_id):
             )
             return render(request, "notes/session_edit.html", {"session": session, "form": form}, status=409)
         except services.SessionSigned:
-            session.refresh_from_db()
-            return _edit_kept(request, session, form)
+            # Read again, as signed: the page says so and offers an addendum.
+            return _edit_kept(request, _load_session(request, public_id, own=True), form)
         except services.AreaNotAgreed:
             # The consent was withdrawn between the form's check and the save: the form says which area.
             form.areas = areas_formset(request.POST, session=session)

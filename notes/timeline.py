@@ -133,10 +133,8 @@ def _newest(session: TreatmentSession, page: int) -> FeedbackEntry | None:
 
 def session_pains(session: TreatmentSession) -> list[ComplaintPain]:
     """The session's pain ratings, each with its complaint's region and side, in the complaints' order."""
-    pains = list(session.pains.select_related("complaint").only("session_id", "before", "after", *COMPLAINT_SHOWN))
-    for pain in pains:
-        pain.session = session  # known: not read again
-    return pains
+    # Read through the session's related manager, each rating names this session without a query.
+    return list(session.pains.select_related("complaint").only("session_id", "before", "after", *COMPLAINT_SHOWN))
 
 
 # What a pain rating's row shows of its complaint.

@@ -1,8 +1,6 @@
 """The rules of ruleset 2026.12 as data: each with its kind, the fact it reads, the answers that fire it, its text
 and its source; and the threshold for considering iliopsoas work. Pure Python: no Django here."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 
 from intake.screening.vocabulary import (
