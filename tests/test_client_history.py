@@ -502,3 +502,38 @@ def test_any_page_number_shows_a_page_never_an_error(as_user, course, care_clien
     assert response.status_code == 200
     expected = 1 if page in ("-4", "0") else 2
     assert f"Page {expected} of 2" in response.content.decode()
+
+
+def test_a_signed_session_is_listed_as_its_note_was_signed_whatever_changed_since(
+    as_user, therapist, front_desk, care_client
+):
+    """A complaint re-charted (low back to knee) and the therapist's name changed after a session was signed: the
+    history's row, the client page's list and the next session's "previous visit" name the session as its signed
+    note does; a draft started since shows today's."""
+    from intake import services as intake_services
+
+    intake = h.take_intake(care_client, by=front_desk)
+    signed = h.signed_session(care_client, therapist=therapist, before=6, after=3, started_at=local("2026-11-02"))
+    signed_by = therapist.display_name
+    intake_services.update_intake(
+        intake=intake,
+        by=front_desk,
+        complaints=[{"complaint": h.first_complaint(intake).pk, "region": "knee", "side": "left", "pain_now": 4}],
+    )
+    therapist.first_name, therapist.last_name = "Theodora", "Renamed"
+    therapist.save()
+    h.draft_session(care_client, therapist=therapist, before=4)
+    browser = as_user(therapist)
+
+    rows = [
+        text.split(" · ")[1:] for kind, text in timeline(browser.get(history_url(care_client))) if kind == "session"
+    ]
+    assert rows == [
+        ["Session", "Theodora Renamed", "no abdominal work", "Knee 4 → ?", "draft"],
+        ["Session", signed_by, "no abdominal work", "Low back 6 → 3 (-3 immediately after treatment)", "signed"],
+    ]
+    listed = browser.get(care_client.get_absolute_url()).content.decode().split('id="sessions-heading"')[1]
+    names = re.findall(r"</a> · ([^<]+) · <span class=\"badge", listed.split("</section>")[0])
+    assert names == ["Theodora Renamed", signed_by] and signed_by != "Theodora Renamed"
+    new_session = browser.get(f"/clients/{care_client.public_id}/sessions/new/").content.decode()
+    assert f"2026-11-02, {escape(signed_by)}" in new_session and signed.is_signed

@@ -28,8 +28,8 @@ def _within_session(before, after) -> str:
 
 
 def _region(pain) -> str:
-    """The complaint's region as its own label says it, read afresh."""
-    return ComplaintPain.objects.select_related("complaint").get(pk=pain.pk).complaint.get_region_display()
+    """The complaint's region as the session's note shows it (as signed, or today's for a draft), read afresh."""
+    return ComplaintPain.objects.select_related("session", "complaint").get(pk=pain.pk).complaint_shown["region_label"]
 
 
 def format_html_session(r) -> str:
@@ -56,7 +56,7 @@ def format_html_session(r) -> str:
         '<a href="{}">{}</a> · {} ·\n        {} ·\n        {} ·\n        {}\n        {}',
         r.get_absolute_url(),
         _("Session"),
-        r.therapist.display_name,
+        r.therapist_name_shown,
         _("abdominal work") if r.segments.exists() else _("no abdominal work"),
         pains,
         status,

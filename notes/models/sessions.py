@@ -37,10 +37,20 @@ class SessionQuerySet(AuditedQuerySet):
         return self.filter(therapist=therapist)
 
     def listed(self):
-        """Newest first, as lists show them: when, by whom (by name), draft or signed; not the note."""
+        """Newest first, as lists show them: when, by whom (by name), draft or signed; not the note. With the
+        values frozen at signing (`signed_as`), so a signed session is listed as its note shows it
+        (`therapist_name_shown`, its complaints' regions), whatever changed in the accounts or the intake since."""
         return (
             self.select_related("therapist")
-            .only("public_id", "client_id", "started_at", "status", "therapist_id", *User.name_fields("therapist"))
+            .only(
+                "public_id",
+                "client_id",
+                "started_at",
+                "status",
+                "signed_as",
+                "therapist_id",
+                *User.name_fields("therapist"),
+            )
             .order_by("-started_at", "-id")
         )
 
@@ -113,6 +123,11 @@ class TreatmentSession(CachedChoiceLabels, models.Model):
     def therapist_name_shown(self) -> str:
         return self.frozen.get("therapist_name") or self.therapist.display_name
 
+    def complaint_as_signed(self, complaint_id: int) -> dict | None:
+        """A complaint's region and side (codes and labels) as the signed note shows them; None for a draft, or a
+        note signed before the complaints were kept with it (each shows today's)."""
+        return self.frozen.get("complaints", {}).get(str(complaint_id))
+
     @property
     def screening_shown(self) -> dict | None:
         """The screening's line shown while the note was written, as signed ({"level", "line"}); None for a draft
@@ -148,9 +163,10 @@ class PartOfSession(CachedChoiceLabels, models.Model):
 
 class ComplaintPainQuerySet(AuditedQuerySet):
     def with_region(self):
-        """The ratings alone, each with its complaint's `region` code (not the complaint): as a list of sessions
-        shows them, in the complaints' order."""
-        return self.annotate(region=models.F("complaint__region")).only("session_id", "before", "after")
+        """The ratings alone, each with its complaint's `region` code today (not the complaint): as a list of
+        sessions shows them, in the complaints' order (a signed session's list shows the region it was signed
+        with: TreatmentSession.complaint_as_signed)."""
+        return self.annotate(region=models.F("complaint__region")).only("session_id", "complaint_id", "before", "after")
 
 
 class ComplaintPain(PartOfSession):
@@ -173,7 +189,7 @@ class ComplaintPain(PartOfSession):
     @property
     def complaint_shown(self) -> dict:
         """The complaint's region and side (codes and labels): as signed, or today's for a draft."""
-        frozen = self.session.frozen.get("complaints", {}).get(str(self.complaint_id))
+        frozen = self.session.complaint_as_signed(self.complaint_id)
         if frozen:
             return frozen
         complaint = self.complaint

@@ -104,8 +104,13 @@ def _session(event, address) -> str:
     r = event.record
     after_treatment = _escape(_("immediately after treatment"))
     region_label = choice_labels(Complaint._meta.get_field("region"))
+
+    def region(pain) -> str:  # as the signed note shows it, or today's for a draft
+        signed = r.complaint_as_signed(pain.complaint_id)
+        return signed["region_label"] if signed else str(region_label.get(pain.region, pain.region))
+
     pains = ", ".join(
-        f"{_escape(str(region_label.get(pain.region, pain.region)))} {_rating(pain.before)} → {_rating(pain.after)}"
+        f"{_escape(region(pain))} {_rating(pain.before)} → {_rating(pain.after)}"
         f"{_within_session(pain.before, pain.after, after_treatment)}"
         for pain in event.pains
     )
@@ -120,7 +125,7 @@ def _session(event, address) -> str:
     work = _("abdominal work") if event.segments else _("no abdominal work")
     link = address(r.public_id)
     return mark_safe(  # noqa: S308  # nosec B308 B703 (every piece of text escaped)
-        f'<a href="{_escape(link)}">{_escape(_("Session"))}</a> · {_escape(r.therapist.display_name)} ·\n'
+        f'<a href="{_escape(link)}">{_escape(_("Session"))}</a> · {_escape(r.therapist_name_shown)} ·\n'
         f"        {_escape(work)} ·\n        {pains} ·\n        {status}\n        {addenda}"
     )
 
