@@ -153,16 +153,19 @@ def _confirmations_of(sessions: list, consents: list) -> None:
 
 
 def _intakes_with_screenings(client: Client) -> list:
-    """The client's screened intakes, oldest first, each with `screenings` (oldest first) and `latest_screening`,
-    in one query read through their screenings (the app screens every intake when it saves it)."""
+    """The client's screened intakes, oldest first, each with `screenings_list` (oldest first) and
+    `latest_screening`, in one query read through their screenings (the app screens every intake when it saves it).
+    Read newest first: an intake's latest is the first of its screenings met, as ScreeningQuerySet.newest_first
+    defines "latest" everywhere (Intake.objects.with_latest_screening() joins the same one)."""
     intakes: dict[int, object] = {}
     screenings = Screening.objects.select_related("intake__taken_by", "screened_by", "health_check").filter(
         intake__client=client
     )
-    for screening in screenings.order_by("intake_id", "screened_at", "id"):
+    for screening in screenings.newest_first():
         intake = intakes.setdefault(screening.intake_id, screening.intake)
-        intake.screenings_list = [*getattr(intake, "screenings_list", []), screening]
-        intake.latest_screening = screening
+        if not hasattr(intake, "latest_screening"):
+            intake.latest_screening = screening
+        intake.screenings_list = [screening, *getattr(intake, "screenings_list", [])]
     return sorted(intakes.values(), key=lambda i: (i.taken_at, i.pk))
 
 

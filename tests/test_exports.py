@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from auditlog.models import LogEntry
 from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
@@ -14,6 +15,9 @@ from pypdf import PdfReader
 
 from clinic import local_time
 from clinic.csv_export import COLUMNS
+from intake import services as intake_services
+from intake.models import Intake, Screening
+from notes.exports import record_for_export
 from tests import history_helpers as h
 from tests.factories import ClientFactory
 
@@ -475,3 +479,21 @@ def test_exporting_the_client_list_is_audited(as_user, clinic_admin, care_client
 
     entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS, additional_data__export="clients.csv")
     assert entry.actor == clinic_admin
+
+
+def test_the_exports_name_the_latest_screening_every_other_read_names(care_client, front_desk):
+    """An intake screened three times, twice in the same second (a tie: the last saved is the latest): the
+    exports' intakes, read through their screenings, take the latest the screening QuerySet defines, as the
+    history's intake rows and the intake page do; their list of screenings stays oldest first."""
+    with time_machine.travel(timezone.now() - timedelta(days=1), tick=False):
+        intake = h.take_intake(care_client, by=front_desk)
+    with time_machine.travel(timezone.now(), tick=False):
+        tied = [intake_services.run_screening(intake=intake, by=front_desk) for _ in range(2)]
+    assert tied[0].screened_at == tied[1].screened_at
+
+    (exported,) = record_for_export(care_client)["intakes"]
+
+    latest = Screening.objects.latest_for_intake(intake)
+    assert latest == tied[1] == Intake.objects.with_latest_screening().get(pk=intake.pk).latest_screening
+    assert exported.latest_screening == latest
+    assert [s.pk for s in exported.screenings_list] == sorted(s.pk for s in intake.screenings.all())
