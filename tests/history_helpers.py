@@ -192,17 +192,29 @@ def open_abdominal_work(session: TreatmentSession, *, by) -> AbdominalSegment:
     return services.request_abdominal_work(session=session, by=by, reconfirmed=True)
 
 
-def feedback_entry(session: TreatmentSession, *, pressure=2, pain=3, response="tender", note="") -> FeedbackEntry:
-    """One tap of live feedback, on the right side with sustained pressure, in the open stretch of abdominal work."""
+def feedback_entry(
+    session: TreatmentSession,
+    *,
+    pressure=2,
+    pain=3,
+    response="tender",
+    note="",
+    side="right",
+    technique="sustained_pressure",
+    **details,
+) -> FeedbackEntry:
+    """One tap of live feedback, on the right side with sustained pressure unless told, in the open stretch of
+    abdominal work (`details`: the breath phase, the hold in seconds)."""
     entry, _created = services.record_feedback(
         session=session,
         token=uuid.uuid4(),
-        side="right",
-        technique="sustained_pressure",
+        side=side,
+        technique=technique,
         pressure=pressure,
         pain=pain,
         response=response,
         note=note,
+        **details,
     )
     return entry
 

@@ -25,6 +25,7 @@ from django.test import Client as Browser
 
 from notes.models import FeedbackEntry, TreatmentSession
 from tests import history_helpers as h
+from tests.factories import feedback_form_data
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -68,16 +69,7 @@ def send(live_server, http, session, kind, number, start: threading.Barrier, sig
     csrf = {"csrfmiddlewaretoken": http.cookies["csrftoken"]}
     if kind == FEEDBACK:
         typed = f"entry {number} {uuid.uuid4().hex[:8]}"
-        data = {
-            **csrf,
-            "token": str(uuid.uuid4()),
-            "side": "right",
-            "technique": "sustained_pressure",
-            "pressure": "2",
-            "pain": "4",
-            "response": "comfortable",
-            "note": typed,
-        }
+        data = {**csrf, **feedback_form_data("comfortable", pain="4", note=typed)}
         url = f"{base}/feedback/"
     elif kind == EDIT:
         typed = f"edit {number} {uuid.uuid4().hex[:8]}"

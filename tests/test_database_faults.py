@@ -15,7 +15,7 @@ from django.test import Client
 from notes import services
 from notes.models import Addendum, TreatmentSession
 from tests import history_helpers as h
-from tests.factories import LOW_BACK, screened_intake
+from tests.factories import LOW_BACK, feedback_form_data, screened_intake
 
 INCIDENT = re.compile(r'class="incident-id">([0-9A-F]{10})<')
 TRACEBACK_WORDS = ("Traceback", "OperationalError", 'File "', "connection refused")
@@ -87,8 +87,7 @@ def test_an_htmx_request_gets_a_short_fragment_not_a_page(therapist_browser, dra
     with mock.patch.object(services, "record_feedback", side_effect=lost):
         response = therapist_browser.post(
             f"/sessions/{draft.public_id}/feedback/",
-            {"token": "4a0f5c3e-9a55-4bd6-8f0a-7d5fbb1f3f10", "side": "right", "technique": "sustained_pressure"}
-            | {"pressure": "2", "pain": "3", "response": "comfortable"},
+            feedback_form_data("comfortable"),
             headers={"HX-Request": "true"},
         )
 

@@ -2,13 +2,12 @@
 a feedback entry waits as the text of an addendum on the addendum form; an edit is shown again with everything
 typed; a second signature is refused in words. (The race itself: tests/test_concurrent_session_writes.py.)"""
 
-import uuid
-
 import pytest
 
 from notes import services
 from notes.models import Addendum, FeedbackEntry
 from tests import history_helpers as h
+from tests.factories import feedback_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +27,7 @@ def signed(therapist, front_desk, care_client):
 
 def test_a_feedback_entry_after_the_signature_is_kept_as_an_addendum_s_text(as_user, therapist, signed):
     browser = as_user(therapist)
-    entry = {"token": str(uuid.uuid4()), "side": "left", "technique": "sustained_pressure", "pressure": "3"}
-    entry |= {"pain": "5", "response": "tender", "note": "Pulse felt, hands moved"}
+    entry = feedback_form_data(side="left", pressure="3", pain="5", note="Pulse felt, hands moved")
 
     response = browser.post(f"/sessions/{signed.public_id}/feedback/", entry, follow=True)
 

@@ -3,7 +3,6 @@ is open) and an entry's breath phase and hold time, all optional, nothing pre-se
 the PDF, sealed with the note."""
 
 import io
-import uuid
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,7 +10,7 @@ from django.db import connection
 
 from notes.models import AbdominalSegment, FeedbackEntry
 from tests import history_helpers as h
-from tests.factories import screened_intake
+from tests.factories import feedback_form_data, screened_intake
 from tests.record_helpers import run_sql
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +29,7 @@ def ready(care_client, therapist, front_desk):
 
 
 def entry(**extra) -> dict:
-    base = {"token": str(uuid.uuid4()), "side": "right", "technique": "sustained_pressure", "pressure": "2"}
-    return base | {"pain": "3", "response": "tender"} | extra
+    return feedback_form_data(**extra)
 
 
 def test_the_stretch_opens_with_its_position_approach_and_landmark(as_user, therapist, ready):
@@ -119,16 +117,8 @@ def test_the_live_form_preselects_no_breath_phase(as_user, therapist, ready):
 def test_the_seal_covers_the_stretch_and_entry_details(therapist, ready, table, sql):
     services = h.services
     services.request_abdominal_work(session=ready, by=therapist, reconfirmed=True, **DETAILS)
-    services.record_feedback(
-        session=ready,
-        token=uuid.uuid4(),
-        side="left",
-        technique="sustained_pressure",
-        pressure=2,
-        pain=2,
-        response="comfortable",
-        breath_phase="exhale",
-        hold_seconds=60,
+    h.feedback_entry(
+        ready, side="left", pressure=2, pain=2, response="comfortable", breath_phase="exhale", hold_seconds=60
     )
     services.sign_session(session=ready, by=therapist)
     lift = {
