@@ -2,7 +2,8 @@
 each row linked to the records it names (its intake, its session, its stretch of abdominal work) so that naming
 them costs no query, and numbered within its parent when it has no public id of its own. What an intake or a
 session keeps as JSON (the health and warning-sign answers, the structured health history, the tests) and a
-screening's reasons become rows of their own.
+screening's reasons become rows of their own. The client's own records are read through the client's related
+managers (`client.intakes`, `client.sessions`, ...): each names the client without a query.
 
 Signed sessions only, as in the PDF and the FHIR bundle: a draft, and everything recorded in it, is left out.
 
@@ -19,12 +20,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, 
 
 from clinic.models import Client, User
 from intake.models import (
-    ClinicalJudgement,
     Complaint,
-    HealthCheck,
-    Intake,
-    PhysicianClearance,
-    QuestionnaireResponse,
     Screening,
 )
 from notes.csv_derived_rows import assessment_test_rows, health_history_rows, intake_answers, outcome_rows
@@ -35,7 +31,6 @@ from notes.models import (
     AreaConfirmation,
     AreaTreated,
     ComplaintPain,
-    Consent,
     FeedbackEntry,
     PulseEvent,
     TreatmentPlan,
@@ -51,32 +46,14 @@ def chart_rows(client: Client) -> dict[str, list]:
     rows.update(_sessions(client, intakes=rows["intakes"], complaints=rows["complaints"]))
     rows["outcomes"] = outcome_rows(rows["complaints"], rows["session_pains"])
     rows["consents"] = list(
-        Consent.objects.filter(client=client)
-        .select_related("text", "collected_by", "withdrawn_by")
+        client.consents.select_related("text", "collected_by", "withdrawn_by")
         # Whether a signature was drawn, not the drawing (tens of kilobytes each).
         .defer("signature_drawing")
         .annotate(has_drawing=ExpressionWrapper(~Q(signature_drawing=""), output_field=BooleanField()))
         .order_by("signed_at", "id")
     )
-    rows["questionnaires"] = list(
-        QuestionnaireResponse.objects.for_client(client).select_related("recorded_by").oldest_first()
-    )
-    for kind in CLIENT_RECORDS:  # the client is loaded: no query to name them by it
-        for row in rows[kind]:
-            row.client = client
+    rows["questionnaires"] = list(client.questionnaire_responses.select_related("recorded_by").oldest_first())
     return rows
-
-
-CLIENT_RECORDS = (
-    "intakes",
-    "clinical_judgements",
-    "physician_clearances",
-    "health_checks",
-    "consents",
-    "treatment_plans",
-    "sessions",
-    "questionnaires",
-)
 
 
 def _staff_of_client(client: Client) -> None:
@@ -91,12 +68,10 @@ def _staff_of_client(client: Client) -> None:
 def _intakes(client: Client) -> dict[str, list]:
     """The intakes, their answers, tests and complaints, their screenings with their reasons, the clinical
     judgements, the physician clearances and the visits' health checks (a screening may judge one)."""
-    intakes = list(
-        Intake.objects.for_client(client).select_related("taken_by", "assessed_by").order_by("taken_at", "id")
-    )
+    intakes = list(client.intakes.select_related("taken_by", "assessed_by").order_by("taken_at", "id"))
     intake_of = {intake.pk: intake for intake in intakes}
     complaints = _numbered(Complaint.objects.filter(intake__client=client).order_by("id"), intake_of, "intake")
-    checks = list(HealthCheck.objects.filter(client=client).select_related("recorded_by").order_by("recorded_at", "id"))
+    checks = list(client.health_checks.select_related("recorded_by").order_by("recorded_at", "id"))
     check_of = {check.pk: check for check in checks}
     screenings = list(
         Screening.objects.filter(intake__client=client).select_related("screened_by").order_by("screened_at", "id")
@@ -108,18 +83,12 @@ def _intakes(client: Client) -> dict[str, list]:
     screening_of = {screening.pk: screening for screening in screenings}
     judgements = []
     if client.last_judgement_at is not None:  # none for the many clients never judged otherwise
-        judgements = list(
-            ClinicalJudgement.objects.filter(client=client).select_related("recorded_by").order_by("recorded_at", "id")
-        )
+        judgements = list(client.clinical_judgements.select_related("recorded_by").order_by("recorded_at", "id"))
         for judgement in judgements:
             judgement.screening = screening_of[judgement.screening_id]
     clearances = []
     if any(screening.refer for screening in screenings):  # a clearance answers a referral (record_clearance)
-        clearances = list(
-            PhysicianClearance.objects.filter(client=client)
-            .select_related("recorded_by")
-            .order_by("cleared_on", "recorded_at", "id")
-        )
+        clearances = list(client.clearances.select_related("recorded_by").order_by("cleared_on", "recorded_at", "id"))
         for clearance in clearances:
             clearance.intake = intake_of[clearance.intake_id]
     return {
@@ -147,8 +116,7 @@ def _sessions(client: Client, *, intakes: list, complaints: list) -> dict[str, l
     """The signed sessions (each naming one of `intakes`) and what was recorded in them (the pains naming the
     intakes' `complaints`), and the treatment plan's versions."""
     sessions = list(
-        TreatmentSession.objects.for_client(client)
-        .signed()
+        client.sessions.signed()
         .select_related("therapist")
         .annotate(
             stretch_count=Count("segments"),
@@ -250,7 +218,7 @@ def _plans(client: Client, sessions: list) -> list:
     has one (known from the sessions' query when there are sessions)."""
     if sessions and not sessions[0].client_has_plan:
         return []
-    plans = list(TreatmentPlan.objects.filter(client=client).select_related("written_by").order_by("id"))
+    plans = list(client.treatment_plans.select_related("written_by").order_by("id"))
     plan_of = {plan.pk: plan for plan in plans}
     for number, plan in enumerate(plans, 1):
         plan.number, plan.is_current = number, number == len(plans)
