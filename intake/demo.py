@@ -12,7 +12,7 @@ NO_RED_FLAGS: dict = {}
 
 # last name -> (complaints, aggravating, history, red flags, tests or None for "not assessed yet", clearance)
 DEMO_INTAKES = {
-    # Dancer: consider / ok (the worked example of SCREENING.md).
+    # Dancer: consider / ok (the screening specification's worked example).
     "Chen": (
         [{"region": "anterior_hip_groin", "side": "right", "pain_now": 6, "pain_worst": 8, "onset": "subacute"}],
         ["hip_extension", "stairs_leg_lift"],

@@ -49,7 +49,7 @@ DEVICES = {
 }
 TICK_LISTS = {"conditions": CONDITIONS, "allergies": ALLERGIES, "devices": DEVICES}
 
-# A structured answer that states a screening answer (SCREENING.md `history`): (list, tick) -> (key, value).
+# A structured answer that states a screening answer (docs/screening.md `history`): (list, tick) -> (key, value).
 # Both say the same fact, so either one's "yes" makes both "yes".
 SAME_FACT = {
     ("conditions", "osteoporosis"): ("osteoporosis", True),

@@ -85,7 +85,7 @@ class Intake(ClientRecord):
         return self.assessed_at is not None
 
     def answers(self, complaints=None) -> dict:
-        """The answers in the screening engine's format (SCREENING.md), as they stand now."""
+        """The answers in the screening engine's format (docs/screening.md), as they stand now."""
         complaints = self.complaints.current() if complaints is None else complaints
         answers = {
             "age": self.client.age_on(local_time.local_date(self.taken_at)),

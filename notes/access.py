@@ -1,4 +1,4 @@
-"""Who may read and write consents and sessions (DESIGN.md's role table). Records one may not see answer 404."""
+"""Who may read and write consents and sessions (docs/design.md's role table). Records one may not see answer 404."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404

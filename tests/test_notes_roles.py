@@ -1,4 +1,4 @@
-"""DESIGN.md's role table for every URL of consent and sessions: 403 for pages a role never uses, 404 for records
+"""docs/design.md's role table for every URL of consent and sessions: 403 for pages a role never uses, 404 for records
 out of reach (another therapist's session, a client outside the care team)."""
 
 import pytest

@@ -187,6 +187,8 @@ def test_the_message_of_a_value_out_of_range_says_what_is_wanted():
         ("{not json", ("-",), "not valid JSON"),
         ("", ("-",), "not valid JSON"),
         (None, ("/nonexistent/ratings.json",), "cannot read"),
+        ("[" * 100_000 + "]" * 100_000, ("-",), "JSON nested too deeply"),
+        ('{"ratings": [], "rule": 1' + "0" * 5_000 + "}", ("-",), "a number in it has too many digits"),
     ],
 )
 def test_unreadable_input_exits_2_with_a_clear_line(stdin, args, message):

@@ -92,7 +92,11 @@ def test_a_file_is_read_too(tmp_path):
             '{"instrument": "psfs", "answers": {"activities": [{"name": "run", "rating": -1}]}}',
             "questionnaire: answers.activities[0].rating: must be 0 to 10",
         ),
-        ("[" * 100_000, "questionnaire: file:"),
+        ("[" * 100_000 + "]" * 100_000, "questionnaire: file: JSON nested too deeply"),
+        (
+            '{"instrument": "nprs", "answers": {"rating": 6' + "0" * 5_000 + "}}",
+            "questionnaire: file: a number in it has too many digits",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line_naming_the_field(stdin, message):

@@ -102,6 +102,8 @@ def test_bad_answers_exit_2_with_one_line_naming_the_field(answers, field):
         ("{not json", ("-",), "not valid JSON"),
         ("", ("-",), "not valid JSON"),
         (None, ("/nonexistent/answers.json",), "cannot read"),
+        ("[" * 100_000 + "]" * 100_000, ("-",), "JSON nested too deeply"),
+        ('{"age": 1' + "0" * 5_000 + "}", ("-",), "a number in it has too many digits"),
     ],
 )
 def test_unreadable_input_exits_2_with_a_clear_line(stdin, args, message):

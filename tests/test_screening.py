@@ -1,7 +1,7 @@
-"""The screening engine against SCREENING.md, ruleset 2026.12 (docs/screening.md).
+"""The screening engine against its specification, ruleset 2026.12 (docs/screening.md).
 
 Written from the spec, not from the code: the vocabularies, thresholds and worked examples below are copied from
-SCREENING.md. No database needed.
+the rule set's specification. No database needed.
 """
 
 import copy
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from intake.screening import RULESET_VERSION, ScreeningInputError, screen, validate
 
-# -- The vocabulary of SCREENING.md -------------------------------------------------------------------------------
+# -- The vocabulary of the specification -------------------------------------------------------------------------------
 
 # Source named in section 1 (a fragment of it) -> its red-flag answers.
 RED_FLAG_SOURCES = {
@@ -286,7 +286,7 @@ def test_contraindication_does_not_stop_consider(history):
     assert (result["score"], outputs(result)) == (9, ("consider", "contraindicated", False))
 
 
-# -- The worked examples of SCREENING.md --------------------------------------------------------------------------
+# -- The worked examples of the specification --------------------------------------------------------------------------
 
 
 def test_worked_example_dancer():
@@ -384,7 +384,7 @@ def test_edges_of_the_ranges_are_valid(edge):
     assert screen(answers(**edge))["ruleset"] == "2026.12"
 
 
-# -- Properties (hypothesis), over valid answers built from the vocabulary of SCREENING.md ---------------------------
+# -- Properties (hypothesis), over valid answers built from the vocabulary of the specification ------------------------
 
 PROPERTY = settings(max_examples=200, deadline=None, database=None)
 complaints = st.fixed_dictionaries(
@@ -423,7 +423,8 @@ findings = st.one_of(
 
 
 def spec_judgement(given_answers):
-    """SCREENING.md section 3 and the refer rule, restated: (score, consider, refer, sign rule ids)."""
+    """Rule 3 of "How the rules combine" (docs/screening.md) and the refer rule, restated: (score, consider, refer,
+    sign rule ids)."""
     tests = given_answers.get("tests", {})
     regions = {c["region"] for c in given_answers.get("complaints", []) if c["nprs"] > 0}
     moves = set(given_answers.get("aggravating", []))

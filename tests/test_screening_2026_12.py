@@ -1,6 +1,6 @@
-"""What ruleset 2026.12 adds to the engine, against SCREENING.md: charted-only regions, the new health answers with
-their contraindications and cautions, tests given with a side, and weakness on resisted hip flexion. Every 2026.11
-input screens the same. No database needed."""
+"""What ruleset 2026.12 adds to the engine, against its specification (docs/screening.md): charted-only regions, the
+new health answers with their contraindications and cautions, tests given with a side, and weakness on resisted hip
+flexion. Every 2026.11 input screens the same. No database needed."""
 
 import copy
 import json
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from intake.screening import ScreeningInputError, screen
 from tests.test_screening import DANCER, answers, complaint, outputs, rule_ids, valid_answers
 
-# Copied from SCREENING.md: regions charted, not scored.
+# Copied from docs/screening.md: regions charted, not scored.
 CHARTED_REGIONS = """head jaw neck shoulder upper_back mid_back chest upper_abdomen upper_arm elbow forearm wrist_hand
     sacrum posterior_thigh medial_thigh anterior_leg_below_knee ankle_foot""".split()
 NEW_FLAGS = """kidney_transplant vascular_graft_abdominal dvt_current_or_recent dvt_history caesarean ostomy

@@ -4,7 +4,7 @@ charted, not scored; more health answers; tests with a side). Pure Python, no Dj
 vocabulary (the words of the answers), rules (the rules as data), validation (every error names its field) and
 engine (`screen`).
 
-`screen(answers)` takes one intake's answers as plain data (the JSON of SCREENING.md), checks them, and returns
+`screen(answers)` takes one intake's answers as plain data (the JSON of docs/screening.md), checks them, and returns
 three outputs (`iliopsoas`, `abdominal_work`, `refer`), the score, and one reason per rule that fired.
 The rules are data: RULES in rules.py, each with its text and source. It supports a therapist's judgement; it never
 diagnoses.

@@ -79,7 +79,7 @@ def _test(name: str, value, allowed) -> tuple[str, str | None]:
 
 
 def validate(answers: Any) -> dict:
-    """Check the answers against the vocabulary of SCREENING.md; return them complete, with defaults filled in."""
+    """Check the answers against the vocabulary of docs/screening.md; return them complete, with defaults filled in."""
     if not isinstance(answers, dict):
         raise ScreeningInputError("answers", "must be a JSON object")
     _check_known_keys("", answers, TOP_LEVEL)

@@ -7,20 +7,15 @@ database and no secret.
 """
 
 import json
-import sys
 
-from django.core.management.base import BaseCommand
-
+from clinic.json_command import JsonInputCommand
 from intake.questionnaires import QuestionnaireInputError, score
 
-BAD_INPUT = 2
 TOP_LEVEL = ("instrument", "answers")
 
 
-class Command(BaseCommand):
+class Command(JsonInputCommand):
     help = "Score one filled-in questionnaire (JSON) by its instrument's published rule and print it as JSON."
-    requires_system_checks = []
-    requires_migrations_checks = False
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True)
@@ -28,23 +23,7 @@ class Command(BaseCommand):
         score_parser.add_argument("file", help="a JSON file of one questionnaire, or - for standard input")
 
     def handle(self, *args, **options):
-        path = options["file"]
-        try:
-            if path == "-":
-                text = sys.stdin.read()
-            else:
-                with open(path, encoding="utf-8") as handle:
-                    text = handle.read()
-        except OSError as error:
-            self.fail(f"file: cannot read {path}: {error.strerror}")
-        except UnicodeDecodeError:
-            self.fail(f"file: {path} is not UTF-8 text")
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            self.fail(f"file: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})")
-        except RecursionError:
-            self.fail("file: JSON nested too deeply")
+        data = self.read_json(options["file"])
         if not isinstance(data, dict):
             self.fail("file: must be a JSON object with instrument and answers")
         for key in data:
@@ -55,7 +34,3 @@ class Command(BaseCommand):
         except QuestionnaireInputError as error:
             self.fail(f"{error.field}: {error.message}")
         self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
-
-    def fail(self, message: str):
-        self.stderr.write(f"questionnaire: {message}")
-        sys.exit(BAD_INPUT)

@@ -8,43 +8,22 @@ Bad input exits with status 2 and one line naming the field. It needs no databas
 """
 
 import json
-import sys
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
+from clinic.json_command import JsonInputCommand
 from notes.outcomes import OutcomeInputError, as_json, outcome, ratings_from_json
 
-BAD_INPUT = 2
 
-
-class Command(BaseCommand):
+class Command(JsonInputCommand):
     help = "Work out one complaint's outcome from its pain ratings (JSON) and print it as JSON."
-    requires_system_checks = []
-    requires_migrations_checks = False
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="a JSON file of ratings, or - for standard input")
 
     def handle(self, *args, **options):
-        path = options["file"]
-        try:
-            if path == "-":
-                text = sys.stdin.read()
-            else:
-                with open(path, encoding="utf-8") as handle:
-                    text = handle.read()
-        except OSError as error:
-            self.fail(f"file: cannot read {path}: {error.strerror}")
-        except UnicodeDecodeError:
-            self.fail(f"file: {path} is not UTF-8 text")
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            self.fail(f"file: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})")
-        except RecursionError:
-            self.fail("file: JSON nested too deeply")
+        data = self.read_json(options["file"])
         try:
             ratings, rule = ratings_from_json(data)
         except OutcomeInputError as error:
@@ -57,7 +36,3 @@ class Command(BaseCommand):
             rule=rule,
         )
         self.stdout.write(json.dumps(as_json(result), indent=2))
-
-    def fail(self, message: str):
-        self.stderr.write(f"outcomes: {message}")
-        sys.exit(BAD_INPUT)
