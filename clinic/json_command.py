@@ -1,7 +1,7 @@
 """The offline tools' one way of reading their input: a management command that reads one JSON document (a file,
 or `-` for standard input) and prints JSON. Input it cannot read (no such file, text that is not UTF-8 or not JSON,
 nesting too deep for Python, a number too long for it) exits with status 2 and one line saying so, never a
-traceback; the command refuses what it can read but does not accept the same way, naming the field.
+traceback; input it reads but does not accept, the command refuses the same way, naming the field.
 
 Used by `screen` (intake), `questionnaire score` (intake) and `outcomes` (notes).
 """
