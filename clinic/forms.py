@@ -24,10 +24,13 @@ def therapists():
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A day typed as the app writes it everywhere, 2026-12-03: a text field, not the browser's date widget, which
+    shows the browser's own order (12/03/2026 in a US-English browser, 03/12/2026 in a British one). Only this
+    order is read back (DATE_INPUT_FORMATS, clinic/formats), so no day can be taken for another."""
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+    def __init__(self, attrs=None, **kwargs):
+        attrs = {"placeholder": "YYYY-MM-DD", "autocomplete": "off", "spellcheck": "false", **(attrs or {})}
+        super().__init__(attrs=attrs, format="%Y-%m-%d", **kwargs)
 
 
 # The days a filter by date accepts: every record's, and none near the calendar's end, where adding the day after
@@ -36,7 +39,15 @@ EARLIEST_FILTER_DATE = date(1900, 1, 1)
 LATEST_FILTER_DATE = date(2999, 12, 31)
 
 
-class FilterDateField(forms.DateField):
+class DayField(forms.DateField):
+    """A day typed in a DateInput; a day it cannot read is refused with the order it wants. A model form takes it
+    through `Meta.field_classes`."""
+
+    widget = DateInput
+    default_error_messages = {"invalid": _("Enter a valid date. Write it as YYYY-MM-DD, e.g. 2026-12-03.")}
+
+
+class FilterDateField(DayField):
     """An optional day to filter by, refused with the form's message outside a sane range."""
 
     default_error_messages = {
@@ -45,7 +56,6 @@ class FilterDateField(forms.DateField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", DateInput())
         super().__init__(**kwargs)
 
     def validate(self, value):
@@ -74,8 +84,8 @@ class ClientForm(forms.ModelForm):
     class Meta:
         model = Client
         fields = [*Client.PERSONAL_FIELDS, "care_team"]
+        field_classes = {"date_of_birth": DayField}
         widgets = {
-            "date_of_birth": DateInput(),
             "address": forms.Textarea(attrs={"rows": 2}),
             "desk_notes": forms.Textarea(attrs={"rows": 3}),
             "care_team": forms.CheckboxSelectMultiple,

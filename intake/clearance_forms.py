@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clinic.forms import DateInput
+from clinic.forms import DayField
 from intake.models import PhysicianClearance
 
 LETTER_SIGNATURES = {
@@ -36,9 +36,8 @@ class ClearanceForm(forms.ModelForm):
             "what_was_cleared",
             "letter",
         ]
+        field_classes = {"cleared_on": DayField, "valid_until": DayField}
         widgets = {
-            "cleared_on": DateInput(),
-            "valid_until": DateInput(),
             "scope": forms.RadioSelect(),
             "what_was_cleared": forms.Textarea(attrs={"rows": 3}),
         }

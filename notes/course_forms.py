@@ -7,7 +7,7 @@ from django.core import validators as django_validators
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clinic.forms import DateInput
+from clinic.forms import DayField
 from notes.models import AdverseEffect, TreatmentPlan
 
 
@@ -15,10 +15,10 @@ class AdverseEffectForm(forms.ModelForm):
     class Meta:
         model = AdverseEffect
         fields = ["kind", "note", "onset_on"]
+        field_classes = {"onset_on": DayField}
         widgets = {
             "kind": forms.RadioSelect(attrs={"class": "btn-check"}),
             "note": forms.Textarea(attrs={"rows": 3}),
-            "onset_on": DateInput(),
         }
         error_messages = {"kind": {"required": _("Choose what the adverse effect was.")}}
 
@@ -39,7 +39,8 @@ class TreatmentPlanForm(forms.ModelForm):
     class Meta:
         model = TreatmentPlan
         fields = ["goals", "visits", "per", "for_weeks", "frequency_note", "reassess_on"]
-        widgets = {"goals": forms.Textarea(attrs={"rows": 4}), "reassess_on": DateInput()}
+        field_classes = {"reassess_on": DayField}
+        widgets = {"goals": forms.Textarea(attrs={"rows": 4})}
         labels = {"visits": _("Visits (number)"), "per": _("How often")}
         error_messages = {
             "goals": {"required": _("Write the goals of the treatment.")},

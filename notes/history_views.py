@@ -34,7 +34,10 @@ KIND_LABELS = {
 
 class HistoryFilterForm(forms.Form):
     kind = forms.MultipleChoiceField(
-        label=_("Show"), choices=list(KIND_LABELS.items()), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Show"),
+        choices=list(KIND_LABELS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     start = FilterDateField(label=_("From"))
     end = FilterDateField(label=_("To"))

@@ -199,7 +199,7 @@ def kind_checkboxes(bound_field):
     invalid = mark_safe(' aria-invalid="true"') if bound_field.errors else ""  # nosec B308 B703 (a constant)
     return format_html_join(
         "",
-        '<div class="form-check"><input type="checkbox" name="{}" value="{}" id="{}_{}"{}{}>'
+        '<div class="form-check"><input type="checkbox" name="{}" value="{}" class="form-check-input" id="{}_{}"{}{}>'
         '<label class="form-check-label" for="{}_{}">{}</label></div>',
         (
             (
@@ -222,19 +222,25 @@ def kind_checkboxes(bound_field):
 def date_field(bound_field):
     """A date input with its label and errors, as crispy-forms' bootstrap5 `as_crispy_field` writes it (whitespace
     aside), without its templates (1 ms a field)."""
-    value = bound_field.field.widget.format_value(bound_field.value())
+    widget = bound_field.field.widget
+    value = widget.format_value(bound_field.value())
     errors = bound_field.errors
     field_id = bound_field.auto_id
-    input_attrs = format_html(' value="{}"', value) if value is not None else ""
+    input_attrs = format_html(
+        "{}{}",
+        format_html(' value="{}"', value) if value is not None else "",
+        format_html_join("", ' {}="{}"', widget.attrs.items()),  # the widget's own (its placeholder)
+    )
     invalid = ""
     if errors:
         invalid = format_html(' aria-invalid="true" aria-describedby="{}_error"', field_id)
     return format_html(
         '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>'
-        '<input type="date" name="{}"{} class="dateinput form-control{}"{} id="{}">{}</div>',
+        '<input type="{}" name="{}"{} class="dateinput form-control{}"{} id="{}">{}</div>',
         field_id,
         field_id,
         bound_field.label,
+        widget.input_type,
         bound_field.html_name,
         input_attrs,
         " is-invalid" if errors else "",

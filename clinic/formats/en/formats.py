@@ -8,3 +8,5 @@ SHORT_DATE_FORMAT = "Y-m-d"
 DATETIME_FORMAT = "Y-m-d H:i"
 SHORT_DATETIME_FORMAT = "Y-m-d H:i"
 TIME_FORMAT = "H:i"
+# A typed day is read only as the app writes it: "03/04/2026" is refused, not taken as 4 March or 3 April.
+DATE_INPUT_FORMATS = ["%Y-%m-%d"]
