@@ -88,6 +88,27 @@ def intake_form_data(complaints=(LOW_BACK,), **overrides) -> dict:
     return {name: value for name, value in data.items() if value is not None}
 
 
+def client_form_data(**overrides) -> dict:
+    """A new client's registration POST (/clients/new/) with every personal field filled in; a test names what it
+    changes."""
+    return {
+        "first_name": "Nell",
+        "last_name": "Fitzgerald",
+        "preferred_name": "",
+        "pronouns": "she/her",
+        "date_of_birth": "1958-11-22",
+        "phone": "647-555-0103",
+        "email": "nell@example.org",
+        "address": "12 Queen St W\nToronto",
+        "emergency_contact_name": "Ray Fitzgerald",
+        "emergency_contact_relationship": "brother",
+        "emergency_contact_phone": "647-555-0199",
+        "referral_source": "word_of_mouth",
+        "referral_detail": "",
+        "desk_notes": "",
+    } | overrides
+
+
 def clearance_form_data(**overrides) -> dict:
     """A physician's clearance POST, cleared two days ago, for massage including abdominal work; a test adds the
     scanned `letter` when it wants one."""

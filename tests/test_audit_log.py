@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from clinic.audit import AuditLogIsAppendOnly
 from clinic.models import AuditBypassRefused, Client
+from tests import factories
 from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,20 +22,8 @@ def entries_for(client):
     return LogEntry.objects.filter(additional_data__client=str(client.public_id)).order_by("id")
 
 
-def valid_client_data(**overrides):
-    data = {
-        "first_name": "Nell",
-        "last_name": "Fitzgerald",
-        "date_of_birth": "1958-11-22",
-        "phone": "647-555-0103",
-        "referral_source": "word_of_mouth",
-    }
-    data.update(overrides)
-    return data
-
-
 def test_creating_a_client_writes_a_create_entry_with_who_and_where(as_user, front_desk):
-    as_user(front_desk).post("/clients/new/", valid_client_data(), REMOTE_ADDR="10.0.0.7")
+    as_user(front_desk).post("/clients/new/", factories.client_form_data(), REMOTE_ADDR="10.0.0.7")
 
     client = Client.objects.get(last_name="Fitzgerald")
     entry = entries_for(client).get(action=LogEntry.Action.CREATE)
@@ -45,7 +34,7 @@ def test_creating_a_client_writes_a_create_entry_with_who_and_where(as_user, fro
 
 def test_editing_a_client_writes_an_update_entry_with_the_change(as_user, front_desk):
     client = ClientFactory(phone="416-555-0100")
-    data = valid_client_data(first_name=client.first_name, last_name=client.last_name, phone="416-555-0199")
+    data = factories.client_form_data(first_name=client.first_name, last_name=client.last_name, phone="416-555-0199")
     data["date_of_birth"] = client.date_of_birth.isoformat()
 
     as_user(front_desk).post(f"/clients/{client.public_id}/edit/", data)
@@ -68,7 +57,7 @@ def test_archiving_a_client_writes_an_update_entry_naming_the_archive(as_user, c
 
 def test_care_team_changes_are_audited(as_user, front_desk, therapist):
     client = ClientFactory()
-    data = valid_client_data(first_name=client.first_name, last_name=client.last_name)
+    data = factories.client_form_data(first_name=client.first_name, last_name=client.last_name)
     data.update(date_of_birth=client.date_of_birth.isoformat(), care_team=[therapist.pk])
 
     as_user(front_desk).post(f"/clients/{client.public_id}/edit/", data)

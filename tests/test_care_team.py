@@ -18,21 +18,6 @@ def dana(db):
     return factories.therapist_user(username="dana", first_name="Dana", last_name="Therapist")
 
 
-def registration(**overrides):
-    data = {
-        "first_name": "Nell",
-        "last_name": "Fitzgerald",
-        "preferred_name": "Nellie",
-        "date_of_birth": "1958-11-22",
-        "phone": "647-555-0103",
-        "email": "nell@example.org",
-        "referral_source": "word_of_mouth",
-        "desk_notes": "Prefers mornings",
-    }
-    data.update(overrides)
-    return data
-
-
 def checked_therapists(html: str) -> set[str]:
     """The values of the ticked care-team checkboxes on a page."""
     inputs = re.findall(r'<input[^>]*name="care_team"[^>]*>', html)
@@ -74,7 +59,9 @@ def test_each_therapist_is_a_big_tap_target(as_user, front_desk, dana):
 def test_registering_without_a_therapist_shows_the_error_beside_the_field_and_keeps_every_answer(
     as_user, front_desk, dana, therapist
 ):
-    response = as_user(front_desk).post("/clients/new/", registration())
+    response = as_user(front_desk).post(
+        "/clients/new/", factories.client_form_data(preferred_name="Nellie", desk_notes="Prefers mornings")
+    )
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -92,14 +79,19 @@ def test_registering_without_a_therapist_shows_the_error_beside_the_field_and_ke
 
 
 def test_a_clinic_without_therapists_registers_a_client_without_a_care_team(as_user, front_desk):
-    response = as_user(front_desk).post("/clients/new/", registration())
+    response = as_user(front_desk).post(
+        "/clients/new/", factories.client_form_data(preferred_name="Nellie", desk_notes="Prefers mornings")
+    )
 
     assert response.status_code == 302
     assert list(Client.objects.get().care_team.all()) == []
 
 
 def test_the_therapist_chosen_at_registration_sees_the_client_at_once(as_user, front_desk, dana, therapist):
-    as_user(front_desk).post("/clients/new/", registration(care_team=[dana.pk]))
+    as_user(front_desk).post(
+        "/clients/new/",
+        factories.client_form_data(preferred_name="Nellie", desk_notes="Prefers mornings", care_team=[dana.pk]),
+    )
     client = Client.objects.get()
 
     history = as_user(dana).get(f"/clients/{client.public_id}/history/")
@@ -109,7 +101,10 @@ def test_the_therapist_chosen_at_registration_sees_the_client_at_once(as_user, f
 
 
 def test_registration_writes_the_care_team_to_the_audit_log_in_words(as_user, front_desk, dana, therapist):
-    as_user(front_desk).post("/clients/new/", registration(care_team=[dana.pk]))
+    as_user(front_desk).post(
+        "/clients/new/",
+        factories.client_form_data(preferred_name="Nellie", desk_notes="Prefers mornings", care_team=[dana.pk]),
+    )
     client = Client.objects.get()
 
     entry = LogEntry.objects.get(additional_data__client=str(client.public_id), changes__has_key="care_team")

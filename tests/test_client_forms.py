@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from clinic.models import Client
+from tests import factories
 from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,29 +31,8 @@ def search(browser, text, **filters):
     return browser.post("/clients/", {"q": text, **filters}, follow=True)
 
 
-def client_data(**overrides):
-    data = {
-        "first_name": "Nell",
-        "last_name": "Fitzgerald",
-        "preferred_name": "",
-        "pronouns": "she/her",
-        "date_of_birth": "1958-11-22",
-        "phone": "647-555-0103",
-        "email": "nell@example.org",
-        "address": "12 Queen St W\nToronto",
-        "emergency_contact_name": "Ray Fitzgerald",
-        "emergency_contact_relationship": "brother",
-        "emergency_contact_phone": "647-555-0199",
-        "referral_source": "word_of_mouth",
-        "referral_detail": "",
-        "desk_notes": "",
-    }
-    data.update(overrides)
-    return data
-
-
 def edit_data(client, **overrides):
-    return client_data(
+    return factories.client_form_data(
         first_name=client.first_name,
         last_name=client.last_name,
         date_of_birth=client.date_of_birth.isoformat(),
@@ -67,7 +47,7 @@ def names_listed(response):
 def test_valid_create_by_front_desk_stores_one_client_with_care_team(
     as_user, front_desk, therapist, outsider_therapist
 ):
-    data = client_data(care_team=[therapist.pk, outsider_therapist.pk])
+    data = factories.client_form_data(care_team=[therapist.pk, outsider_therapist.pk])
 
     response = as_user(front_desk).post("/clients/new/", data)
 
@@ -79,7 +59,7 @@ def test_valid_create_by_front_desk_stores_one_client_with_care_team(
 
 
 def test_care_team_accepts_only_therapists(as_user, front_desk, clinic_admin):
-    response = as_user(front_desk).post("/clients/new/", client_data(care_team=[clinic_admin.pk]))
+    response = as_user(front_desk).post("/clients/new/", factories.client_form_data(care_team=[clinic_admin.pk]))
 
     assert response.status_code == 200
     assert "care_team" in response.context["form"].errors
@@ -108,7 +88,7 @@ def tomorrow():
 def test_bad_input_redisplays_the_form_with_an_error_and_saves_nothing(as_user, front_desk, field, value, message):
     overrides = {field: value() if callable(value) else value}
 
-    response = as_user(front_desk).post("/clients/new/", client_data(**overrides))
+    response = as_user(front_desk).post("/clients/new/", factories.client_form_data(**overrides))
 
     assert response.status_code == 200
     assert any(message in error for error in response.context["form"].errors[field])
@@ -119,7 +99,7 @@ def test_bad_input_redisplays_the_form_with_an_error_and_saves_nothing(as_user, 
 
 def test_markup_in_every_text_field_is_stored_and_shown_escaped(as_user, front_desk):
     desk = as_user(front_desk)
-    desk.post("/clients/new/", client_data(**dict.fromkeys(TEXT_FIELDS, SCRIPT)))
+    desk.post("/clients/new/", factories.client_form_data(**dict.fromkeys(TEXT_FIELDS, SCRIPT)))
     client = Client.objects.get()
 
     pages = {
@@ -141,7 +121,7 @@ def test_same_name_and_birth_date_warns_with_a_link_and_saves_nothing(as_user, f
     existing = ClientFactory(first_name="Maya", last_name="Chen", date_of_birth=date(1990, 4, 1))
 
     response = as_user(front_desk).post(
-        "/clients/new/", client_data(first_name="maya", last_name=" CHEN ", date_of_birth="1990-04-01")
+        "/clients/new/", factories.client_form_data(first_name="maya", last_name=" CHEN ", date_of_birth="1990-04-01")
     )
 
     html = response.content.decode()
@@ -154,7 +134,9 @@ def test_same_name_and_birth_date_warns_with_a_link_and_saves_nothing(as_user, f
 
 def test_confirmed_duplicate_creates_the_second_client(as_user, front_desk):
     ClientFactory(first_name="Maya", last_name="Chen", date_of_birth=date(1990, 4, 1))
-    data = client_data(first_name="Maya", last_name="Chen", date_of_birth="1990-04-01", confirm_duplicate="on")
+    data = factories.client_form_data(
+        first_name="Maya", last_name="Chen", date_of_birth="1990-04-01", confirm_duplicate="on"
+    )
 
     response = as_user(front_desk).post("/clients/new/", data)
 
@@ -166,7 +148,7 @@ def test_same_name_with_another_birth_date_is_not_a_duplicate(as_user, front_des
     ClientFactory(first_name="Maya", last_name="Chen", date_of_birth=date(1990, 4, 1))
 
     response = as_user(front_desk).post(
-        "/clients/new/", client_data(first_name="Maya", last_name="Chen", date_of_birth="1990-04-02")
+        "/clients/new/", factories.client_form_data(first_name="Maya", last_name="Chen", date_of_birth="1990-04-02")
     )
 
     assert response.status_code == 302
@@ -176,8 +158,8 @@ def test_same_name_with_another_birth_date_is_not_a_duplicate(as_user, front_des
 def test_double_post_of_the_same_form_stores_one_client(as_user, front_desk):
     desk = as_user(front_desk)
 
-    first = desk.post("/clients/new/", client_data())
-    second = desk.post("/clients/new/", client_data())
+    first = desk.post("/clients/new/", factories.client_form_data())
+    second = desk.post("/clients/new/", factories.client_form_data())
 
     assert first.status_code == 302
     assert second.status_code == 200

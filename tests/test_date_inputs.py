@@ -7,7 +7,7 @@ import re
 import pytest
 
 from clinic.models import Client
-from tests.test_client_forms import client_data
+from tests import factories
 
 DATE_INPUT = re.compile(r'<input type="text" name="(?P<name>[a-z_]+)"[^>]*placeholder="YYYY-MM-DD"[^>]*>')
 
@@ -35,7 +35,7 @@ def test_each_page_asks_for_days_in_text_fields_that_show_the_order(request, as_
 
 @pytest.mark.parametrize("typed", ["06/14/2001", "14/06/2001", "2001/06/14", "14 June 2001", "20010614"])
 def test_a_day_in_another_order_is_refused_with_the_order_wanted_and_nothing_is_saved(as_user, front_desk, typed):
-    response = as_user(front_desk).post("/clients/new/", client_data(date_of_birth=typed))
+    response = as_user(front_desk).post("/clients/new/", factories.client_form_data(date_of_birth=typed))
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -45,7 +45,7 @@ def test_a_day_in_another_order_is_refused_with_the_order_wanted_and_nothing_is_
 
 
 def test_the_order_wanted_is_read(as_user, front_desk):
-    as_user(front_desk).post("/clients/new/", client_data(date_of_birth="2001-06-14"))
+    as_user(front_desk).post("/clients/new/", factories.client_form_data(date_of_birth="2001-06-14"))
 
     assert str(Client.objects.get().date_of_birth) == "2001-06-14"
 

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from clinic.models import Client
+from tests import factories
 from tests import hostile_payloads as hostile
 from tests.factories import ClientFactory
 
@@ -26,25 +27,6 @@ TEXT_FIELDS = [
 ]
 
 
-def client_data(**overrides) -> dict:
-    return {
-        "first_name": "Nell",
-        "last_name": "Fitzgerald",
-        "preferred_name": "",
-        "pronouns": "",
-        "date_of_birth": "1958-11-22",
-        "phone": "647-555-0103",
-        "email": "",
-        "address": "",
-        "emergency_contact_name": "",
-        "emergency_contact_relationship": "",
-        "emergency_contact_phone": "",
-        "referral_source": "",
-        "referral_detail": "",
-        "desk_notes": "",
-    } | overrides
-
-
 def search(browser, text, **filters):
     return hostile.post_raw(browser, "/clients/", {"q": text, **filters}, follow=True)
 
@@ -54,7 +36,9 @@ def test_hostile_text_in_every_client_field_is_stored_as_sent_and_shown_escaped(
     desk = as_user(front_desk)
     stored = hostile.as_stored(payload)
 
-    response = hostile.post_raw(desk, "/clients/new/", client_data(**dict.fromkeys(TEXT_FIELDS, payload)))
+    response = hostile.post_raw(
+        desk, "/clients/new/", factories.client_form_data(**dict.fromkeys(TEXT_FIELDS, payload))
+    )
 
     if stored is None:
         assert response.status_code == 200
@@ -103,7 +87,7 @@ def test_hostile_query_parameters_on_the_list_are_ignored_or_refused(as_user, cl
 
 @pytest.mark.parametrize("value", hostile.DATES)
 def test_impossible_birth_dates_re_show_the_form_and_save_nothing(as_user, front_desk, value):
-    response = hostile.post_raw(as_user(front_desk), "/clients/new/", client_data(date_of_birth=value))
+    response = hostile.post_raw(as_user(front_desk), "/clients/new/", factories.client_form_data(date_of_birth=value))
 
     assert response.status_code == 200
     assert response.context["form"].errors["date_of_birth"]
@@ -126,7 +110,7 @@ def test_extra_and_forged_fields_on_create_change_nothing_they_name(as_user, the
         "is_superuser": "on",
     }
 
-    response = hostile.post_raw(as_user(therapist), "/clients/new/", client_data(**forged))
+    response = hostile.post_raw(as_user(therapist), "/clients/new/", factories.client_form_data(**forged))
 
     created = Client.objects.exclude(pk=other.pk).get()
     other_after = Client.objects.get(pk=other.pk)
@@ -142,7 +126,7 @@ def test_extra_and_forged_fields_on_create_change_nothing_they_name(as_user, the
 
 
 def test_forged_care_team_on_edit_by_a_therapist_changes_nothing(as_user, therapist, outsider_therapist, care_client):
-    data = client_data(
+    data = factories.client_form_data(
         first_name=care_client.first_name,
         last_name=care_client.last_name,
         date_of_birth=care_client.date_of_birth.isoformat(),
@@ -165,11 +149,13 @@ def test_oversized_client_forms_answer_400_and_save_nothing(as_user, front_desk,
     desk = as_user(front_desk)
     before = (care_client.desk_notes, care_client.updated_at)
 
-    created = hostile.post_raw(desk, "/clients/new/", hostile.oversized(client_data(), kind, field="desk_notes"))
+    created = hostile.post_raw(
+        desk, "/clients/new/", hostile.oversized(factories.client_form_data(), kind, field="desk_notes")
+    )
     edited = hostile.post_raw(
         desk,
         f"/clients/{care_client.public_id}/edit/",
-        hostile.oversized(client_data(first_name="Maya", last_name="Chen"), kind, field="desk_notes"),
+        hostile.oversized(factories.client_form_data(first_name="Maya", last_name="Chen"), kind, field="desk_notes"),
     )
     searched = hostile.post_raw(desk, "/clients/", hostile.oversized({"q": "Chen"}, kind, field="q"))
 
