@@ -248,11 +248,11 @@ class AuditFilterForm(forms.Form):
         self.helper.form_method = "post"
         self.helper.layout = Layout(
             Div(
-                Div("user", css_class="col-md-3"),
-                Div("client", css_class="col-md-3"),
-                Div("action", css_class="col-md-2"),
-                Div("date_from", css_class="col-md-2"),
-                Div("date_to", css_class="col-md-2"),
+                Div("user", css_class="col-md-4 col-lg-3"),
+                Div("client", css_class="col-md-4 col-lg-3"),
+                Div("action", css_class="col-md-4 col-lg-2"),
+                Div("date_from", css_class="col-6 col-lg-2"),
+                Div("date_to", css_class="col-6 col-lg-2"),
                 css_class="row",
             ),
             Submit("filter", _("Filter"), css_class="btn-primary"),

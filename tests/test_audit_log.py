@@ -210,6 +210,19 @@ def test_audit_page_answers_bad_filters_with_a_message_not_an_error(as_user, cli
     assert response.context["form"].errors or params.get("page")
 
 
+@pytest.mark.parametrize(
+    "params", [{"date_from": "12/01/2026"}, {"date_from": "2026-05-02", "date_to": "2026-05-01"}, {"action": "7"}]
+)
+def test_a_filter_not_applied_says_so_and_does_not_claim_that_no_event_matched(as_user, clinic_admin, params):
+    ClientFactory()
+
+    page = as_user(clinic_admin).get("/audit/", params).content.decode()
+
+    assert "The filter was not applied, so no events are shown" in page
+    assert "No audit events match." not in page
+    assert "0 events" not in page
+
+
 def test_audit_page_shows_who_what_client_and_address(as_user, clinic_admin, therapist):
     client = ClientFactory(first_name="Maya", last_name="Chen")
     as_user(therapist).get(client.get_absolute_url(), REMOTE_ADDR="10.0.0.42")
