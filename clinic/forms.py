@@ -1,5 +1,5 @@
 import re
-from datetime import date
+from datetime import date, datetime
 
 from auditlog.models import LogEntry
 from crispy_forms.helper import FormHelper
@@ -7,6 +7,7 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.core.validators import MinLengthValidator
+from django.forms.utils import from_current_timezone
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +46,44 @@ class DayField(forms.DateField):
 
     widget = DateInput
     default_error_messages = {"invalid": _("Enter a valid date. Write it as YYYY-MM-DD, e.g. 2026-12-03.")}
+
+
+MOMENT_FORMAT = "%Y-%m-%d %H:%M"
+
+
+class MomentField(forms.DateTimeField):
+    """A moment typed as the app writes one, 2026-11-28 14:30, in the clinic's time (TIME_ZONE): a text field with
+    that placeholder. Only that order is read, with both the day and the time (a day alone would silently be
+    midnight); a time the clinic's clock skips or repeats at a change of daylight saving time is refused by name."""
+
+    widget = forms.TextInput(attrs={"placeholder": "YYYY-MM-DD HH:MM", "autocomplete": "off", "spellcheck": "false"})
+    default_error_messages = {
+        "invalid": _("Enter the day and the time as YYYY-MM-DD HH:MM, e.g. 2026-11-28 14:30."),
+        "clock_change": _(
+            "The clinic's clock skips or repeats that time (a change of daylight saving time): "
+            "give the time an hour earlier or later."
+        ),
+    }
+
+    def to_python(self, value):
+        if isinstance(value, datetime):
+            return value
+        value = (value or "").strip()
+        if value in self.empty_values:
+            return None
+        try:
+            moment = datetime.strptime(value, MOMENT_FORMAT)  # noqa: DTZ007  # made aware just below
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        try:
+            return from_current_timezone(moment)
+        except forms.ValidationError:
+            raise forms.ValidationError(self.error_messages["clock_change"], code="clock_change") from None
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime):
+            return timezone.localtime(value).strftime(MOMENT_FORMAT)
+        return value
 
 
 class FilterDateField(DayField):

@@ -1,8 +1,12 @@
-"""The staff form for one questionnaire: each item as the published form asks it, nothing pre-selected."""
+"""One questionnaire's form: each item as the published form asks it, nothing pre-selected; staff's also asks when the
+client answered (a paper form typed in later)."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinic import local_time
+from clinic.forms import MomentField
 from intake.questionnaire_instruments import (
     HOOS12,
     NPRS,
@@ -107,3 +111,37 @@ class QuestionnaireForm(forms.Form):
             for item in self.instrument.items
             if data.get(f"item_{item.key}") is not None
         }
+
+
+class StaffQuestionnaireForm(QuestionnaireForm):
+    """The form staff fill in, with when the client answered: a paper form typed in later keeps its own moment
+    (the list, the page and the trends go by it). The client's own forms are of the moment they are sent."""
+
+    answered_at = MomentField(
+        label=_("Answered at"),
+        required=False,
+        help_text=_(
+            "Leave empty when the client answers now. For a paper form filled in earlier, the day and time it was "
+            "answered, in the clinic's time."
+        ),
+    )
+
+    def __init__(self, *args, born=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.born = born
+
+    def clean_answered_at(self):
+        """A moment that has happened, and not before the client was born."""
+        moment = self.cleaned_data["answered_at"]
+        if moment is None:
+            return None
+        if moment > timezone.now():
+            raise forms.ValidationError(
+                _("That is later than now (%(now)s): a questionnaire is recorded after it is answered.")
+                % {"now": local_time.minute(timezone.now())}
+            )
+        if self.born is not None and local_time.local_date(moment) < self.born:
+            raise forms.ValidationError(
+                _("That is before the client's date of birth (%(born)s).") % {"born": local_time.day(self.born)}
+            )
+        return moment

@@ -11,7 +11,7 @@ from clinic.audit import reads_audited_together, record_view, record_views
 from clinic.guards import refuse_if_archived
 from intake import access, questionnaires, services
 from intake.models import QuestionnaireResponse
-from intake.questionnaire_forms import QuestionnaireForm
+from intake.questionnaire_forms import StaffQuestionnaireForm
 from intake.questionnaire_instruments import INSTRUMENTS, PSFS
 
 LISTED = 20  # the client's latest questionnaires shown beside the form
@@ -47,12 +47,18 @@ def questionnaire_new(request, public_id):
     if instrument is None:
         raise Http404
     activities = _psfs_activities(client) if code == PSFS and request.method != "POST" else None
-    form = QuestionnaireForm(request.POST or None, instrument=instrument, activities=activities)
+    form = StaffQuestionnaireForm(
+        request.POST or None, instrument=instrument, activities=activities, born=client.date_of_birth
+    )
     if request.method == "POST":
         if form.is_valid():
             try:
                 response = services.record_questionnaire(
-                    client=client, by=request.user, instrument=code, answers=form.answers()
+                    client=client,
+                    by=request.user,
+                    instrument=code,
+                    answers=form.answers(),
+                    taken_at=form.cleaned_data["answered_at"],
                 )
             except questionnaires.QuestionnaireInputError as error:  # the form checks first: a last line of defence
                 form.add_error(None, error.message)
