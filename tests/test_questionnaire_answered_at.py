@@ -1,6 +1,6 @@
 """A paper questionnaire recorded after the day it was answered keeps the moment it was answered: the staff form
 takes "answered at" (the clinic's time, YYYY-MM-DD HH:MM), the list, the page and the trends go by that moment,
-and the page says when it was recorded. Left empty, the answers are of now. A moment the form cannot read, one
+and the page says when it was entered. Left empty, the answers are of now. A moment the form cannot read, one
 still to come, one before the client was born or one the clinic's clock skips is refused, and nothing is saved."""
 
 import re
@@ -48,7 +48,7 @@ def test_a_paper_form_keeps_the_moment_it_was_answered_and_says_when_it_was_reco
     assert stored.recorded_at == NOW
     page = browser.get(stored.get_absolute_url()).content.decode()
     assert "Answered 2026-11-20 16:40, recorded by staff" in page
-    assert "Recorded 2026-12-04 10:15." in page
+    assert "Entered in the chart 2026-12-04 10:15." in page
 
 
 def test_left_empty_the_answers_are_of_now_and_the_page_gives_one_moment(as_user, front_desk, care_client):
@@ -60,7 +60,7 @@ def test_left_empty_the_answers_are_of_now_and_the_page_gives_one_moment(as_user
     assert stored.taken_at == NOW
     page = browser.get(stored.get_absolute_url()).content.decode()
     assert "Answered 2026-12-04 10:15, recorded by staff" in page
-    assert "Recorded " not in page
+    assert "Entered in the chart" not in page
 
 
 def test_the_form_asks_for_the_moment_in_the_apps_own_order(as_user, front_desk, care_client):
