@@ -1,12 +1,15 @@
 """The forms of a treatment session: starting one, the SOAP note and its areas treated, a stretch of abdominal work
-and its details, each feedback entry, and an addendum to a signed note."""
+and its details, each feedback entry, signing, and an addendum to a signed note."""
 
 import uuid
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinic import local_time
+from clinic.forms import MomentField
 from intake import labels, screening
 from notes.models import (
     AbdominalSegment,
@@ -251,6 +254,39 @@ class AddendumForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class SignForm(forms.Form):
+    """Signing, with when the session ended: now, or the timeline's last moment, unless the therapist says otherwise
+    (a note signed after the visit). Not before the session started nor later than now; not before its timeline's
+    last moment either (checked when signing, under the session's lock: services.EndsBeforeTimeline)."""
+
+    ended_at = MomentField(
+        label=_("The session ended at"),
+        required=False,
+        help_text=_("Signing after the visit? Give when the session ended, in the clinic's time."),
+    )
+
+    def __init__(self, *args, session: TreatmentSession, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_ended_at(self):
+        moment = self.cleaned_data["ended_at"]
+        if moment is None:
+            return None
+        if moment > timezone.now():
+            raise forms.ValidationError(
+                _("That is later than now (%(now)s).") % {"now": local_time.minute(timezone.now())}
+            )
+        started = self.session.started_at
+        if moment < started.replace(second=0, microsecond=0):
+            raise forms.ValidationError(
+                _("That is before the session started (%(started)s).") % {"started": local_time.minute(started)}
+            )
+        return max(moment, started)
 
 
 class AreaTreatedForm(forms.Form):

@@ -44,6 +44,15 @@ class AreaNotAgreed(Exception):
         super().__init__(", ".join(self.areas))
 
 
+class EndsBeforeTimeline(Exception):
+    """The end given for a session is before something its timeline holds (an entry, a stretch of abdominal work):
+    nothing is signed. `moment` is the latest such moment."""
+
+    def __init__(self, moment: datetime):
+        super().__init__(moment)
+        self.moment = moment
+
+
 class SessionSigned(Exception):
     """The session is signed (perhaps by another request while this one was on its way): nothing is added to it
     or changed in it. Views keep what was typed and say so."""
@@ -316,16 +325,28 @@ def _frozen_values(session: TreatmentSession) -> dict:
 
 
 @transaction.atomic
-def sign_session(*, session: TreatmentSession, by: User, at: datetime | None = None) -> TreatmentSession:
+def sign_session(
+    *, session: TreatmentSession, by: User, at: datetime | None = None, ended_at: datetime | None = None
+) -> TreatmentSession:
     """Sign: the note becomes read-only, what it shows of the client, the therapist, the complaints and the screening
     is frozen, and its seal is stored (notes/hashing.py). SessionSigned if it already is (signed from another tab,
     or by a request that got the lock first). `at`: the moment of signing, now unless given (the demo's past visits,
-    signed the day they happened; never from a request)."""
+    signed the day they happened; never from a request).
+
+    `ended_at`: when the session ended, as the therapist gives it (a note signed after the visit): a stretch of
+    abdominal work still open ends then too. Its minute may hold the timeline's last moment (the page shows
+    minutes), so the later of the two is kept; an earlier minute raises EndsBeforeTimeline. Without it, the session
+    ends with its timeline's last moment, or at the signing."""
     at = at or timezone.now()
     session = lock_draft(session)
+    if ended_at is not None:
+        latest = timeline_end(session, otherwise=session.started_at)
+        if ended_at < latest.replace(second=0, microsecond=0):
+            raise EndsBeforeTimeline(latest)
+        ended_at = max(ended_at, latest)
     for segment in session.segments.filter(ended_at__isnull=True):
-        _close_segment(segment, AbdominalSegment.EndReason.FINISHED, at=at)
-    session.ended_at = timeline_end(session, otherwise=at)
+        _close_segment(segment, AbdominalSegment.EndReason.FINISHED, at=ended_at or at)
+    session.ended_at = ended_at or timeline_end(session, otherwise=at)
     session.signed_at = at
     session.signed_as = _frozen_values(session)
     hashing.seal_session(session)

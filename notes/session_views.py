@@ -22,6 +22,7 @@ from notes.forms import (
     FeedbackForm,
     SessionForm,
     SessionStartForm,
+    SignForm,
     StretchDetailsForm,
     areas_formset,
 )
@@ -285,16 +286,30 @@ def session_sign(request, public_id):
         request, session, allowed=not session.is_signed, message=_("This session is already signed.")
     ):
         return refused
-    if request.method == "POST":
+    form = SignForm(request.POST if request.method == "POST" else None, session=session)
+    if request.method == "POST" and form.is_valid():
         try:
-            services.sign_session(session=session, by=request.user)
+            services.sign_session(session=session, by=request.user, ended_at=form.cleaned_data["ended_at"])
         except services.SessionSigned:  # signed by another request first
             messages.info(request, _("This session is already signed."))
             return redirect(session)
-        messages.success(request, _("Session signed. It can now be corrected only by an addendum."))
-        return redirect(session)
-    record_view(session)
-    return render(request, "notes/session_sign.html", session_context(request, session))
+        except services.EndsBeforeTimeline as error:
+            form.add_error(
+                "ended_at",
+                _("That is before the last moment on the timeline (%(when)s).") % {"when": minute(error.moment)},
+            )
+        else:
+            messages.success(request, _("Session signed. It can now be corrected only by an addendum."))
+            return redirect(session)
+    if request.method == "POST":
+        messages.error(request, _("The session was not signed: see the message next to the end."))
+    else:
+        record_view(session)
+    context = session_context(request, session)
+    if not form.is_bound:  # what signing without an end would record: a stretch still open ends now
+        still_open = context["gate"] is not None and context["gate"].open_segment is not None
+        form.initial["ended_at"] = (None if still_open else context["timeline"].last_moment) or timezone.now()
+    return render(request, "notes/session_sign.html", {**context, "sign_form": form})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
