@@ -70,7 +70,7 @@ def test_signed_after_the_visit_the_note_keeps_the_end_given(clock, as_user, the
     assert session.signed_at == toronto(18)
     page = browser.get(session.get_absolute_url()).content.decode()
     assert "duration 1:00:00" in page
-    call_command("verify_notes")  # the end is under the seal: the check passes, and would fail on a changed end
+    call_command("verify_notes")  # the end given is what was sealed: the check of every signed note passes
 
 
 def test_without_an_end_signing_records_what_it_always_did(clock, as_user, therapist, session):
