@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from clinic import roles
+from clinic import local_time, roles
 from clinic.duplicates import possible_duplicates
 from clinic.models import Client, SecurityPolicy, User
 
@@ -54,7 +54,8 @@ MOMENT_FORMAT = "%Y-%m-%d %H:%M"
 class MomentField(forms.DateTimeField):
     """A moment typed as the app writes one, 2026-11-28 14:30, in the clinic's time (TIME_ZONE): a text field with
     that placeholder. Only that order is read, with both the day and the time (a day alone would silently be
-    midnight); a time the clinic's clock skips or repeats at a change of daylight saving time is refused by name."""
+    midnight); a time the clinic's clock skips or repeats at a change of daylight saving time is refused by name.
+    A moment still to come is refused too: every such field says when something happened."""
 
     widget = forms.TextInput(attrs={"placeholder": "YYYY-MM-DD HH:MM", "autocomplete": "off", "spellcheck": "false"})
     default_error_messages = {
@@ -63,6 +64,7 @@ class MomentField(forms.DateTimeField):
             "The clinic's clock skips or repeats that time (a change of daylight saving time): "
             "give the time an hour earlier or later."
         ),
+        "future": _("That is later than now (%(now)s)."),
     }
 
     def to_python(self, value):
@@ -79,6 +81,14 @@ class MomentField(forms.DateTimeField):
             return from_current_timezone(moment)
         except forms.ValidationError:
             raise forms.ValidationError(self.error_messages["clock_change"], code="clock_change") from None
+
+    def validate(self, value):
+        super().validate(value)
+        now = timezone.now()
+        if value is not None and value > now:
+            raise forms.ValidationError(
+                self.error_messages["future"], code="future", params={"now": local_time.minute(now)}
+            )
 
     def prepare_value(self, value):
         if isinstance(value, datetime):

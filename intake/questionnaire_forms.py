@@ -2,7 +2,6 @@
 client answered (a paper form typed in later)."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clinic import local_time
@@ -131,16 +130,9 @@ class StaffQuestionnaireForm(QuestionnaireForm):
         self.born = born
 
     def clean_answered_at(self):
-        """A moment that has happened, and not before the client was born."""
+        """Not before the client was born (MomentField refuses a moment still to come)."""
         moment = self.cleaned_data["answered_at"]
-        if moment is None:
-            return None
-        if moment > timezone.now():
-            raise forms.ValidationError(
-                _("That is later than now (%(now)s): a questionnaire is recorded after it is answered.")
-                % {"now": local_time.minute(timezone.now())}
-            )
-        if self.born is not None and local_time.local_date(moment) < self.born:
+        if moment is not None and self.born is not None and local_time.local_date(moment) < self.born:
             raise forms.ValidationError(
                 _("That is before the client's date of birth (%(born)s).") % {"born": local_time.day(self.born)}
             )

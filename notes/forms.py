@@ -5,7 +5,6 @@ import uuid
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clinic import local_time
@@ -274,13 +273,10 @@ class SignForm(forms.Form):
         self.helper.form_tag = False
 
     def clean_ended_at(self):
+        """Not before the session started (MomentField refuses a moment still to come)."""
         moment = self.cleaned_data["ended_at"]
         if moment is None:
             return None
-        if moment > timezone.now():
-            raise forms.ValidationError(
-                _("That is later than now (%(now)s).") % {"now": local_time.minute(timezone.now())}
-            )
         started = self.session.started_at
         if moment < started.replace(second=0, microsecond=0):
             raise forms.ValidationError(
