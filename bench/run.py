@@ -50,7 +50,7 @@ from django.test import Client as Browser  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench import middleware_costs  # noqa: E402
+from bench import middleware_costs, request_reads  # noqa: E402
 from clinic.models import Client, User  # noqa: E402
 from intake.models import Intake  # noqa: E402
 from notes import export_jobs, hashing  # noqa: E402
@@ -306,6 +306,7 @@ def main():
         small_pdf = measure(admin_browser, f"/clients/{short.public_id}/export.pdf", repeat=5)
         per_middleware = middleware_costs.costs(therapist, FLOOR_URL)
         app_floor, django_floor = middleware_costs.against_django_defaults(therapist, FLOOR_URL)
+        reads = request_reads.medians(therapist)
     floor = rows[0][2]  # the floor view's own median, for the PDF's sentence
     sizes = (
         f"{Client.objects.count():,} clients, {TreatmentSession.objects.count():,} sessions, "
@@ -380,6 +381,14 @@ def main():
         "|---|---:|",
         f"| the app's ({len(settings.MIDDLEWARE)}) | {app_floor:.2f} |",
         f"| Django's defaults ({len(middleware_costs.DJANGO_DEFAULT_MIDDLEWARE)}) | {django_floor:.2f} |",
+        "",
+        "## The two reads of every request",
+        "",
+        "Every signed-in request reads its session row and its user before any page work; clinic/request_reads.py",
+        "writes both as fixed statements, for these figures (bench/request_reads.py: each read through the ORM",
+        "and as written there, the four alternating, median of 3,000 each).",
+        "",
+        *request_reads.table(reads),
     ]
     load = ROOT / "bench" / "LOAD.md"
     if load.exists():  # `make load`'s last figures (gunicorn on loopback), kept beside these

@@ -175,8 +175,9 @@ AUTH_USER_MODEL = "clinic.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # The user's roles are kept on their row (User.held_roles): loading them is the one plain query for the user.
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the user of each request in one fixed statement (clinic/request_reads.py, with
+    # the measured reason). The user's roles are kept on their row (User.held_roles): no query for them.
+    "clinic.request_reads.UserBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -202,8 +203,9 @@ AXES_VERBOSE = False
 # Lock-out state lives in the database, shared by every app server (never the per-process cache).
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
-# Sessions live in the database, so any app server behind a load balancer can serve any request.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database, so any app server behind a load balancer can serve any request: Django's database
+# store, reading its row in one fixed statement (clinic/request_reads.py, with the measured reason).
+SESSION_ENGINE = "clinic.request_reads"
 # Sessions end after 30 minutes without a request, and when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 # The session row is refreshed at most once a minute (clinic/session_activity.py), not on every request.
