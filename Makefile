@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 # `make run` is the development demo: DEBUG on unless you say otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run serve test venv migrate seed lint format check-migrations clean bench load audit faults
+.PHONY: run serve test venv migrate seed lint format check-migrations clean bench floor load audit faults
 
 venv: $(STAMP)
 
@@ -74,6 +74,12 @@ bench: venv
 	$(PY) -c "import psycopg; c = psycopg.connect('postgres://postgres@127.0.0.1:5432/postgres', autocommit=True); c.execute('CREATE DATABASE $(BENCH_DB)') if not c.execute(\"SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'\").fetchone() else None"
 	DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) $(PY) manage.py migrate --noinput -v0
 	STATEMENT_TIMEOUT_MS=0 DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) $(PY) bench/run.py
+
+# The floor page of this code against an earlier commit's (BEFORE, by default the last before issue 14's reads),
+# side by side in one run on this machine (bench/floor_against.py; two throwaway PostgreSQL databases).
+BEFORE ?= 0568baf
+floor: venv
+	$(PY) bench/floor_against.py $(BEFORE)
 
 # Load test on PostgreSQL (not part of `make test`): Locust (bench/locustfile.py) against gunicorn on loopback, one
 # server then two; bench/LOAD.md.

@@ -1,11 +1,11 @@
 """Static files in production: WhiteNoise's compressed, hashed storage, each asset's address worked out once.
 
 Every page names about seven assets (`{% static %}`), and Django works each address out again on every request
-(the manifest's lookup, then parsing and joining URLs): about 0.25 ms of the floor page's 3.2 ms
-(bench/RESULTS.md). The manifest is read when the process starts and does not change while it runs, so neither
-does an asset's address: it is kept from the first time it is asked for. The same code on every app server
-gives the same address, so nothing here differs between servers. Collecting the files again (`collectstatic`,
-which rewrites the manifest) forgets them.
+(the manifest's lookup, then parsing and joining URLs): profiled, about 0.25 ms of the floor page's 3 ms (a
+signed-in page with one query; bench/RESULTS.md). The manifest is read when the process starts and does not
+change while it runs, so neither does an asset's address: it is kept from the first time it is asked for. The
+same code on every app server gives the same address, so nothing here differs between servers. Collecting the
+files again (`collectstatic`, which rewrites the manifest) forgets them.
 """
 
 from django.conf import settings
