@@ -4,7 +4,7 @@ statement each, deciding exactly what Django's database session store and ModelB
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends import db as django_db_store
 from django.contrib.sessions.models import Session
 from django.db import connection
@@ -152,3 +152,16 @@ def test_the_bench_measures_both_reads_both_ways_and_leaves_no_session_behind(de
     assert all(ms > 0 for ms in figures.values())
     assert "saved on every request" in bench_reads.table(figures)[-1]
     assert Session.objects.count() == sessions_before
+
+
+def test_a_session_from_before_the_upgrade_signs_in_once_more(desk):
+    """Sessions written before the backend was clinic.request_reads.UserBackend name Django's ModelBackend, which is
+    no longer listed: such a session is nobody (the README's note on upgrading), and signing in works at once."""
+    browser = signed_in(desk)
+    store = request_reads.SessionStore(browser.cookies["sessionid"].value)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store.save()
+
+    assert browser.get("/clients/").status_code == 302
+    assert browser.post("/accounts/login/", {"username": "desk", "password": PASSWORD}).status_code == 302
+    assert browser.get("/clients/").status_code == 200
