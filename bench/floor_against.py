@@ -14,7 +14,7 @@ import os
 import secrets
 import shutil
 import statistics
-import subprocess
+import subprocess  # nosec B404
 import sys
 import tempfile
 import time
@@ -62,7 +62,8 @@ def _serve(static_root: str) -> None:
         browser = Browser()
         browser.force_login(get_user_model().objects.get(username="therapist"))
         for _ in range(100):  # warm up: templates loaded, statements prepared
-            assert browser.get("/bench/floor/").status_code == 200
+            if browser.get("/bench/floor/").status_code != 200:
+                raise SystemExit("the floor page did not answer 200")
         sys.stdout.write("ready\n")
         sys.stdout.flush()
         for line in sys.stdin:
@@ -102,8 +103,9 @@ def main() -> None:
     checkout = Path(tempfile.mkdtemp(prefix="clinic-floor-before-"))
     databases = {"before": f"clinic_floor_before_{suffix}", "now": f"clinic_floor_now_{suffix}"}
     processes = {}
+    git = shutil.which("git") or "/usr/bin/git"
     subprocess.run(  # noqa: S603  # nosec B603
-        ["git", "worktree", "add", "--detach", "--force", str(checkout), args.before],  # noqa: S607
+        [git, "worktree", "add", "--detach", "--force", str(checkout), args.before],
         cwd=ROOT,
         check=True,
         capture_output=True,
@@ -136,7 +138,7 @@ def main() -> None:
             process.stdin.close()
             process.wait()
         subprocess.run(  # noqa: S603  # nosec B603
-            ["git", "worktree", "remove", "--force", str(checkout)],  # noqa: S607
+            [git, "worktree", "remove", "--force", str(checkout)],
             cwd=ROOT,
             check=False,
             capture_output=True,
