@@ -25,6 +25,13 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.groups.set(Group.objects.filter(name__in=extracted))
 
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        """`UserFactory(password="...")`: a user who can sign in through the form with it."""
+        if create and extracted:
+            self.set_password(extracted)
+            self.save()
+
 
 class ClientFactory(factory.django.DjangoModelFactory):
     class Meta:

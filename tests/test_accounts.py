@@ -23,10 +23,7 @@ PASSWORD = "a-long-clinic-password"
 
 @pytest.fixture
 def desk_with_password(db):
-    user = UserFactory(username="desk", roles=[roles.FRONT_DESK])
-    user.set_password(PASSWORD)
-    user.save()
-    return user
+    return UserFactory(username="desk", roles=[roles.FRONT_DESK], password=PASSWORD)
 
 
 def test_the_three_roles_exist_as_groups_from_the_migration():

@@ -22,10 +22,7 @@ PASSWORD = "a-long-clinic-password"
 
 @pytest.fixture
 def desk(db):
-    user = UserFactory(username="desk", roles=[roles.FRONT_DESK])
-    user.set_password(PASSWORD)
-    user.save()
-    return user
+    return UserFactory(username="desk", roles=[roles.FRONT_DESK], password=PASSWORD)
 
 
 def signed_in(user) -> Browser:

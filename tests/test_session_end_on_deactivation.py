@@ -18,9 +18,7 @@ PASSWORD = "a-long-clinic-password"
 @pytest.fixture
 def signed_in_therapist(db):
     """A therapist signed in through the real sign-in form (django-axes' backend first, as in production)."""
-    user = UserFactory(username="theo", roles=[roles.THERAPIST])
-    user.set_password(PASSWORD)
-    user.save()
+    user = UserFactory(username="theo", roles=[roles.THERAPIST], password=PASSWORD)
     browser = Browser()
     response = browser.post("/accounts/login/", {"username": "theo", "password": PASSWORD})
     assert response.status_code == 302
