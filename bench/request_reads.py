@@ -3,8 +3,7 @@
 Each round reads one session row through Django's own database store (`Session.objects.get(...)`) and through
 `clinic.request_reads.SessionStore` (one fixed statement), then one user through Django's ModelBackend
 (`User.objects.get(pk=...)`) and through `clinic.request_reads.UserBackend` (`User.objects.raw()`): the four
-alternate, so the machine's moods fall on all of them. Used by bench/run.py; runnable alone:
-`DATABASE_URL=... python bench/request_reads.py` prints the table.
+alternate, so the machine's moods fall on all of them. Used by bench/run.py (`make bench`).
 """
 
 import statistics
@@ -54,19 +53,3 @@ def table(figures: dict[str, float]) -> list[str]:
     saved = figures["session orm"] + figures["user orm"] - figures["session sql"] - figures["user sql"]
     lines.append(f"| **both** | | | saved on every request | **{saved:.3f}** |")
     return lines
-
-
-if __name__ == "__main__":
-    import os
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
-    import django
-
-    django.setup()
-    from clinic.models import User
-
-    who = User.objects.filter(is_active=True).order_by("pk").first()
-    sys.stdout.write("\n".join(table(medians(who))) + "\n")

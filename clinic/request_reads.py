@@ -16,18 +16,11 @@ Used as the session engine (`SESSION_ENGINE = "clinic.request_reads"`) and the s
 (`clinic.request_reads.UserBackend`).
 """
 
-from dataclasses import dataclass
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
-
-
-@dataclass(frozen=True)
-class SessionRow:
-    session_data: str
 
 
 def _session_sql(connection, model) -> str:
@@ -43,16 +36,18 @@ def _session_sql(connection, model) -> str:
 class SessionStore(db.SessionStore):
     """Django's database session store, reading its row in one fixed statement."""
 
-    def _get_session_from_db(self):
+    def load(self):
+        """The live session's data, decoded; with no such session or an expired one, nothing, and the key is
+        forgotten so that a save writes a new one (what Django's store does)."""
         connection = connections[router.db_for_read(self.model)]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
             cursor.execute(_session_sql(connection, self.model), [self.session_key, now])
             row = cursor.fetchone()
-        if row is None:  # no such session, or it expired: as Django's store, forget the key
+        if row is None:
             self._session_key = None
-            return None
-        return SessionRow(session_data=row[0])
+            return {}
+        return self.decode(row[0])
 
 
 def _user_sql(connection, model) -> str:

@@ -214,7 +214,7 @@ def test_connections_are_health_checked_so_the_app_recovers_when_the_database_re
 
 
 def test_the_503_page_links_back_to_this_site_only(therapist_browser):
-    with mock.patch("django.contrib.sessions.backends.db.SessionStore.load", side_effect=OperationalError("down")):
+    with mock.patch(f"{settings.SESSION_ENGINE}.SessionStore.load", side_effect=OperationalError("down")):
         response = therapist_browser.get("/", PATH_INFO="//evil.example/x")
 
     assert response.status_code == 503
