@@ -28,4 +28,5 @@ class ClinicConfig(AppConfig):
         post_delete.connect(security_events.device_deleted, sender=TOTPDevice, dispatch_uid="clinic-device-deleted")
 
         audit.register_models()
+        audit.connect_request_receiver()
         audit.guard_append_only()

@@ -3,11 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, transaction
+from django.db.models.signals import pre_save
 from django.utils import timezone
 
 from clinic.audit import AuditLogIsAppendOnly
@@ -75,6 +77,30 @@ def test_viewing_a_client_page_writes_an_access_entry(as_user, therapist):
     assert response.status_code == 200
     entry = entries_for(client).get(action=LogEntry.Action.ACCESS)
     assert (entry.actor, entry.remote_addr) == (therapist, "10.0.0.9")
+
+
+def test_each_request_names_its_own_user_and_leaves_nothing_behind(as_user, therapist, front_desk):
+    receivers = len(pre_save.receivers)
+    seen = [ClientFactory() for _ in range(4)]
+
+    for client, user, address in zip(seen, [therapist, front_desk] * 2, ["10.0.0.1", "10.0.0.2"] * 2, strict=True):
+        client.care_team.add(user)
+        assert as_user(user).get(f"/clients/{client.public_id}/", REMOTE_ADDR=address).status_code == 200
+    later = ClientFactory()  # written after the requests, outside any, as by a management command
+
+    assert [(e.actor, e.remote_addr) for c in seen for e in entries_for(c).filter(action=LogEntry.Action.ACCESS)] == [
+        (therapist, "10.0.0.1"),
+        (front_desk, "10.0.0.2"),
+    ] * 2
+    assert len(pre_save.receivers) == receivers
+    assert [(e.actor, e.remote_addr) for e in entries_for(later)] == [(None, None)]
+
+
+def test_django_auditlogs_own_set_actor_names_the_actor_outside_a_request(clinic_admin):
+    with set_actor(clinic_admin, remote_addr="127.0.0.1"):
+        client = ClientFactory()
+
+    assert [(e.actor, e.remote_addr) for e in entries_for(client)] == [(clinic_admin, "127.0.0.1")]
 
 
 def test_forged_forwarded_for_header_is_not_trusted_by_default(as_user, therapist):
