@@ -14,6 +14,9 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import http_date
+
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
 
 
 def _error_page(template: str, status: int) -> HttpResponse:
@@ -58,6 +61,12 @@ class NoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if not request.path.startswith(f"/{settings.STATIC_URL.lstrip('/')}"):
-            add_never_cache_headers(response)
+            if "Cache-Control" in response or "Expires" in response:
+                add_never_cache_headers(response)
+            else:
+                # What add_never_cache_headers writes when there is nothing to merge with, without its parsing
+                # (0.02 ms of every page, bench/RESULTS.md).
+                response["Expires"] = http_date()
+                response["Cache-Control"] = NEVER_CACHE
             response["Pragma"] = "no-cache"
         return response

@@ -2,7 +2,10 @@
 `Cache-Control: no-store` and `Pragma: no-cache` (clinic.request_guard.NoStoreMiddleware)."""
 
 import pytest
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import parse_http_date
 
 from tests import history_helpers as h
 
@@ -95,3 +98,16 @@ def test_static_files_may_be_cached(client):
 
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_the_headers_are_the_ones_django_never_cache_writes(as_user, therapist, client):
+    expected = HttpResponse()
+    add_never_cache_headers(expected)
+
+    page = as_user(therapist).get("/")  # a view that sets no caching header of its own
+    sign_in = client.get("/accounts/login/")  # Django's never_cache view: its header is merged, not repeated
+
+    for response in (page, sign_in):
+        assert response["Cache-Control"] == expected["Cache-Control"], response["Cache-Control"]
+        assert abs(parse_http_date(response["Expires"]) - parse_http_date(expected["Expires"])) <= 2
+        assert response["Pragma"] == "no-cache"
