@@ -129,6 +129,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                # The navigation bar's addresses, reversed once per process (clinic/nav.py).
+                "clinic.nav.nav",
             ],
             # Every template writes dates and times the clinic's way (`|day`, `|minute`, `|clock`, `|iso`).
             "builtins": ["clinic.templatetags.clinic_time"],
