@@ -16,6 +16,8 @@ Used as the session engine (`SESSION_ENGINE = "clinic.request_reads"`) and the s
 (`clinic.request_reads.UserBackend`).
 """
 
+from functools import wraps
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends import db
@@ -23,6 +25,22 @@ from django.db import connections, router
 from django.utils import timezone
 
 
+def _once_per_database_kind(write):
+    """`write(connection, model)`, a statement, kept for each kind of database (its quoting) and model: the same
+    for every connection, so written once per process rather than on every request."""
+    statements = {}
+
+    @wraps(write)
+    def statement(connection, model) -> str:
+        key = (connection.vendor, model)
+        if key not in statements:
+            statements[key] = write(connection, model)
+        return statements[key]
+
+    return statement
+
+
+@_once_per_database_kind
 def _session_sql(connection, model) -> str:
     """The statement reading the data of a live session of `model` (the session model), by its key."""
     quote = connection.ops.quote_name
@@ -50,6 +68,7 @@ class SessionStore(db.SessionStore):
         return self.decode(row[0])
 
 
+@_once_per_database_kind
 def _user_sql(connection, model) -> str:
     """The statement reading every column of one user, by their id."""
     quote = connection.ops.quote_name
