@@ -2,10 +2,11 @@
 
 Why SQL: every request of every page reads both before any page work, and through the ORM most of their cost is
 compiling the query, not running it. Measured side by side (`bench/request_reads.py`, PostgreSQL, DEBUG off,
-3,000 calls of each alternating; bench/RESULTS.md "The two reads of every request"): the session row 0.71 ms
-through `Session.objects.get(...)` against 0.23 ms here, the user 0.65 ms through `User.objects.get(pk=...)`
-against 0.41 ms through `User.objects.raw()`. Together 0.72 ms of the floor's 3.3 ms (a signed-in page with one
-query), on every request: issue 14 asked for the floor at twice the speed of before.
+3,000 calls of each alternating; bench/RESULTS.md "The two reads of every request"): the session row 0.43 ms
+through `Session.objects.get(...)` against 0.20 ms here, the user 0.41 ms through `User.objects.get(pk=...)`
+against 0.29 ms through `User.objects.raw()`. Together 0.36 ms of the floor's 1.9 ms (a signed-in page with one
+query), on every request; on a slower machine, 0.72 ms of 3.3. Issue 14 asked for the floor at twice the speed
+of before.
 
 Nothing else changes: the same rows are read with the same conditions (an expired session is no session; an
 inactive user is no user), Django's session store decodes the data and Django's `get_user` checks the session's
