@@ -26,9 +26,10 @@ _addresses: dict[tuple[str, str], dict[str, str]] = {}
 def nav(request) -> dict:
     """Context processor: `nav`, the bar's addresses for this request's URLconf and prefix."""
     key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-    if key not in _addresses:
+    addresses = _addresses.get(key)
+    if addresses is None:
         if len(_addresses) >= 16:  # a server is reached under one prefix or two: never a growing memo
             _addresses.clear()
         # `reverse` puts the current thread's prefix (key[1]) in front of each address.
-        _addresses[key] = {name: reverse(view, urlconf=key[0]) for name, view in NAMES.items()}
-    return {"nav": _addresses[key]}
+        addresses = _addresses[key] = {name: reverse(view, urlconf=key[0]) for name, view in NAMES.items()}
+    return {"nav": addresses}
