@@ -14,9 +14,6 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import http_date
-
-NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
 
 
 def _error_page(template: str, status: int) -> HttpResponse:
@@ -61,12 +58,6 @@ class NoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if not request.path.startswith(f"/{settings.STATIC_URL.lstrip('/')}"):
-            if "Cache-Control" in response or "Expires" in response:
-                add_never_cache_headers(response)
-            else:
-                # What add_never_cache_headers writes when there is nothing to merge with, without its parsing
-                # (about 0.02 ms of every page, measured side by side).
-                response["Expires"] = http_date()
-                response["Cache-Control"] = NEVER_CACHE
+            add_never_cache_headers(response)
             response["Pragma"] = "no-cache"
         return response
